@@ -1,0 +1,64 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: run test install install-test translations messages db serve lint bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "需要 Python 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements/test.txt requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	@touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-test: $(VENV)/.installed-test
+
+## Compile the message catalogues (zh_CN default, en second).
+translations: install
+	$(BIN)/pybabel compile --statistics -d webapp/translations 2>&1 | grep -v '^compiling' || true
+	@$(BIN)/pybabel compile -d webapp/translations >/dev/null
+
+## Re-extract UI strings and merge them into both catalogues (for developers).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--omit-header -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations \
+		--no-fuzzy-matching --omit-header
+
+## Migrate the database, seed reference data, and demo data if it is empty.
+db: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-defaults
+	$(BIN)/flask seed-demo --if-empty
+
+## Serve on $(HOST):$(PORT) with a production WSGI server (and the scheduler thread).
+serve: install
+	$(BIN)/flask serve --host $(HOST) --port $(PORT)
+
+run: install translations db serve
+
+test: install-test translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-test translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Reminders: pure rules, jobs, scheduler, dispatcher and channels."""

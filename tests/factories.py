@@ -1,0 +1,67 @@
+"""Small factories for test data."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlalchemy import select
+from stdnum.cn import ric
+
+from webapp.extensions import db
+from webapp.models import Cadre, DataScope, OrgUnit, Role, User
+from webapp.security.passwords import hash_password
+from webapp.units import set_path
+
+PASSWORD = "Test-Passw0rd!"
+_counter = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def make_unit(name: str = "", parent: OrgUnit | None = None) -> OrgUnit:
+    """Create a unit under a parent."""
+    n = next(_counter)
+    unit = OrgUnit(code=f"u{n}", name=name or f"测试单位{n}", parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    set_path(unit)
+    db.session.flush()
+    return unit
+
+
+def make_user(role: str, unit: OrgUnit, scope: DataScope = DataScope.ALL,
+              username: str = "", scope_units: list[OrgUnit] | None = None,
+              password: str = PASSWORD) -> User:
+    """Create an active user with a role, unit and data scope."""
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    user = User(
+        username=username or f"{role}{next(_counter)}", full_name=f"测试{role}",
+        password_hash=_hashes[password],
+        role=db.session.scalars(select(Role).where(Role.code == role)).one(),
+        unit=unit, data_scope=scope, scope_units=scope_units or [],
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def id_number(birth: date = date(1980, 5, 17), seq: int | None = None) -> str:
+    """Make a valid ID number for a birth date."""
+    seq = next(_counter) % 1000 if seq is None else seq
+    body = f"110105{birth:%Y%m%d}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def make_cadre(unit: OrgUnit, name: str = "", created_by: User | None = None, **fields) -> Cadre:
+    """Create a cadre in a unit."""
+    birth = fields.pop("birth_date", date(1980, 5, 17))
+    cadre = Cadre(
+        name=name or f"干部{next(_counter)}", gender="male", birth_date=birth,
+        ethnicity="han", political_status="cpc", education="bachelor", unit=unit,
+        position="科长", rank="zhengke", category="section", id_number=id_number(birth),
+        created_by_id=created_by.id if created_by else None, **fields,
+    )
+    db.session.add(cadre)
+    db.session.flush()
+    return cadre

@@ -1,0 +1,1 @@
+"""System administration: users, units, dictionaries, parameters."""

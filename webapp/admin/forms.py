@@ -1,0 +1,174 @@
+"""Forms of the sysadmin pages."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+
+from webapp.forms_common import plain_text
+from webapp.lookups import param_int
+from webapp.models import DataScope
+from webapp.security.passwords import password_problems
+
+REQUIRED = _l("此项为必填项")
+SCOPE_LABELS = {
+    DataScope.ALL: _l("全部"),
+    DataScope.UNIT_AND_BELOW: _l("本部门及以下"),
+    DataScope.UNIT: _l("本部门"),
+    DataScope.CUSTOM: _l("自定"),
+    DataScope.SELF: _l("仅本人"),
+}
+CODE = Regexp(r"^[A-Za-z0-9_.\-]+$", message=_l("只能包含字母、数字、下划线、点和连字符"))
+
+
+def policy_password(form, field) -> None:
+    """Apply the password policy to a new password."""
+    if field.data:
+        problems = password_problems(field.data, param_int("auth.password_min_length"))
+        if problems:
+            raise ValueError("；".join(problems))
+
+
+class UserForm(FlaskForm):
+    """A user's account, role, unit and data scope."""
+
+    username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64), CODE])
+    full_name = StringField(
+        _l("姓名"), validators=[DataRequired(REQUIRED), Length(max=64), plain_text]
+    )
+    email = EmailField(
+        _l("电子邮箱"),
+        validators=[
+            Optional(),
+            Email(_l("电子邮箱格式不正确"), check_deliverability=False),
+            Length(max=120),
+        ],
+    )
+    role_id = SelectField(_l("角色"), coerce=int, validators=[DataRequired(REQUIRED)])
+    unit_id = SelectField(_l("所属部门"), coerce=int, validators=[DataRequired(REQUIRED)])
+    data_scope = SelectField(
+        _l("数据权限"),
+        validators=[DataRequired(REQUIRED)],
+        choices=[(s.value, label) for s, label in SCOPE_LABELS.items()],
+    )
+    scope_unit_ids = SelectMultipleField(
+        _l("自定数据权限部门"), coerce=int, validators=[Optional()]
+    )
+    active = BooleanField(_l("启用"), default=True)
+    password = PasswordField(
+        _l("初始密码"), validators=[Optional(), Length(max=128), policy_password]
+    )
+    submit = SubmitField(_l("保存"))
+
+    def validate_scope_unit_ids(self, field):
+        """Require at least one unit for a custom scope."""
+        if self.data_scope.data == DataScope.CUSTOM and not field.data:
+            raise ValueError(_l("自定数据权限至少选择一个部门"))
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password set by the sysadmin; the user must change it at next login."""
+
+    password = PasswordField(
+        _l("新密码"), validators=[DataRequired(REQUIRED), Length(max=128), policy_password]
+    )
+    submit = SubmitField(_l("重置密码"))
+
+
+class UnitForm(FlaskForm):
+    """A unit in the tree."""
+
+    code = StringField(_l("部门编码"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
+    name = StringField(
+        _l("部门名称"), validators=[DataRequired(REQUIRED), Length(max=100), plain_text]
+    )
+    parent_id = SelectField(_l("上级部门"), coerce=int, validators=[Optional()])
+    sort_order = IntegerField(
+        _l("显示顺序"), default=0, validators=[InputRequired(_l("请输入整数"))]
+    )
+    active = BooleanField(_l("启用"), default=True)
+    submit = SubmitField(_l("保存"))
+
+
+class DictItemForm(FlaskForm):
+    """An entry of a dictionary."""
+
+    value = StringField(_l("字典键值"), validators=[DataRequired(REQUIRED), Length(max=64), CODE])
+    label = StringField(
+        _l("字典标签"), validators=[DataRequired(REQUIRED), Length(max=100), plain_text]
+    )
+    sort_order = IntegerField(
+        _l("显示顺序"), default=0, validators=[InputRequired(_l("请输入整数"))]
+    )
+    colour = SelectField(
+        _l("颜色标签"),
+        validators=[Optional()],
+        choices=[
+            ("", _l("无")),
+            ("green", _l("绿色")),
+            ("yellow", _l("黄色")),
+            ("orange", _l("橙色")),
+            ("red", _l("红色")),
+            ("blue", _l("蓝色")),
+            ("grey", _l("灰色")),
+        ],
+    )
+    parent_id = SelectField(_l("上级项"), coerce=int, validators=[Optional()])
+    default_tier = SelectField(
+        _l("默认预警等级"),
+        coerce=int,
+        validators=[Optional()],
+        choices=[
+            (0, _l("不适用")),
+            (1, _l("一级预警（黄色）")),
+            (2, _l("二级预警（橙色）")),
+            (3, _l("三级预警（红色）")),
+        ],
+    )
+    active = BooleanField(_l("启用"), default=True)
+    submit = SubmitField(_l("保存"))
+
+
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class ParameterForm(FlaskForm):
+    """A parameter's value, checked against its type and bounds."""
+
+    value = StringField(_l("参数值"), validators=[DataRequired(REQUIRED), Length(max=500)])
+    submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, parameter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parameter = parameter
+
+    def validate_value(self, field):
+        """Check the value against the parameter's type and bounds."""
+        p = self.parameter
+        text = (field.data or "").strip()
+        field.data = text
+        if p.value_type == "int":
+            if not re.fullmatch(r"-?\d+", text):
+                raise ValueError(_l("请输入整数"))
+            number = int(text)
+            if p.min_value is not None and number < p.min_value:
+                raise ValueError(_l("不能小于 %(n)s", n=p.min_value))
+            if p.max_value is not None and number > p.max_value:
+                raise ValueError(_l("不能大于 %(n)s", n=p.max_value))
+        elif p.value_type == "time" and not TIME.match(text):
+            raise ValueError(_l("时间格式应为 时:分，例如 08:00"))
+        elif p.value_type == "bool" and text not in ("true", "false"):
+            raise ValueError(_l("请输入 true 或 false"))

@@ -1,0 +1,167 @@
+"""User, unit, dictionary and parameter changes made by the sysadmin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from webapp.auth.services import set_password
+from webapp.extensions import db
+from webapp.lookups import forget_cached
+from webapp.models import DataScope, DictItem, DictType, OrgUnit, Parameter, Role, User
+from webapp.security.passwords import generate_password
+from webapp.units import ordered_units, set_path
+
+
+def list_users(page: int, per_page: int):
+    """Return one page of users."""
+    return db.paginate(
+        select(User).order_by(User.id), page=page, per_page=per_page, error_out=False
+    )
+
+
+def username_taken(username: str, except_id: int | None = None) -> bool:
+    """Tell whether another user has this username (case-insensitive)."""
+    stmt = select(User.id).where(func.lower(User.username) == username.lower())
+    if except_id:
+        stmt = stmt.where(User.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
+def apply_user_fields(user: User, data: dict[str, Any]) -> None:
+    """Copy the editable fields of a user form onto a user."""
+    user.full_name = data["full_name"]
+    user.email = data["email"] or None
+    user.role_id = data["role_id"]
+    user.unit_id = data["unit_id"]
+    user.data_scope = DataScope(data["data_scope"])
+    user.active = data["active"]
+    chosen = data["scope_unit_ids"] if user.data_scope == DataScope.CUSTOM else []
+    user.scope_units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(chosen))))
+
+
+def create_user(data: dict[str, Any]) -> tuple[User, str]:
+    """Create a user; return it and the initial password (generated if none was given)."""
+    password = data.get("password") or generate_password()
+    user = User(username=data["username"])
+    apply_user_fields(user, data)
+    set_password(user, password)
+    user.must_change_password = True
+    db.session.add(user)
+    db.session.commit()
+    return user, password
+
+
+def update_user(user: User, data: dict[str, Any]) -> User:
+    """Save edits to a user."""
+    apply_user_fields(user, data)
+    db.session.commit()
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password, unlock the account and require a change at next login."""
+    set_password(user, password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+
+
+def role_choices() -> list[tuple[int, str]]:
+    """Return (id, name) of every role."""
+    return [(r.id, r.name) for r in db.session.scalars(select(Role).order_by(Role.sort_order))]
+
+
+def unit_code_taken(code: str, except_id: int | None = None) -> bool:
+    """Tell whether another unit has this code."""
+    stmt = select(OrgUnit.id).where(OrgUnit.code == code)
+    if except_id:
+        stmt = stmt.where(OrgUnit.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
+def save_unit(unit: OrgUnit | None, data: dict[str, Any]) -> OrgUnit:
+    """Create or edit a unit, recomputing the paths of its subtree if it moved."""
+    if unit is None:
+        unit = OrgUnit()
+        db.session.add(unit)
+    old_path = unit.path
+    unit.code, unit.name = data["code"], data["name"]
+    unit.sort_order, unit.active = data["sort_order"], data["active"]
+    unit.parent = db.session.get(OrgUnit, data["parent_id"]) if data["parent_id"] else None
+    db.session.flush()
+    set_path(unit)
+    if old_path and old_path != unit.path:
+        for child in sorted(descendants_by_path(old_path), key=lambda u: u.path.count("/")):
+            set_path(child)
+    db.session.commit()
+    return unit
+
+
+def descendants_by_path(path: str) -> list[OrgUnit]:
+    """Return the units whose path starts below a given path."""
+    return list(
+        db.session.scalars(
+            select(OrgUnit).where(
+                OrgUnit.path.startswith(path, autoescape=True), OrgUnit.path != path
+            )
+        )
+    )
+
+
+def parent_choices(unit: OrgUnit | None) -> list[tuple[int, str]]:
+    """Return the units that may be a unit's parent (not itself, not below it)."""
+    barred = (
+        {unit.id, *(u.id for u in descendants_by_path(unit.path))} if unit and unit.id else set()
+    )
+    return [
+        (u.id, "　" * u.depth + u.name)
+        for u in ordered_units(active_only=False)
+        if u.id not in barred
+    ]
+
+
+def dict_types() -> list[DictType]:
+    """Return every dictionary type."""
+    return list(db.session.scalars(select(DictType).order_by(DictType.code)))
+
+
+def dict_value_taken(dict_type: DictType, value: str, except_id: int | None) -> bool:
+    """Tell whether another item of the dictionary has this value."""
+    stmt = select(DictItem.id).where(DictItem.dict_type_id == dict_type.id, DictItem.value == value)
+    if except_id:
+        stmt = stmt.where(DictItem.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
+def save_dict_item(dict_type: DictType, item: DictItem | None, data: dict[str, Any]) -> DictItem:
+    """Create or edit a dictionary item."""
+    if item is None:
+        item = DictItem(dict_type_id=dict_type.id, extra={})
+        db.session.add(item)
+    item.value, item.label = data["value"], data["label"]
+    item.sort_order, item.colour, item.active = data["sort_order"], data["colour"], data["active"]
+    item.parent_id = data["parent_id"] or None
+    extra = dict(item.extra or {})
+    if data.get("default_tier"):
+        extra["default_tier"] = data["default_tier"]
+    else:
+        extra.pop("default_tier", None)
+    item.extra = extra
+    db.session.commit()
+    forget_cached()
+    return item
+
+
+def parameters() -> list[Parameter]:
+    """Return every parameter, grouped."""
+    return list(db.session.scalars(select(Parameter).order_by(Parameter.group, Parameter.key)))
+
+
+def save_parameter(parameter: Parameter, value: str) -> None:
+    """Store a parameter's new value."""
+    parameter.value = value
+    db.session.commit()
+    forget_cached()

@@ -1,0 +1,1 @@
+"""Audit trail: operation, login and access logs and the auditor's pages."""

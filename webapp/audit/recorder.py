@@ -1,0 +1,162 @@
+"""Write an AuditLog row for every create, update and delete of an audited model.
+
+Hooked on the session, so no service can forget it: models opt in with `__audited__`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from webapp.models.base import utcnow
+from webapp.models.logs import AuditLog
+
+HIDDEN = "******"
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a log row."""
+
+
+def actor() -> tuple[int | None, str, str]:
+    """Return (user id, username, IP) of whoever is acting now, or the system."""
+    if has_request_context():
+        ip = request.remote_addr or ""
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.username, ip
+        return None, "", ip
+    return None, "system", ""
+
+
+def mask_value(value: Any) -> Any:
+    """Keep the first 3 and last 2 characters of a sensitive value."""
+    text = str(value or "")
+    return text[:3] + "*" * max(len(text) - 5, 0) + text[-2:] if len(text) > 5 else HIDDEN
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a column value into something JSON can hold."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | dict | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def shown(obj: Any, key: str, value: Any) -> Any:
+    """Hide or mask the fields a model marks as sensitive."""
+    if key in getattr(obj, "__audit_hidden__", ()):
+        return HIDDEN
+    if key in getattr(obj, "__audit_masked__", ()):
+        return mask_value(value)
+    return jsonable(value)
+
+
+def snapshot(obj: Any) -> dict[str, Any]:
+    """Return every column of an object, sensitive ones hidden or masked."""
+    state = inspect(obj)
+    return {
+        attr.key: shown(obj, attr.key, getattr(obj, attr.key))
+        for attr in state.mapper.column_attrs
+        if attr.key not in ("created_at", "updated_at")
+    }
+
+
+def changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (before, after) for the columns an update changed."""
+    state = inspect(obj)
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in ("created_at", "updated_at"):
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                before[attr.key] = shown(obj, attr.key, old)
+                after[attr.key] = shown(obj, attr.key, new)
+    return before, after
+
+
+def audit_rows(session: Session) -> list[dict[str, Any]]:
+    """Describe what the flush is about to write for audited models."""
+    user_id, username, ip = actor()
+    base = {"user_id": user_id, "username": username, "ip": ip}
+    rows = []
+    for action, objects in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            if not getattr(obj, "__audited__", False):
+                continue
+            if action == "update":
+                before, after = changes(obj)
+                if not after:
+                    continue
+            elif action == "create":
+                before, after = None, snapshot(obj)
+            else:
+                before, after = snapshot(obj), None
+            rows.append(
+                {
+                    **base,
+                    "action": action,
+                    "object_type": type(obj).__name__,
+                    "obj": obj,
+                    "summary": str(obj)[:500],
+                    "before": before,
+                    "after": after,
+                }
+            )
+    return rows
+
+
+def refuse_log_changes(session: Session) -> None:
+    """Refuse any update or delete of an append-only log row."""
+    for obj in (*session.dirty, *session.deleted):
+        if getattr(obj, "__append_only__", False) and (
+            obj in session.deleted or session.is_modified(obj)
+        ):
+            raise AppendOnlyError(f"{type(obj).__name__} 为只增日志，不可修改或删除")
+
+
+def register(session_class: type[Session] | Session) -> None:
+    """Hook the audit trail onto a session class (once per process)."""
+    if event.contains(session_class, "before_flush", before_flush):
+        return
+    event.listen(session_class, "before_flush", before_flush)
+    event.listen(session_class, "after_flush", after_flush)
+
+
+def before_flush(session: Session, _context, _instances) -> None:
+    """Collect the audit rows while the pending changes are still visible."""
+    refuse_log_changes(session)
+    session.info.setdefault("pending_audit", []).extend(audit_rows(session))
+
+
+def after_flush(session: Session, _context) -> None:
+    """Insert the collected audit rows now that new objects have their ids."""
+    pending = session.info.pop("pending_audit", [])
+    if not pending:
+        return
+    now = utcnow()
+    values = []
+    for row in pending:
+        obj = row.pop("obj")
+        ident = inspect(obj).identity
+        row["object_id"] = ",".join(str(part) for part in ident) if ident else ""
+        if row["action"] == "create" and row["after"] is not None and "id" in row["after"]:
+            row["after"]["id"] = row["object_id"]
+        values.append({**row, "at": now})
+    session.connection().execute(insert(AuditLog), values)

@@ -1,0 +1,77 @@
+"""The auditor's read-only log pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from webapp.audit.services import LogFilters, search_log
+from webapp.security.permissions import Permission, permission_required
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+TITLES = {"operations": _l("操作日志"), "logins": _l("登录日志"), "accesses": _l("访问日志")}
+
+
+class LogFilterForm(FlaskForm):
+    """Filters for a log list, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    username = StringField(_l("用户名"), validators=[Optional(), Length(max=64)])
+    action = SelectField(
+        _l("操作"),
+        validators=[Optional()],
+        choices=[
+            ("", _l("全部")),
+            ("create", _l("新增")),
+            ("update", _l("修改")),
+            ("delete", _l("删除")),
+            ("export", _l("导出")),
+            ("download", _l("下载")),
+        ],
+    )
+    object_type = StringField(_l("对象类型"), validators=[Optional(), Length(max=64)])
+    date_from = DateField(_l("起始日期"), validators=[Optional()])
+    date_to = DateField(_l("截止日期"), validators=[Optional()])
+
+
+def show(kind: str):
+    """Render one log with its filters."""
+    form = LogFilterForm(request.args)
+    filters = LogFilters()
+    if form.validate():
+        filters = LogFilters(
+            form.username.data or "",
+            form.action.data or "",
+            form.object_type.data or "",
+            form.date_from.data,
+            form.date_to.data,
+        )
+    page = search_log(kind, filters, request.args.get("page", 1, type=int))
+    return render_template("audit/log.html", kind=kind, title=TITLES[kind], form=form, page=page)
+
+
+@bp.route("/operations")
+@permission_required(Permission.AUDIT_VIEW)
+def operations():
+    """List create/update/delete and other operations."""
+    return show("operations")
+
+
+@bp.route("/logins")
+@permission_required(Permission.AUDIT_VIEW)
+def logins():
+    """List login attempts."""
+    return show("logins")
+
+
+@bp.route("/accesses")
+@permission_required(Permission.AUDIT_VIEW)
+def accesses():
+    """List views of sensitive records."""
+    return show("accesses")

@@ -1,0 +1,1 @@
+"""Login, logout, lockout, idle timeout and password change."""

@@ -1,0 +1,1 @@
+"""Cadre roster (台账), profile (画像) and career events."""

@@ -1,0 +1,98 @@
+"""Roster, profile, create/edit and career events."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.cadres.forms import CadreEventForm, CadreForm, CadreSearchForm
+from webapp.cadres.services import (
+    CadreFilters,
+    add_event,
+    create_cadre,
+    open_profile,
+    search_cadres,
+    update_cadre,
+)
+from webapp.models import Cadre
+from webapp.security.permissions import Permission, permission_required
+from webapp.security.scope import get_in_scope_or_404
+from webapp.units import unit_choices
+
+bp = Blueprint("cadres", __name__, url_prefix="/cadres")
+
+
+@bp.route("/")
+@permission_required(Permission.CADRE_VIEW)
+def index():
+    """List the cadres in the user's scope, filtered and paginated."""
+    form = CadreSearchForm(request.args).fill_choices(unit_choices())
+    filters = CadreFilters()
+    if form.validate():
+        filters = CadreFilters(
+            form.q.data or "",
+            form.unit_id.data or 0,
+            form.rank.data or "",
+            form.category.data or "",
+            form.status.data or "",
+        )
+    page = search_cadres(current_user, filters, request.args.get("page", 1, type=int))
+    return render_template("cadres/index.html", form=form, page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.CADRE_EDIT)
+def create():
+    """Register a new cadre."""
+    form = CadreForm(user=current_user).fill_choices(unit_choices(current_user))
+    if form.validate_on_submit():
+        cadre = create_cadre(current_user, form.data)
+        flash(_("已新增干部：%(name)s", name=cadre.name), "success")
+        return redirect(url_for("cadres.profile", cadre_id=cadre.id))
+    return render_template("cadres/form.html", form=form, cadre=None)
+
+
+@bp.route("/<int:cadre_id>")
+@permission_required(Permission.CADRE_VIEW)
+def profile(cadre_id: int):
+    """Show a cadre's profile and timeline."""
+    cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
+    entries = open_profile(cadre)
+    event_form = (
+        CadreEventForm().fill_choices() if current_user.can(Permission.CADRE_EDIT) else None
+    )
+    return render_template(
+        "cadres/profile.html", cadre=cadre, timeline=entries, event_form=event_form
+    )
+
+
+@bp.route("/<int:cadre_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.CADRE_EDIT)
+def edit(cadre_id: int):
+    """Edit a cadre's basic data."""
+    cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
+    form = CadreForm(obj=cadre, user=current_user, cadre_id=cadre.id).fill_choices(
+        unit_choices(current_user)
+    )
+    if form.validate_on_submit():
+        update_cadre(cadre, form.data)
+        flash(_("已保存。"), "success")
+        return redirect(url_for("cadres.profile", cadre_id=cadre.id))
+    return render_template("cadres/form.html", form=form, cadre=cadre)
+
+
+@bp.route("/<int:cadre_id>/events", methods=["POST"])
+@permission_required(Permission.CADRE_EDIT)
+def add_cadre_event(cadre_id: int):
+    """Record a career event (appointment, transfer, youth class, award, sanction)."""
+    cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
+    form = CadreEventForm().fill_choices()
+    if form.validate_on_submit():
+        add_event(cadre, current_user, form.data)
+        flash(_("已添加干部事件。"), "success")
+        return redirect(url_for("cadres.profile", cadre_id=cadre.id) + "#timeline")
+    entries = open_profile(cadre)
+    return render_template(
+        "cadres/profile.html", cadre=cadre, timeline=entries, event_form=form
+    ), 400

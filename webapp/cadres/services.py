@@ -1,0 +1,156 @@
+"""Cadre roster queries, create/edit, events and the profile's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from webapp.audit.services import record_access
+from webapp.extensions import db
+from webapp.models import Cadre, CadreEvent, OrgUnit, User
+from webapp.security.scope import scoped, subtree_ids
+
+CADRE_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "political_status",
+    "education",
+    "unit_id",
+    "position",
+    "rank",
+    "category",
+    "is_young",
+    "id_number",
+    "appointed_on",
+    "joined_work_on",
+    "joined_party_on",
+    "work_history",
+)
+
+
+@dataclass(frozen=True)
+class CadreFilters:
+    """What the roster is filtered by."""
+
+    q: str = ""
+    unit_id: int = 0
+    rank: str = ""
+    category: str = ""
+    status: str = ""
+
+
+def roster_query(user: User, filters: CadreFilters):
+    """Build the scoped, filtered roster select."""
+    stmt = scoped(select(Cadre), Cadre, user)
+    if filters.q:
+        stmt = stmt.where(Cadre.name.contains(filters.q.strip(), autoescape=True))
+    if filters.unit_id:
+        unit = db.session.get(OrgUnit, filters.unit_id)
+        if unit is not None:
+            stmt = stmt.where(Cadre.unit_id.in_(subtree_ids(unit)))
+    for column, value in (
+        (Cadre.rank, filters.rank),
+        (Cadre.category, filters.category),
+        (Cadre.status_colour, filters.status),
+    ):
+        if value:
+            stmt = stmt.where(column == value)
+    return stmt.order_by(Cadre.unit_id, Cadre.name, Cadre.id)
+
+
+def search_cadres(user: User, filters: CadreFilters, page: int):
+    """Return one page of the roster."""
+    return db.paginate(
+        roster_query(user, filters),
+        page=page,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+
+
+def id_number_taken(id_number: str, except_id: int | None = None) -> bool:
+    """Tell whether another cadre already holds this ID number."""
+    stmt = select(Cadre.id).where(Cadre.id_number == id_number.strip().upper())
+    if except_id:
+        stmt = stmt.where(Cadre.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_cadre(user: User, data: dict[str, Any]) -> Cadre:
+    """Register a new cadre."""
+    cadre = Cadre(created_by_id=user.id, **{k: data[k] for k in CADRE_FIELDS})
+    db.session.add(cadre)
+    db.session.commit()
+    return cadre
+
+
+def update_cadre(cadre: Cadre, data: dict[str, Any]) -> Cadre:
+    """Save edits to a cadre."""
+    for key in CADRE_FIELDS:
+        setattr(cadre, key, data[key])
+    db.session.commit()
+    return cadre
+
+
+def add_event(cadre: Cadre, user: User, data: dict[str, Any]) -> CadreEvent:
+    """Record a career event for a cadre."""
+    event = CadreEvent(
+        cadre_id=cadre.id,
+        created_by_id=user.id,
+        kind=data["kind"],
+        occurred_on=data["occurred_on"],
+        description=data["description"] or "",
+        document_number=data["document_number"] or "",
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated item on a cadre's timeline."""
+
+    on: date
+    kind: str
+    title: str
+    detail: str = ""
+    url: str | None = None
+
+
+def event_entries(cadre: Cadre) -> list[TimelineEntry]:
+    """Turn the cadre's career events into timeline entries."""
+    from webapp.lookups import dict_label
+
+    return [
+        TimelineEntry(
+            e.occurred_on,
+            "cadre_event",
+            dict_label("cadre_event", e.kind),
+            " ".join(filter(None, [e.description, e.document_number])),
+        )
+        for e in cadre.events
+    ]
+
+
+# Later areas (reports, talks, inquiries, warnings) append their own entry builders here.
+TIMELINE_SOURCES = [event_entries]
+
+
+def timeline(cadre: Cadre) -> list[TimelineEntry]:
+    """Return every dated record about a cadre, newest first."""
+    entries = [entry for source in TIMELINE_SOURCES for entry in source(cadre)]
+    return sorted(entries, key=lambda e: e.on, reverse=True)
+
+
+def open_profile(cadre: Cadre) -> list[TimelineEntry]:
+    """Log the view of a cadre's profile and return its timeline."""
+    record_access("Cadre", cadre.id)
+    db.session.commit()
+    return timeline(cadre)

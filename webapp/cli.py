@@ -1,0 +1,60 @@
+"""Flask commands: reference data, demo data, serving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from webapp.security.passwords import generate_password, password_problems
+from webapp.seed.demo import DEMO_USERS, DatabaseNotEmpty, holds_data, seed_demo
+from webapp.seed.reference import ensure_reference_data
+
+
+@click.command("seed-defaults")
+@with_appcontext
+def seed_defaults_command():
+    """Insert missing roles, dictionaries and parameters (safe to repeat)."""
+    ensure_reference_data()
+    click.echo("默认角色、字典和参数已就绪。")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if data exists.")
+@click.option("--cadres", default=300, show_default=True, help="How many demo cadres.")
+@with_appcontext
+def seed_demo_command(if_empty: bool, cadres: int):
+    """Fill an empty database with demo units, cadres and one user per role."""
+    saved = Path(current_app.instance_path) / "demo-password.txt"
+    if if_empty and holds_data():
+        click.echo("数据库已有数据，跳过演示数据。")
+        if saved.exists():
+            click.echo(
+                f"演示账号：{', '.join(u for u, *_ in DEMO_USERS)}；"
+                f"密码：{saved.read_text().strip()}"
+            )
+        return
+    password = current_app.config["DEMO_PASSWORD"] or generate_password()
+    problems = password_problems(password, 10)
+    if problems:
+        raise click.ClickException("DEMO_PASSWORD 不符合密码策略：" + "；".join(problems))
+    try:
+        accounts = seed_demo(password, cadres=cadres)
+    except DatabaseNotEmpty as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("演示数据已生成。登录账号（密码相同）：")
+    for username, role in accounts.items():
+        click.echo(f"  {username:<12} {role}")
+    click.echo(f"  密码：{password}")
+    if not current_app.config["DEMO_PASSWORD"]:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(password + "\n")
+        saved.chmod(0o600)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(seed_defaults_command)
+    app.cli.add_command(seed_demo_command)

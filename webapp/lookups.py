@@ -1,0 +1,74 @@
+"""Read parameters and dictionaries, cached for the length of one request."""
+
+from __future__ import annotations
+
+from flask import g, has_app_context
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import DictItem, DictType, Parameter
+from webapp.seed.parameters import PARAMETER_DEFAULTS
+
+
+def _cache(name: str) -> dict:
+    if not has_app_context():
+        return {}
+    if name not in g:
+        setattr(g, name, {})
+    return getattr(g, name)
+
+
+def all_params() -> dict[str, str]:
+    """Return every parameter as text, defaults filled in for missing rows."""
+    cache = _cache("_params")
+    if not cache:
+        cache.update({key: d.value for key, d in PARAMETER_DEFAULTS.items()})
+        cache.update(dict(db.session.execute(select(Parameter.key, Parameter.value)).all()))
+    return cache
+
+
+def param_int(key: str) -> int:
+    """Return an integer parameter."""
+    return int(all_params()[key])
+
+
+def param_str(key: str) -> str:
+    """Return a text parameter."""
+    return all_params()[key]
+
+
+def dict_items(type_code: str, *, active_only: bool = True) -> list[DictItem]:
+    """Return the items of a dictionary in display order."""
+    cache = _cache("_dicts")
+    key = (type_code, active_only)
+    if key not in cache:
+        stmt = (
+            select(DictItem)
+            .join(DictType)
+            .where(DictType.code == type_code)
+            .order_by(DictItem.sort_order, DictItem.id)
+        )
+        if active_only:
+            stmt = stmt.where(DictItem.active.is_(True))
+        cache[key] = list(db.session.scalars(stmt))
+    return cache[key]
+
+
+def dict_choices(type_code: str, *, blank: str | None = None) -> list[tuple[str, str]]:
+    """Return (value, label) pairs for a select field."""
+    choices = [(item.value, item.label) for item in dict_items(type_code)]
+    return [("", blank), *choices] if blank is not None else choices
+
+
+def dict_label(type_code: str, value: str | None) -> str:
+    """Return the label of a dictionary value, or the value itself if unknown."""
+    for item in dict_items(type_code, active_only=False):
+        if item.value == value:
+            return item.label
+    return value or ""
+
+
+def forget_cached() -> None:
+    """Drop this request's cached parameters and dictionaries after an edit."""
+    for name in ("_params", "_dicts"):
+        g.pop(name, None)

@@ -1,0 +1,89 @@
+"""Users, roles and the units a custom data scope covers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.models.base import Base, TimestampMixin
+from webapp.models.org import OrgUnit
+
+
+class DataScope(enum.StrEnum):
+    """How far a user's view reaches (数据权限)."""
+
+    ALL = "all"
+    UNIT_AND_BELOW = "unit_and_below"
+    UNIT = "unit"
+    CUSTOM = "custom"
+    SELF = "self"
+
+
+user_scope_unit = sa.Table(
+    "user_scope_unit",
+    Base.metadata,
+    sa.Column("user_id", sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.ForeignKey("org_unit.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(TimestampMixin, Base):
+    """A named set of permission codes; roles are data, seeded with defaults."""
+
+    __tablename__ = "role"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    permissions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(UserMixin, TimestampMixin, Base):
+    """A person who logs in."""
+
+    __tablename__ = "app_user"
+    __audited__ = True
+    __audit_hidden__ = frozenset({"password_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(64))
+    email: Mapped[str | None] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role_id: Mapped[int] = mapped_column(sa.ForeignKey("role.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    data_scope: Mapped[DataScope] = mapped_column(
+        sa.Enum(DataScope, native_enum=False, length=20), default=DataScope.UNIT_AND_BELOW
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    last_login_ip: Mapped[str | None] = mapped_column(sa.String(64))
+    password_changed_at: Mapped[datetime | None]
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+
+    role: Mapped[Role] = relationship(lazy="joined")
+    unit: Mapped[OrgUnit] = relationship(lazy="joined")
+    scope_units: Mapped[list[OrgUnit]] = relationship(secondary=user_scope_unit)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    def can(self, permission: str) -> bool:
+        """Tell whether the user's role grants a permission."""
+        return self.active and permission in (self.role.permissions or [])
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.username}）"

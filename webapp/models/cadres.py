@@ -1,0 +1,69 @@
+"""Cadres (干部) and the events in their careers that call for talks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.models.base import Base, TimestampMixin
+from webapp.models.org import OrgUnit
+
+
+class Cadre(TimestampMixin, Base):
+    """A cadre under supervision; coded fields hold dictionary item values."""
+
+    __tablename__ = "cadre"
+    __audited__ = True
+    __audit_masked__ = frozenset({"id_number"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(50), index=True)
+    gender: Mapped[str] = mapped_column(sa.String(16))
+    birth_date: Mapped[date]
+    ethnicity: Mapped[str] = mapped_column(sa.String(16))
+    political_status: Mapped[str] = mapped_column(sa.String(16))
+    education: Mapped[str] = mapped_column(sa.String(16))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    position: Mapped[str] = mapped_column(sa.String(100))
+    rank: Mapped[str] = mapped_column(sa.String(16), index=True)
+    category: Mapped[str] = mapped_column(sa.String(16), index=True)
+    is_young: Mapped[bool] = mapped_column(default=False)
+    id_number: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    appointed_on: Mapped[date | None]
+    joined_work_on: Mapped[date | None]
+    joined_party_on: Mapped[date | None]
+    work_history: Mapped[str] = mapped_column(sa.Text, default="")
+    status_colour: Mapped[str] = mapped_column(sa.String(8), default="green", index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+
+    unit: Mapped[OrgUnit] = relationship(lazy="joined")
+    events: Mapped[list[CadreEvent]] = relationship(
+        back_populates="cadre", order_by="CadreEvent.occurred_on.desc()"
+    )
+
+    @classmethod
+    def scope_columns(cls):
+        """Return the unit and creator columns the data scope filters on."""
+        return cls.unit_id, cls.created_by_id
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CadreEvent(TimestampMixin, Base):
+    """A career event: appointment, transfer, youth class, award, sanction or leave."""
+
+    __tablename__ = "cadre_event"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(sa.ForeignKey("cadre.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    occurred_on: Mapped[date]
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    document_number: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+
+    cadre: Mapped[Cadre] = relationship(back_populates="events")

@@ -1,0 +1,56 @@
+"""The one data-scope filter every query for case records goes through (数据权限)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from flask import abort
+
+from webapp.extensions import db
+from webapp.models import DataScope, OrgUnit, User, user_scope_unit
+
+
+class Scoped(Protocol):
+    """A model that tells which unit and which creator a row belongs to."""
+
+    @classmethod
+    def scope_columns(cls) -> tuple[Any, Any]: ...
+
+
+def subtree_ids(unit: OrgUnit) -> sa.Select:
+    """Select the ids of a unit and every unit below it."""
+    return sa.select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path, autoescape=True))
+
+
+def scope_condition(user: User, unit_column: Any, creator_column: Any) -> sa.ColumnElement:
+    """Return the WHERE clause that limits rows to the user's data scope."""
+    match user.data_scope:
+        case DataScope.ALL:
+            return sa.true()
+        case DataScope.UNIT_AND_BELOW:
+            return unit_column.in_(subtree_ids(user.unit))
+        case DataScope.UNIT:
+            return unit_column == user.unit_id
+        case DataScope.CUSTOM:
+            chosen = sa.select(user_scope_unit.c.unit_id).where(
+                user_scope_unit.c.user_id == user.id
+            )
+            return unit_column.in_(chosen)
+        case DataScope.SELF:
+            return creator_column == user.id
+    return sa.false()
+
+
+def scoped(stmt: sa.Select, model: type[Scoped], user: User) -> sa.Select:
+    """Limit a select over a scoped model to what the user may see."""
+    return stmt.where(scope_condition(user, *model.scope_columns()))
+
+
+def get_in_scope_or_404(model: type[Scoped], ident: int, user: User):
+    """Load one row the user may see, or answer 404 (never reveal that it exists)."""
+    stmt = scoped(sa.select(model).where(model.id == ident), model, user)  # type: ignore[attr-defined]
+    obj = db.session.scalars(stmt).first()
+    if obj is None:
+        abort(404)
+    return obj

@@ -1,0 +1,1 @@
+"""Reference data (roles, dictionaries, parameters) and demo data."""

@@ -1,0 +1,75 @@
+"""Default parameters (参数): every deadline and threshold of DESIGN §4–§6, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ParameterDefault:
+    """A parameter's key, default value, type, group, meaning and bounds."""
+
+    key: str
+    value: str
+    value_type: str  # int | str | bool | time | list
+    group: str
+    description: str
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+def p(key, value, group, description, lo=None, hi=None, value_type="int"):
+    """Shorten the table below."""
+    return ParameterDefault(key, str(value), value_type, group, description, lo, hi)
+
+
+DEFAULT_PARAMETERS: list[ParameterDefault] = [
+    p("auth.password_min_length", 10, "安全", "密码最小长度", 8, 64),
+    p("auth.lockout_threshold", 5, "安全", "连续登录失败多少次后锁定账号", 1, 20),
+    p("auth.lockout_minutes", 15, "安全", "账号锁定时长（分钟）", 1, 1440),
+    p("auth.idle_timeout_minutes", 30, "安全", "无操作自动退出时长（分钟）", 5, 480),
+    p("report.summary_max_chars", 1000, "负面信息", "事实摘要最多字数", 100, 5000),
+    p("report.verification_workdays", 15, "负面信息", "核实期限默认工作日（来源未设置时）", 1, 120),
+    p("report.duplicate_window_days", 90, "负面信息", "疑似重复信息的比对窗口（天）", 1, 365),
+    p("upload.max_mb", 20, "负面信息", "单个附件大小上限（MB）", 1, 100),
+    p(
+        "upload.allowed_types",
+        "pdf,jpg,png,docx,xlsx",
+        "负面信息",
+        "允许上传的附件类型",
+        value_type="list",
+    ),
+    p("inquiry.reply_workdays", 15, "函询", "函询回复期限（工作日）", 1, 60),
+    p("action.self_criticism_workdays", 5, "预警", "书面检查提交期限（工作日）", 1, 30),
+    p(
+        "warning.action_deadline_workdays",
+        10,
+        "预警",
+        "审批通过后落实处置措施期限（工作日）",
+        1,
+        60,
+    ),
+    p("warning.rectification_months", 6, "预警", "整改报告期限（月）", 1, 24),
+    p("warning.tier2.influence_months", 6, "预警", "二级预警影响期（月）", 0, 36),
+    p(
+        "warning.tier3.influence_months",
+        12,
+        "预警",
+        "三级预警影响期默认值（月，按处分类型调整）",
+        6,
+        24,
+    ),
+    p("suggest.count_window_months", 12, "研判规则", "累计计数窗口（月）", 1, 36),
+    p("suggest.count_threshold", 2, "研判规则", "窗口内一级问题达到多少件建议二级预警", 2, 10),
+    p("suggest.overdue_grace_workdays", 5, "研判规则", "逾期超过多少工作日建议升级", 0, 60),
+    p("talk.mandatory_due_workdays", 20, "谈话", "必谈事项完成期限（工作日）", 1, 60),
+    p("talk.follow_up_months", 3, "谈话", "谈话后回访默认间隔（月）", 1, 12),
+    p("reminder.yellow_percent", 50, "提醒", "已用时限达到百分之多少亮黄灯", 10, 90),
+    p("reminder.ack_escalate_workdays", 3, "提醒", "确认的计划日期逾期多少工作日后上报上级", 0, 30),
+    p("reminder.daily_digest_time", "08:00", "提醒", "每日待办汇总发送时间", value_type="time"),
+    p("reminder.weekly_analysis_time", "09:00", "提醒", "每周一分析发送时间", value_type="time"),
+    p("notify.max_attempts", 6, "提醒", "投递失败最多重试次数", 1, 20),
+    p("notify.backoff_seconds", 60, "提醒", "重试退避基数（秒）", 5, 3600),
+]
+
+PARAMETER_DEFAULTS: dict[str, ParameterDefault] = {d.key: d for d in DEFAULT_PARAMETERS}

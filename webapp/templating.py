@@ -1,0 +1,64 @@
+"""Template filters and globals: dates in the org's zone, masked IDs, labels, navigation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.clock import org_today, to_org
+from webapp.forms_common import mask_id_number
+from webapp.lookups import dict_label
+from webapp.security.permissions import Permission as P
+
+# (endpoint, label, permission): the menu shows an entry only to those who may use it.
+NAVIGATION = [
+    ("main.index", _l("工作台"), None),
+    ("cadres.index", _l("干部信息"), P.CADRE_VIEW),
+    ("admin.users", _l("用户管理"), P.USER_MANAGE),
+    ("admin.units", _l("部门管理"), P.UNIT_MANAGE),
+    ("admin.dictionaries", _l("字典管理"), P.DICT_MANAGE),
+    ("admin.parameters", _l("参数管理"), P.PARAM_MANAGE),
+    ("audit.operations", _l("操作日志"), P.AUDIT_VIEW),
+    ("audit.logins", _l("登录日志"), P.AUDIT_VIEW),
+    ("audit.accesses", _l("访问日志"), P.AUDIT_VIEW),
+]
+
+
+def navigation() -> list[tuple[str, str]]:
+    """Return the menu entries the current user may open."""
+    if not current_user.is_authenticated:
+        return []
+    return [(ep, label) for ep, label, perm in NAVIGATION if perm is None or current_user.can(perm)]
+
+
+def fmt_date(value: date | None) -> str:
+    """Format a date as 2026-11-22."""
+    return value.isoformat() if value else ""
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    """Format a UTC timestamp in the org's zone as 2026-11-22 08:30."""
+    local = to_org(value)
+    return local.strftime("%Y-%m-%d %H:%M") if local else ""
+
+
+def years_since(value: date | None) -> str:
+    """Return whole years from a date to today (age, working years, party years)."""
+    if not value:
+        return ""
+    today = org_today()
+    return str(today.year - value.year - ((today.month, today.day) < (value.month, value.day)))
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and globals."""
+    app.jinja_env.filters.update(
+        date=fmt_date, datetime=fmt_datetime, mask_id=mask_id_number, years_since=years_since
+    )
+    app.jinja_env.globals.update(
+        navigation=navigation, dict_label=dict_label, get_locale=get_locale
+    )

@@ -1,0 +1,1 @@
+"""Pure domain rules: tiers, states, transitions, guards, suggestions and working days."""
