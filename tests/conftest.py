@@ -6,7 +6,7 @@ import pytest
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from tests.databases import DATABASES, database_config
+from tests.databases import DATABASES, database_config, drop_postgres_schema
 from tests.factories import PASSWORD
 from webapp import create_app
 from webapp.extensions import db as _db
@@ -26,6 +26,8 @@ def app(request, tmp_path_factory):
     yield app
     with app.app_context():
         _db.engine.dispose()
+    if "PG_SCHEMA" in app.config:
+        drop_postgres_schema(app.config["PG_SCHEMA"])
 
 
 @pytest.fixture

@@ -28,8 +28,9 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def fresh_postgres_schema(schema: str) -> dict:
-    """Drop and recreate a schema; return config pointing the app at it."""
+def fresh_postgres_schema(name: str) -> dict:
+    """Create an empty schema for this test process; return config pointing the app at it."""
+    schema = f"{name}_{os.getpid()}"  # parallel runs on one server must not share a schema
     url = postgres_url()
     if url is None:
         skip_or_fail("TEST_DATABASE_URL is not set to a PostgreSQL database; PostgreSQL tests skipped")
@@ -43,12 +44,21 @@ def fresh_postgres_schema(schema: str) -> dict:
     finally:
         engine.dispose()
     return {
+        "PG_SCHEMA": schema,
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "pool_pre_ping": True,
             "connect_args": {"options": f"-csearch_path={schema}"},
         },
     }
+
+
+def drop_postgres_schema(schema: str) -> None:
+    """Remove a schema made by fresh_postgres_schema."""
+    engine = sa.create_engine(postgres_url())
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    engine.dispose()
 
 
 def database_config(kind: str, tmp_dir, name: str) -> dict:
