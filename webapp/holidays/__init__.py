@@ -1,0 +1,1 @@
+"""Working-day calendar from the database, and the holiday maintenance page (节假日维护)."""
