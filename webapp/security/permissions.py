@@ -71,6 +71,17 @@ DEFAULT_ROLES: list[dict] = [
             P.DASHBOARD_VIEW,
         ],
     },
+    {
+        "code": "minister",
+        "name": _l("部长（审定）"),
+        "permissions": [
+            P.CADRE_VIEW,
+            P.CADRE_EXPORT,
+            P.REPORT_VIEW,
+            P.WARNING_APPROVE,
+            P.DASHBOARD_VIEW,
+        ],
+    },
     {"code": "liaison", "name": _l("联络员（成员单位）"), "permissions": [P.REPORT_SUBMIT]},
     {
         "code": "viewer",

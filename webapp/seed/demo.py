@@ -69,7 +69,8 @@ DEMO_USERS = [
     ("auditor", "安全审计员", "auditor", "org", DataScope.ALL),
     ("supervisor", "李监督", "supervisor", "org-sup", DataScope.ALL),
     ("reviewer", "王科长", "reviewer", "org-sup", DataScope.ALL),
-    ("approver", "赵部长", "approver", "org", DataScope.ALL),
+    ("approver", "赵副部长", "approver", "org", DataScope.ALL),
+    ("minister", "钱部长", "minister", "org", DataScope.ALL),
     ("liaison", "孙联络", "liaison", "finance", DataScope.SELF),
     ("viewer", "周领导", "viewer", "city", DataScope.ALL),
 ]

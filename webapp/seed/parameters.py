@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflows.tiers import PARAMETER_SPECS
+
 
 @dataclass(frozen=True)
 class ParameterDefault:
@@ -49,8 +51,6 @@ DEFAULT_PARAMETERS: list[ParameterDefault] = [
         1,
         60,
     ),
-    p("warning.rectification_months", 6, "预警", "整改报告期限（月）", 1, 24),
-    p("warning.tier2.influence_months", 6, "预警", "二级预警影响期（月）", 0, 36),
     p(
         "warning.tier3.influence_months",
         12,
@@ -59,9 +59,6 @@ DEFAULT_PARAMETERS: list[ParameterDefault] = [
         6,
         24,
     ),
-    p("suggest.count_window_months", 12, "研判规则", "累计计数窗口（月）", 1, 36),
-    p("suggest.count_threshold", 2, "研判规则", "窗口内一级问题达到多少件建议二级预警", 2, 10),
-    p("suggest.overdue_grace_workdays", 5, "研判规则", "逾期超过多少工作日建议升级", 0, 60),
     p("talk.mandatory_due_workdays", 20, "谈话", "必谈事项完成期限（工作日）", 1, 60),
     p("talk.follow_up_months", 3, "谈话", "谈话后回访默认间隔（月）", 1, 12),
     p("reminder.yellow_percent", 50, "提醒", "已用时限达到百分之多少亮黄灯", 10, 90),
@@ -70,6 +67,30 @@ DEFAULT_PARAMETERS: list[ParameterDefault] = [
     p("reminder.weekly_analysis_time", "09:00", "提醒", "每周一分析发送时间", value_type="time"),
     p("notify.max_attempts", 6, "提醒", "投递失败最多重试次数", 1, 20),
     p("notify.backoff_seconds", 60, "提醒", "重试退避基数（秒）", 5, 3600),
+]
+
+# Workflow deadlines, periods, chains and suggestion thresholds are declared next to the rules
+# that read them (workflows.tiers); bounds for the numeric ones are set here.
+WORKFLOW_BOUNDS = {
+    "warning.action_deadline_workdays": (1, 60),
+    "warning.rectification_months": (1, 24),
+    "warning.tier1.influence_months": (0, 36),
+    "warning.tier2.influence_months": (0, 36),
+    "warning.tier3.influence_months": (6, 24),
+    "suggest.count_window_months": (1, 36),
+    "suggest.count_threshold": (2, 10),
+    "suggest.overdue_grace_workdays": (0, 60),
+}
+DEFAULT_PARAMETERS += [
+    ParameterDefault(
+        spec.key,
+        str(spec.default),
+        "int" if spec.kind == "int" else "list",
+        "研判规则" if spec.key.startswith("suggest.") else "预警",
+        spec.label,
+        *WORKFLOW_BOUNDS.get(spec.key, (None, None)),
+    )
+    for spec in PARAMETER_SPECS
 ]
 
 PARAMETER_DEFAULTS: dict[str, ParameterDefault] = {d.key: d for d in DEFAULT_PARAMETERS}

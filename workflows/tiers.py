@@ -1,0 +1,248 @@
+"""The three warning tiers, their policies and the parameters every number comes from.
+
+Deadlines, periods, thresholds and approval chains are data a sysadmin edits (参数管理).
+`DEFAULT_PARAMETERS` is what the web app seeds into its Parameter table; it passes the table
+back as a mapping, so values may arrive as strings and are parsed here.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ParameterError(ValueError):
+    """A parameter value cannot be parsed; the message names the key."""
+
+
+class Tier(IntEnum):
+    """Warning tier: 1 yellow 提醒, 2 orange 诫勉, 3 red 处置."""
+
+    YELLOW = 1
+    ORANGE = 2
+    RED = 3
+
+    @property
+    def colour(self) -> str:
+        """Return the colour code used by badges and CSS ("yellow", "orange", "red")."""
+        return _COLOURS[self]
+
+    @property
+    def ordinal_zh(self) -> str:
+        """Return the short Chinese name, e.g. "一级预警"."""
+        return f"{_NUMERALS[self]}级预警"
+
+    @property
+    def colour_zh(self) -> str:
+        """Return the Chinese colour word, e.g. "黄色"."""
+        return _COLOURS_ZH[self]
+
+    @property
+    def measure_zh(self) -> str:
+        """Return the tier's measure, e.g. "提醒"."""
+        return _MEASURES_ZH[self]
+
+    @property
+    def label(self) -> str:
+        """Return the badge label, e.g. "一级预警（黄色）"."""
+        return f"{self.ordinal_zh}（{self.colour_zh}）"
+
+    @classmethod
+    def parse(cls, value: object) -> "Tier":
+        """Return the tier for 1/"1"/"yellow"/a Tier; raise ValueError otherwise."""
+        if isinstance(value, Tier):
+            return value
+        if isinstance(value, str):
+            text = value.strip().lower()
+            for tier in cls:
+                if text == tier.colour:
+                    return tier
+            if text.isdigit():
+                return cls(int(text))
+            raise ValueError(f"无法识别的预警等级：{value!r}")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cls(value)
+        raise ValueError(f"无法识别的预警等级：{value!r}")
+
+
+_COLOURS = {Tier.YELLOW: "yellow", Tier.ORANGE: "orange", Tier.RED: "red"}
+_COLOURS_ZH = {Tier.YELLOW: "黄色", Tier.ORANGE: "橙色", Tier.RED: "红色"}
+_NUMERALS = {Tier.YELLOW: "一", Tier.ORANGE: "二", Tier.RED: "三"}
+_MEASURES_ZH = {Tier.YELLOW: "提醒", Tier.ORANGE: "诫勉", Tier.RED: "处置"}
+
+# Role codes as seeded by the web app. "minister" (部长) and "committee" (党委) appear only as
+# approval steps; the labels are for messages, the UI takes its own from the Role table.
+ROLE_LABELS: dict[str, str] = {
+    "sysadmin": "系统管理员",
+    "auditor": "安全审计员",
+    "supervisor": "监督员",
+    "reviewer": "科长",
+    "approver": "分管领导",
+    "minister": "部长",
+    "committee": "党委",
+    "liaison": "联络员",
+    "viewer": "领导查阅",
+}
+
+# The approval-chain step whose decision is a recorded document, not a user's click.
+COMMITTEE_ROLE = "committee"
+
+# Action kinds, any one of which answers the tier's requirement (DESIGN §4). Tier 2's written
+# self-criticism follows the talk or letter; tier 3's referral is done by the `refer` event.
+ACTION_LABELS: dict[str, str] = {
+    "reminder_talk": "提醒谈话",
+    "written_reminder": "书面提醒",
+    "inquiry": "函询",
+    "admonishment_talk": "诫勉谈话",
+    "admonishment_letter": "诫勉书",
+    "written_self_criticism": "书面检查",
+    "org_handling": "组织处理",
+    "referral": "移送纪检监察机关",
+}
+
+REQUIRED_ACTIONS: dict[Tier, tuple[str, ...]] = {
+    Tier.YELLOW: ("reminder_talk", "written_reminder", "inquiry"),
+    Tier.ORANGE: ("admonishment_talk", "admonishment_letter", "written_self_criticism"),
+    Tier.RED: ("org_handling", "referral"),
+}
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One editable parameter: its key, default, Chinese label and kind ("int" or "roles")."""
+
+    key: str
+    default: int | str
+    label: str
+    kind: str
+
+
+PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
+    ParameterSpec(
+        "warning.tier1.approval_chain",
+        "reviewer,approver",
+        "一级预警审批链（角色代码，逗号分隔）",
+        "roles",
+    ),
+    ParameterSpec(
+        "warning.tier2.approval_chain",
+        "reviewer,approver,minister",
+        "二级预警审批链（角色代码，逗号分隔）",
+        "roles",
+    ),
+    ParameterSpec(
+        "warning.tier3.approval_chain",
+        "reviewer,approver,minister,committee",
+        "三级预警审批链（角色代码，逗号分隔；committee 为党委决定）",
+        "roles",
+    ),
+    ParameterSpec(
+        "warning.committee_recorder_roles",
+        "reviewer",
+        "可登记党委决定（审批链 committee 步骤）的角色",
+        "roles",
+    ),
+    ParameterSpec(
+        "warning.action_deadline_workdays", 10, "审批通过后开展处置的期限（工作日）", "int"
+    ),
+    ParameterSpec("warning.rectification_months", 6, "一级、二级预警整改报告期限（月）", "int"),
+    ParameterSpec("warning.tier1.influence_months", 0, "一级预警影响期（月，0 为无）", "int"),
+    ParameterSpec("warning.tier2.influence_months", 6, "二级预警影响期（月）", "int"),
+    ParameterSpec(
+        "warning.tier3.influence_months",
+        12,
+        "三级预警默认影响期（月，处理决定另有规定的从其规定）",
+        "int",
+    ),
+    ParameterSpec(
+        "suggest.count_window_months", 12, "建议规则2：统计一级问题的时间窗口（月）", "int"
+    ),
+    ParameterSpec(
+        "suggest.count_threshold", 2, "建议规则2：窗口内已核实一级问题达到该件数建议二级", "int"
+    ),
+    ParameterSpec(
+        "suggest.overdue_grace_workdays", 5, "建议规则4：超期超过该工作日数建议升级", "int"
+    ),
+)
+
+DEFAULT_PARAMETERS: dict[str, int | str] = {spec.key: spec.default for spec in PARAMETER_SPECS}
+
+# Commas of either width and any whitespace separate role codes typed into the admin page.
+_ROLE_SPLIT = re.compile(r"[,，、\s]+")
+
+
+def _raw(params: Mapping[str, object] | None, key: str) -> object:
+    # A partial mapping is normal (a new key not yet seeded): fall back to the default.
+    if params is not None and key in params and params[key] not in (None, ""):
+        return params[key]
+    if key in DEFAULT_PARAMETERS:
+        return DEFAULT_PARAMETERS[key]
+    raise ParameterError(f"未知参数：{key}")
+
+
+def param_int(params: Mapping[str, object] | None, key: str) -> int:
+    """Return a non-negative integer parameter, parsing strings from the database."""
+    value = _raw(params, key)
+    if isinstance(value, bool):
+        raise ParameterError(f"参数 {key} 应为非负整数，实际为 {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit():
+            raise ParameterError(f"参数 {key} 应为非负整数，实际为 {value!r}")
+        return int(text)
+    if isinstance(value, int) and value >= 0:
+        return value
+    raise ParameterError(f"参数 {key} 应为非负整数，实际为 {value!r}")
+
+
+def param_roles(params: Mapping[str, object] | None, key: str) -> tuple[str, ...]:
+    """Return a non-empty tuple of role codes from "a,b,c" or a sequence."""
+    value = _raw(params, key)
+    if isinstance(value, str):
+        roles = tuple(part for part in _ROLE_SPLIT.split(value.strip()) if part)
+    elif isinstance(value, Iterable):
+        roles = tuple(str(part).strip() for part in value if str(part).strip())
+    else:
+        raise ParameterError(f"参数 {key} 应为逗号分隔的角色代码，实际为 {value!r}")
+    if not roles:
+        raise ParameterError(f"参数 {key} 不能为空")
+    return roles
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    """What a tier requires: approval chain, action deadline, rectification and influence."""
+
+    tier: Tier
+    approval_chain: tuple[str, ...]
+    action_deadline_workdays: int
+    # None: the organizational decision sets the rectification terms (tier 3).
+    rectification_months: int | None
+    influence_months: int
+    required_actions: tuple[str, ...]
+
+    def step_role(self, step: int | None) -> str | None:
+        """Return the role code of approval step `step`, or None when out of the chain."""
+        if step is None or not 0 <= step < len(self.approval_chain):
+            return None
+        return self.approval_chain[step]
+
+
+def tier_policy(tier: Tier | int | str, params: Mapping[str, object] | None = None) -> TierPolicy:
+    """Build the policy of `tier` from the parameters (defaults where a key is missing)."""
+    tier = Tier.parse(tier)
+    return TierPolicy(
+        tier=tier,
+        approval_chain=param_roles(params, f"warning.tier{tier.value}.approval_chain"),
+        action_deadline_workdays=param_int(params, "warning.action_deadline_workdays"),
+        rectification_months=(
+            None if tier is Tier.RED else param_int(params, "warning.rectification_months")
+        ),
+        influence_months=param_int(params, f"warning.tier{tier.value}.influence_months"),
+        required_actions=REQUIRED_ACTIONS[tier],
+    )
+
+
+def role_label(code: str) -> str:
+    """Return the Chinese label of a role code, or the code itself when unknown."""
+    return ROLE_LABELS.get(code, code)
