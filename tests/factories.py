@@ -56,12 +56,32 @@ def id_number(birth: date = date(1980, 5, 17), seq: int | None = None) -> str:
 def make_cadre(unit: OrgUnit, name: str = "", created_by: User | None = None, **fields) -> Cadre:
     """Create a cadre in a unit."""
     birth = fields.pop("birth_date", date(1980, 5, 17))
-    cadre = Cadre(
-        name=name or f"干部{next(_counter)}", gender="male", birth_date=birth,
-        ethnicity="han", political_status="cpc", education="bachelor", unit=unit,
-        position="科长", rank="zhengke", category="section", id_number=id_number(birth),
-        created_by_id=created_by.id if created_by else None, **fields,
-    )
+    values = {
+        "name": name or f"干部{next(_counter)}", "gender": "male", "birth_date": birth,
+        "ethnicity": "han", "political_status": "cpc", "education": "bachelor", "unit": unit,
+        "position": "科长", "rank": "zhengke", "category": "section",
+        "id_number": id_number(birth), "created_by_id": created_by.id if created_by else None,
+    }
+    cadre = Cadre(**{**values, **fields})
     db.session.add(cadre)
     db.session.flush()
     return cadre
+
+
+def make_report(cadre: Cadre, created_by: User | None = None, **fields):
+    """Create a negative-information item about a cadre (待核实 unless told otherwise)."""
+    from webapp.models import NegativeInfo
+
+    n = next(_counter)
+    values = {
+        "number": f"FM-T-{n:05d}", "cadre_id": cadre.id, "cadre_name": cadre.name,
+        "cadre_position": cadre.position, "unit_id": cadre.unit_id, "category": "supervision",
+        "situation": "general_petition", "default_tier": 1, "source_channel": "petition",
+        "occurred_on": date(2026, 1, 5), "received_on": date(2026, 1, 10),
+        "summary": f"测试摘要{n}", "severity": "minor", "status": "pending",
+        "created_by_id": created_by.id if created_by else None,
+    }
+    info = NegativeInfo(**{**values, **fields})
+    db.session.add(info)
+    db.session.flush()
+    return info

@@ -54,7 +54,21 @@ def seed_demo_command(if_empty: bool, cadres: int):
         saved.chmod(0o600)
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int, threads: int):
+    """Serve the app with waitress, a production WSGI server (embedded mode)."""
+    from waitress import serve
+
+    click.echo(f"干部监督预警系统已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
+    serve(current_app._get_current_object(), host=host, port=port, threads=threads,
+          ident="ganbu")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    app.cli.add_command(seed_defaults_command)
-    app.cli.add_command(seed_demo_command)
+    for command in (seed_defaults_command, seed_demo_command, serve_command):
+        app.cli.add_command(command)

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from stdnum.cn import ric
-from wtforms import ValidationError
+from wtforms import SelectChoice, ValidationError
 
 from webapp.clock import org_today
 
@@ -38,3 +38,8 @@ def mask_id_number(value: str | None) -> str:
     if not value:
         return ""
     return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "******"
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into the choices WTForms 3.3 expects in a field declaration."""
+    return [SelectChoice(value, label) for value, label in pairs]

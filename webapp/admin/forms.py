@@ -16,9 +16,17 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
-from webapp.forms_common import plain_text
+from webapp.forms_common import options, plain_text
 from webapp.lookups import param_int
 from webapp.models import DataScope
 from webapp.security.passwords import password_problems
@@ -39,7 +47,7 @@ def policy_password(form, field) -> None:
     if field.data:
         problems = password_problems(field.data, param_int("auth.password_min_length"))
         if problems:
-            raise ValueError("；".join(problems))
+            raise ValidationError("；".join(problems))
 
 
 class UserForm(FlaskForm):
@@ -62,10 +70,10 @@ class UserForm(FlaskForm):
     data_scope = SelectField(
         _l("数据权限"),
         validators=[DataRequired(REQUIRED)],
-        choices=[(s.value, label) for s, label in SCOPE_LABELS.items()],
+        choices=options([(s.value, label) for s, label in SCOPE_LABELS.items()]),
     )
     scope_unit_ids = SelectMultipleField(
-        _l("自定数据权限部门"), coerce=int, validators=[Optional()]
+        _l("自定数据权限部门"), coerce=int, validators=[]
     )
     active = BooleanField(_l("启用"), default=True)
     password = PasswordField(
@@ -76,7 +84,7 @@ class UserForm(FlaskForm):
     def validate_scope_unit_ids(self, field):
         """Require at least one unit for a custom scope."""
         if self.data_scope.data == DataScope.CUSTOM and not field.data:
-            raise ValueError(_l("自定数据权限至少选择一个部门"))
+            raise ValidationError(_l("自定数据权限至少选择一个部门"))
 
 
 class ResetPasswordForm(FlaskForm):
@@ -116,27 +124,31 @@ class DictItemForm(FlaskForm):
     colour = SelectField(
         _l("颜色标签"),
         validators=[Optional()],
-        choices=[
-            ("", _l("无")),
-            ("green", _l("绿色")),
-            ("yellow", _l("黄色")),
-            ("orange", _l("橙色")),
-            ("red", _l("红色")),
-            ("blue", _l("蓝色")),
-            ("grey", _l("灰色")),
-        ],
+        choices=options(
+            [
+                ("", _l("无")),
+                ("green", _l("绿色")),
+                ("yellow", _l("黄色")),
+                ("orange", _l("橙色")),
+                ("red", _l("红色")),
+                ("blue", _l("蓝色")),
+                ("grey", _l("灰色")),
+            ]
+        ),
     )
     parent_id = SelectField(_l("上级项"), coerce=int, validators=[Optional()])
     default_tier = SelectField(
         _l("默认预警等级"),
         coerce=int,
         validators=[Optional()],
-        choices=[
-            (0, _l("不适用")),
-            (1, _l("一级预警（黄色）")),
-            (2, _l("二级预警（橙色）")),
-            (3, _l("三级预警（红色）")),
-        ],
+        choices=options(
+            [
+                (0, _l("不适用")),
+                (1, _l("一级预警（黄色）")),
+                (2, _l("二级预警（橙色）")),
+                (3, _l("三级预警（红色）")),
+            ]
+        ),
     )
     active = BooleanField(_l("启用"), default=True)
     submit = SubmitField(_l("保存"))
@@ -162,13 +174,13 @@ class ParameterForm(FlaskForm):
         field.data = text
         if p.value_type == "int":
             if not re.fullmatch(r"-?\d+", text):
-                raise ValueError(_l("请输入整数"))
+                raise ValidationError(_l("请输入整数"))
             number = int(text)
             if p.min_value is not None and number < p.min_value:
-                raise ValueError(_l("不能小于 %(n)s", n=p.min_value))
+                raise ValidationError(_l("不能小于 %(n)s", n=p.min_value))
             if p.max_value is not None and number > p.max_value:
-                raise ValueError(_l("不能大于 %(n)s", n=p.max_value))
+                raise ValidationError(_l("不能大于 %(n)s", n=p.max_value))
         elif p.value_type == "time" and not TIME.match(text):
-            raise ValueError(_l("时间格式应为 时:分，例如 08:00"))
+            raise ValidationError(_l("时间格式应为 时:分，例如 08:00"))
         elif p.value_type == "bool" and text not in ("true", "false"):
-            raise ValueError(_l("请输入 true 或 false"))
+            raise ValidationError(_l("请输入 true 或 false"))

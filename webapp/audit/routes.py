@@ -9,6 +9,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from webapp.audit.services import LogFilters, search_log
+from webapp.forms_common import options
 from webapp.security.permissions import Permission, permission_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -26,14 +27,16 @@ class LogFilterForm(FlaskForm):
     action = SelectField(
         _l("操作"),
         validators=[Optional()],
-        choices=[
-            ("", _l("全部")),
-            ("create", _l("新增")),
-            ("update", _l("修改")),
-            ("delete", _l("删除")),
-            ("export", _l("导出")),
-            ("download", _l("下载")),
-        ],
+        choices=options(
+            [
+                ("", _l("全部")),
+                ("create", _l("新增")),
+                ("update", _l("修改")),
+                ("delete", _l("删除")),
+                ("export", _l("导出")),
+                ("download", _l("下载")),
+            ]
+        ),
     )
     object_type = StringField(_l("对象类型"), validators=[Optional(), Length(max=64)])
     date_from = DateField(_l("起始日期"), validators=[Optional()])

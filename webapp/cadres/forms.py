@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.cn import ric
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from webapp.cadres.services import id_number_taken
 from webapp.extensions import db
@@ -49,7 +49,7 @@ class DictSelectField(SelectField):
 
     def pre_validate(self, form):
         if self.data and self.data not in {value for value, _ in self.choices}:
-            raise ValueError(_l("请从列表中选择"))
+            raise ValidationError(_l("请从列表中选择"))
 
 
 class CadreForm(FlaskForm):
@@ -92,13 +92,13 @@ class CadreForm(FlaskForm):
     def validate_id_number(self, field):
         """Refuse an ID number another cadre already holds."""
         if id_number_taken(field.data or "", self.cadre_id):
-            raise ValueError(_l("该身份证号码已登记"))
+            raise ValidationError(_l("该身份证号码已登记"))
 
     def validate_unit_id(self, field):
         """Refuse a unit outside the user's data scope."""
         unit = db.session.get(OrgUnit, field.data or 0)
         if unit is None or (self.user is not None and not unit_in_scope(self.user, unit)):
-            raise ValueError(_l("请选择您有权限的单位"))
+            raise ValidationError(_l("请选择您有权限的单位"))
 
     def fill_choices(self, units: list[tuple[int, str]]) -> CadreForm:
         """Load the dictionary and unit choices."""
@@ -112,17 +112,17 @@ class CadreForm(FlaskForm):
         """Refuse a birth date that disagrees with the ID number."""
         id_number = (self.id_number.data or "").strip().upper()
         if field.data and ric.is_valid(id_number) and ric.get_birth_date(id_number) != field.data:
-            raise ValueError(_l("出生日期与身份证号码中的出生日期不一致"))
+            raise ValidationError(_l("出生日期与身份证号码中的出生日期不一致"))
 
     def validate_joined_work_on(self, field):
         """Refuse a start of work before birth."""
         if field.data and self.birth_date.data and field.data <= self.birth_date.data:
-            raise ValueError(_l("参加工作时间应晚于出生日期"))
+            raise ValidationError(_l("参加工作时间应晚于出生日期"))
 
     def validate_joined_party_on(self, field):
         """Refuse joining the party before birth."""
         if field.data and self.birth_date.data and field.data <= self.birth_date.data:
-            raise ValueError(_l("入党时间应晚于出生日期"))
+            raise ValidationError(_l("入党时间应晚于出生日期"))
 
 
 class CadreEventForm(FlaskForm):

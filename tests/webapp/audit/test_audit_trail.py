@@ -1,0 +1,111 @@
+"""Every create/update/delete, login and profile view leaves a trace nobody can edit."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_cadre, make_unit, make_user
+from tests.webapp.cadres.test_cadre_forms import valid_form
+from webapp.audit.recorder import AppendOnlyError
+from webapp.models import AccessLog, AuditLog, LoginLog
+
+
+def audit_rows(db, object_type, action=None):
+    stmt = select(AuditLog).where(AuditLog.object_type == object_type)
+    if action:
+        stmt = stmt.where(AuditLog.action == action)
+    return db.session.scalars(stmt.order_by(AuditLog.id)).all()
+
+
+@pytest.fixture
+def supervisor(db, login):
+    user = make_user("supervisor", make_unit("市财政局"), username="auditme")
+    login("auditme")
+    return user
+
+
+def test_create_is_audited_with_actor_ip_and_masked_id(client, supervisor, db):
+    unit = supervisor.unit
+    client.post("/cadres/new", data=valid_form(unit))
+    (row,) = audit_rows(db, "Cadre", "create")
+    assert row.username == "auditme" and row.user_id == supervisor.id
+    assert row.ip == "127.0.0.1"
+    assert row.after["name"] == "王建国"
+    assert "*" in row.after["id_number"] and len(row.after["id_number"]) == 18
+    assert row.object_id == str(row.after["id"])
+
+
+def test_update_records_before_and_after_of_changed_fields_only(client, supervisor, db):
+    cadre = make_cadre(supervisor.unit, name="李四", position="科长")
+    data = valid_form(supervisor.unit, name="李四", position="副局长",
+                      id_number=cadre.id_number, birth_date=cadre.birth_date.isoformat())
+    client.post(f"/cadres/{cadre.id}/edit", data=data)
+    row = audit_rows(db, "Cadre", "update")[-1]
+    assert row.before["position"] == "科长" and row.after["position"] == "副局长"
+    assert "name" not in row.after
+
+
+def test_delete_is_audited(db, supervisor):
+    unit = make_unit("待删除")
+    db.session.delete(unit)
+    db.session.flush()
+    row = audit_rows(db, "OrgUnit", "delete")[-1]
+    assert row.before["name"] == "待删除" and row.after is None
+
+
+def test_password_hash_never_reaches_the_log(db):
+    make_user("viewer", make_unit(), username="hashcheck")
+    row = audit_rows(db, "User", "create")[-1]
+    assert row.after["password_hash"] == "******"
+
+
+def test_login_attempts_are_logged(client, db):
+    make_user("viewer", make_unit(), username="loginlog")
+    client.post("/auth/login", data={"username": "loginlog", "password": "bad"})
+    rows = db.session.scalars(select(LoginLog).where(LoginLog.username == "loginlog")).all()
+    assert [(r.success, r.ip) for r in rows] == [(False, "127.0.0.1")]
+
+
+def test_profile_view_is_logged(client, supervisor, db):
+    cadre = make_cadre(supervisor.unit)
+    client.get(f"/cadres/{cadre.id}")
+    client.get(f"/cadres/{cadre.id}")
+    rows = db.session.scalars(select(AccessLog).where(AccessLog.object_id == str(cadre.id))).all()
+    assert len(rows) == 2
+    assert {(r.username, r.object_type, r.path) for r in rows} == {
+        ("auditme", "Cadre", f"/cadres/{cadre.id}")}
+
+
+def test_log_rows_cannot_be_changed_or_deleted(db, supervisor):
+    make_unit("留痕")
+    row = audit_rows(db, "OrgUnit", "create")[-1]
+    row.summary = "篡改"
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+    db.session.rollback()
+    row = db.session.scalars(select(AuditLog).limit(1)).first()
+    db.session.delete(row)
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+
+
+def test_auditor_reads_filtered_logs_and_others_cannot(client, db, login):
+    make_user("viewer", make_unit(), username="someone")
+    client.post("/auth/login", data={"username": "someone", "password": "bad"})
+    auditor = make_user("auditor", make_unit(), username="auditor1")
+    login(auditor.username)
+    page = client.get("/audit/logins?username=someone").get_data(as_text=True)
+    assert "someone" in page and "失败" in page
+    assert "auditor1" not in page.split("<tbody>")[1]
+    assert client.get("/audit/operations?action=create").status_code == 200
+    assert client.get("/audit/accesses").status_code == 200
+    assert client.get("/cadres/").status_code == 403  # the auditor sees no case content
+    client.post("/auth/logout")
+    make_user("sysadmin", make_unit(), username="sys1")
+    login("sys1")
+    assert client.get("/audit/operations").status_code == 403
+
+
+def test_no_route_edits_or_deletes_logs(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("audit."):
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
