@@ -26,8 +26,7 @@ install-test: $(VENV)/.installed-test
 
 ## Compile the message catalogues (zh_CN default, en second).
 translations: install
-	$(BIN)/pybabel compile --statistics -d webapp/translations 2>&1 | grep -v '^compiling' || true
-	@$(BIN)/pybabel compile -d webapp/translations >/dev/null
+	@$(BIN)/pybabel compile --statistics -d webapp/translations 2>&1 | grep -v '^compiling'
 
 ## Re-extract UI strings and merge them into both catalogues (for developers).
 messages: install
