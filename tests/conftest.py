@@ -37,8 +37,9 @@ def db(app):
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session
-        factory = sessionmaker(bind=connection, class_=Session,
-                               join_transaction_mode="create_savepoint")
+        factory = sessionmaker(
+            bind=connection, class_=Session, join_transaction_mode="create_savepoint"
+        )
         _db.session = scoped_session(factory, scopefunc=_app_ctx_id)
         try:
             yield _db
@@ -60,7 +61,10 @@ def login(client):
     """Log a user in through the login form; return the response."""
 
     def do_login(username: str, password: str = PASSWORD, follow: bool = False):
-        return client.post("/auth/login", data={"username": username, "password": password},
-                           follow_redirects=follow)
+        return client.post(
+            "/auth/login",
+            data={"username": username, "password": password},
+            follow_redirects=follow,
+        )
 
     return do_login

@@ -33,7 +33,9 @@ def fresh_postgres_schema(name: str) -> dict:
     schema = f"{name}_{os.getpid()}"  # parallel runs on one server must not share a schema
     url = postgres_url()
     if url is None:
-        skip_or_fail("TEST_DATABASE_URL is not set to a PostgreSQL database; PostgreSQL tests skipped")
+        skip_or_fail(
+            "TEST_DATABASE_URL is not set to a PostgreSQL database; PostgreSQL tests skipped"
+        )
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:

@@ -35,12 +35,24 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     recorder.register(OrmSession)
 
     from webapp.admin.routes import bp as admin_bp
+    from webapp.attachments.routes import bp as attachments_bp
     from webapp.audit.routes import bp as audit_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.cadres.routes import bp as cadres_bp
+    from webapp.documents.routes import bp as documents_bp
+    from webapp.holidays.routes import bp as holidays_bp
+    from webapp.imports.routes import bp as imports_bp
+    from webapp.inquiries.routes import bp as inquiries_bp
     from webapp.main.routes import bp as main_bp
+    from webapp.reports.routes import bp as reports_bp
+    from webapp.talks.routes import bp as talks_bp
+    from webapp.warnings.routes import bp as warnings_bp
 
-    for blueprint in (main_bp, auth_bp, cadres_bp, admin_bp, audit_bp):
+    for blueprint in (main_bp, auth_bp, cadres_bp, admin_bp, audit_bp, reports_bp, attachments_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (talks_bp, inquiries_bp, documents_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (imports_bp, holidays_bp, warnings_bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

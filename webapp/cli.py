@@ -64,8 +64,7 @@ def serve_command(host: str, port: int, threads: int):
     from waitress import serve
 
     click.echo(f"干部监督预警系统已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
-    serve(current_app._get_current_object(), host=host, port=port, threads=threads,
-          ident="ganbu")
+    serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="ganbu")
 
 
 def init_app(app: Flask) -> None:

@@ -11,17 +11,28 @@ from flask_login import current_user
 
 from webapp.clock import org_today, to_org
 from webapp.forms_common import mask_id_number
+from webapp.i18n import translate
 from webapp.lookups import dict_label
 from webapp.security.permissions import Permission as P
 
-# (endpoint, label, permission): the menu shows an entry only to those who may use it.
+# (endpoint, label, permission or a tuple of any-of permissions): the menu shows an entry
+# only to those who may use it.
 NAVIGATION = [
     ("main.index", _l("工作台"), None),
     ("cadres.index", _l("干部信息"), P.CADRE_VIEW),
+    ("reports.index", _l("负面信息台账"), P.REPORT_VIEW),
+    ("reports.queue", _l("待核实信息"), P.REPORT_EDIT),
+    ("reports.submit", _l("报送负面信息"), P.REPORT_SUBMIT),
+    ("reports.mine", _l("我的报送"), P.REPORT_SUBMIT),
+    ("talks.index", _l("谈话记录"), P.REPORT_VIEW),
+    ("inquiries.index", _l("函询"), P.REPORT_VIEW),
+    ("warnings.index", _l("预警事项"), P.CADRE_VIEW),
+    ("warnings.pending", _l("待审批"), (P.WARNING_REVIEW, P.WARNING_APPROVE)),
     ("admin.users", _l("用户管理"), P.USER_MANAGE),
     ("admin.units", _l("部门管理"), P.UNIT_MANAGE),
     ("admin.dictionaries", _l("字典管理"), P.DICT_MANAGE),
     ("admin.parameters", _l("参数管理"), P.PARAM_MANAGE),
+    ("holidays.index", _l("节假日维护"), P.PARAM_MANAGE),
     ("audit.operations", _l("操作日志"), P.AUDIT_VIEW),
     ("audit.logins", _l("登录日志"), P.AUDIT_VIEW),
     ("audit.accesses", _l("访问日志"), P.AUDIT_VIEW),
@@ -32,7 +43,15 @@ def navigation() -> list[tuple[str, str]]:
     """Return the menu entries the current user may open."""
     if not current_user.is_authenticated:
         return []
-    return [(ep, label) for ep, label, perm in NAVIGATION if perm is None or current_user.can(perm)]
+    return [(ep, label) for ep, label, perm in NAVIGATION if _may(perm)]
+
+
+def _may(perm: str | tuple[str, ...] | None) -> bool:
+    # A tuple means any one of the permissions (待审批 serves reviewers and approvers).
+    if perm is None:
+        return True
+    perms = perm if isinstance(perm, tuple) else (perm,)
+    return any(current_user.can(p) for p in perms)
 
 
 def fmt_date(value: date | None) -> str:
@@ -57,7 +76,12 @@ def years_since(value: date | None) -> str:
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters.update(
-        date=fmt_date, datetime=fmt_datetime, mask_id=mask_id_number, years_since=years_since
+        date=fmt_date,
+        datetime=fmt_datetime,
+        mask_id=mask_id_number,
+        years_since=years_since,
+        # A workflows label or message (state, tier, event, guard, suggestion) in the UI's language.
+        t=translate,
     )
     app.jinja_env.globals.update(
         navigation=navigation, dict_label=dict_label, get_locale=get_locale

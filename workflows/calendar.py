@@ -22,7 +22,9 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-PROVISIONAL_LABEL = "待节假日数据确认"
+from workflows.text import N_
+
+PROVISIONAL_LABEL = N_("待节假日数据确认")
 
 _ONE_DAY = timedelta(days=1)
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from workflows.calendar import Deadline, WorkCalendar, add_months
+from workflows.text import N_
 
 DEFAULT_YELLOW_PERCENT = 50
 
@@ -33,7 +34,7 @@ class Light(StrEnum):
         return _LIGHT_LABELS[self]
 
 
-_LIGHT_LABELS = {Light.GREEN: "正常", Light.YELLOW: "黄灯", Light.RED: "红灯"}
+_LIGHT_LABELS = {Light.GREEN: N_("正常"), Light.YELLOW: N_("黄灯"), Light.RED: N_("红灯")}
 
 
 class Reminder(StrEnum):
@@ -50,9 +51,9 @@ class Reminder(StrEnum):
 
 
 _REMINDER_LABELS = {
-    Reminder.YELLOW: "黄灯提醒",
-    Reminder.DUE: "到期提醒",
-    Reminder.OVERDUE: "逾期提醒",
+    Reminder.YELLOW: N_("黄灯提醒"),
+    Reminder.DUE: N_("到期提醒"),
+    Reminder.OVERDUE: N_("逾期提醒"),
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from workflows.text import N_
 from workflows.tiers import COMMITTEE_ROLE, Tier, TierPolicy
 
 
@@ -24,7 +25,7 @@ class ToleranceOutcome(StrEnum):
     @property
     def label(self) -> str:
         """Return the Chinese outcome, e.g. "免责"."""
-        return {"exempt": "免责", "reduced": "减责", "denied": "不予容错"}[self.value]
+        return {"exempt": N_("免责"), "reduced": N_("减责"), "denied": N_("不予容错")}[self.value]
 
 
 @dataclass(frozen=True)
@@ -183,34 +184,38 @@ def _guard(check: GuardCheck, message: str, *, needs_input: bool, name: str = ""
 GUARDS: dict[str, Guard] = {
     g.name: g
     for g in (
-        _guard(basis_or_reason, "需至少一条已核实的负面信息作为依据，或写明理由", needs_input=True),
-        _guard(reason_given, "请写明理由", needs_input=True),
-        _guard(clock_running, "计时已暂停，请先恢复计时", needs_input=False),
-        _guard(clock_running, "计时已处于暂停状态", needs_input=False, name="not_already_paused"),
-        _guard(clock_paused, "计时未暂停，无需恢复", needs_input=False),
         _guard(
-            approval_step_known, "审批步骤与该等级的审批链不符，请联系管理员", needs_input=False
+            basis_or_reason, N_("需至少一条已核实的负面信息作为依据，或写明理由"), needs_input=True
+        ),
+        _guard(reason_given, N_("请写明理由"), needs_input=True),
+        _guard(clock_running, N_("计时已暂停，请先恢复计时"), needs_input=False),
+        _guard(
+            clock_running, N_("计时已处于暂停状态"), needs_input=False, name="not_already_paused"
+        ),
+        _guard(clock_paused, N_("计时未暂停，无需恢复"), needs_input=False),
+        _guard(
+            approval_step_known, N_("审批步骤与该等级的审批链不符，请联系管理员"), needs_input=False
         ),
         _guard(
-            committee_decision_if_needed, "本步骤须上传党委决定文件后方可通过", needs_input=True
+            committee_decision_if_needed, N_("本步骤须上传党委决定文件后方可通过"), needs_input=True
         ),
-        _guard(action_recorded, "请先登记谈话、函询回复或处理决定记录", needs_input=True),
-        _guard(report_attached, "请先上传整改报告", needs_input=True),
-        _guard(review_opinion_given, "请填写复核意见", needs_input=True),
-        _guard(new_deadline_set, "请设定晚于今天的新整改期限", needs_input=True),
-        _guard(below_top_tier, "已是三级预警，无法再升级", needs_input=False),
-        _guard(tier_is_red, "仅三级预警可移送纪检监察机关", needs_input=False),
-        _guard(clarification_recorded, "请先登记澄清正名记录", needs_input=True),
+        _guard(action_recorded, N_("请先登记谈话、函询回复或处理决定记录"), needs_input=True),
+        _guard(report_attached, N_("请先上传整改报告"), needs_input=True),
+        _guard(review_opinion_given, N_("请填写复核意见"), needs_input=True),
+        _guard(new_deadline_set, N_("请设定晚于今天的新整改期限"), needs_input=True),
+        _guard(below_top_tier, N_("已是三级预警，无法再升级"), needs_input=False),
+        _guard(tier_is_red, N_("仅三级预警可移送纪检监察机关"), needs_input=False),
+        _guard(clarification_recorded, N_("请先登记澄清正名记录"), needs_input=True),
         _guard(
             untrue_or_judgement,
-            "须依据负面信息核实为失实，或由科长写明研判意见",
+            N_("须依据负面信息核实为失实，或由科长写明研判意见"),
             needs_input=True,
         ),
-        _guard(tolerance_decided, "须有认定免责或减责的容错认定结论", needs_input=True),
+        _guard(tolerance_decided, N_("须有认定免责或减责的容错认定结论"), needs_input=True),
         _guard(
-            reduction_possible, "一级预警无法减责降级，请按免责处理或继续办理", needs_input=True
+            reduction_possible, N_("一级预警无法减责降级，请按免责处理或继续办理"), needs_input=True
         ),
-        _guard(referral_recorded, "请先登记移送记录（接收机关、文号、日期）", needs_input=True),
-        _guard(actor_is_proposer, "只有提出人可以撤回拟预警", needs_input=False),
+        _guard(referral_recorded, N_("请先登记移送记录（接收机关、文号、日期）"), needs_input=True),
+        _guard(actor_is_proposer, N_("只有提出人可以撤回拟预警"), needs_input=False),
     )
 }

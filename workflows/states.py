@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from workflows.text import N_
+
 
 class State(StrEnum):
     """Where a warning stands (`Warning.state`)."""
@@ -51,31 +53,31 @@ class Event(StrEnum):
 
 
 _STATE_LABELS = {
-    State.DRAFT: "拟预警",
-    State.PENDING_APPROVAL: "待审批",
-    State.ISSUED: "已下达",
-    State.RECTIFYING: "整改中",
-    State.REVIEWING: "待复核",
-    State.LIFTED: "已销号",
-    State.REVOKED: "已撤销",
-    State.REFERRED: "已移送",
+    State.DRAFT: N_("拟预警"),
+    State.PENDING_APPROVAL: N_("待审批"),
+    State.ISSUED: N_("已下达"),
+    State.RECTIFYING: N_("整改中"),
+    State.REVIEWING: N_("待复核"),
+    State.LIFTED: N_("已销号"),
+    State.REVOKED: N_("已撤销"),
+    State.REFERRED: N_("已移送"),
 }
 
 _EVENT_LABELS = {
-    Event.SUBMIT: "送审",
-    Event.APPROVE: "审批通过",
-    Event.REJECT: "退回",
-    Event.RECORD_ACTION: "记录处置",
-    Event.SUBMIT_REPORT: "提交整改报告",
-    Event.ACCEPT: "复核通过",
-    Event.RETURN: "退回整改",
-    Event.ESCALATE: "升级",
-    Event.CLARIFY: "澄清",
-    Event.TOLERATE: "容错",
-    Event.REFER: "移送",
-    Event.WITHDRAW: "撤回",
-    Event.PAUSE: "暂停计时",
-    Event.RESUME: "恢复计时",
+    Event.SUBMIT: N_("送审"),
+    Event.APPROVE: N_("审批通过"),
+    Event.REJECT: N_("退回"),
+    Event.RECORD_ACTION: N_("记录处置"),
+    Event.SUBMIT_REPORT: N_("提交整改报告"),
+    Event.ACCEPT: N_("复核通过"),
+    Event.RETURN: N_("退回整改"),
+    Event.ESCALATE: N_("升级"),
+    Event.CLARIFY: N_("澄清"),
+    Event.TOLERATE: N_("容错"),
+    Event.REFER: N_("移送"),
+    Event.WITHDRAW: N_("撤回"),
+    Event.PAUSE: N_("暂停计时"),
+    Event.RESUME: N_("恢复计时"),
 }
 
 FINAL_STATES: frozenset[State] = frozenset({State.LIFTED, State.REVOKED, State.REFERRED})

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from workflows.states import ACTIVE_STATES, State
+from workflows.text import N_, Listing, Text
 from workflows.tiers import Tier, param_int
 
 
@@ -53,12 +54,12 @@ class Verification(StrEnum):
 
 
 _VERIFICATION_LABELS = {
-    Verification.PENDING: "待核实",
-    Verification.VERIFYING: "核实中",
-    Verification.CONFIRMED: "属实",
-    Verification.PARTLY_CONFIRMED: "部分属实",
-    Verification.UNTRUE: "失实",
-    Verification.UNVERIFIABLE: "无法核实",
+    Verification.PENDING: N_("待核实"),
+    Verification.VERIFYING: N_("核实中"),
+    Verification.CONFIRMED: N_("属实"),
+    Verification.PARTLY_CONFIRMED: N_("部分属实"),
+    Verification.UNTRUE: N_("失实"),
+    Verification.UNVERIFIABLE: N_("无法核实"),
 }
 
 
@@ -158,7 +159,7 @@ def months_before(day: date, months: int) -> date:
 
 
 def _numbers(items: Iterable[ItemFact]) -> str:
-    return "、".join(item.number for item in items)
+    return Listing(item.number for item in items)
 
 
 def _item_tier(item: ItemFact, situation_default_tiers: Mapping[str, object]) -> Tier | None:
@@ -183,9 +184,10 @@ def _rule_situation(
         return None
     top = max(tiers[item.id] for item in weighed)
     heaviest = [item for item in weighed if tiers[item.id] == top]
-    return top, (
-        f"规则1：所依据问题的情形默认为{top.ordinal_zh}（{_numbers(heaviest)}），"
-        f"建议{top.ordinal_zh}"
+    return top, Text(
+        N_("规则1：所依据问题的情形默认为%(tier)s（%(numbers)s），建议%(tier)s"),
+        tier=top.ordinal_zh,
+        numbers=_numbers(heaviest),
     )
 
 
@@ -212,9 +214,12 @@ def _rule_count(
     # A threshold of 0 would fire for every cadre; treat it as "rule off".
     if threshold == 0 or len(counted) < threshold:
         return None
-    return Tier.ORANGE, (
-        f"规则2：{window}个月内已核实一级问题{len(counted)}件（{_numbers(counted)}），"
-        f"建议升为{Tier.ORANGE.ordinal_zh}"
+    return Tier.ORANGE, Text(
+        N_("规则2：%(months)s个月内已核实一级问题%(count)s件（%(numbers)s），建议升为%(tier)s"),
+        months=window,
+        count=len(counted),
+        numbers=_numbers(counted),
+        tier=Tier.ORANGE.ordinal_zh,
     )
 
 
@@ -243,15 +248,21 @@ def _rule_recurrence(
         return None
     warning, recurring = max(fired, key=lambda pair: (pair[0].tier, pair[0].id))
     suggested = Tier(min(warning.tier + 1, Tier.RED))
-    period = "预警期" if warning.active else "影响期"
+    period = N_("预警期") if warning.active else N_("影响期")
     advice = (
-        f"建议升为{suggested.ordinal_zh}"
+        Text(N_("建议升为%(tier)s"), tier=suggested.ordinal_zh)
         if suggested > warning.tier
-        else f"已是最高等级，建议维持{suggested.ordinal_zh}"
+        else Text(N_("已是最高等级，建议维持%(tier)s"), tier=suggested.ordinal_zh)
     )
-    return suggested, (
-        f"规则3：{warning.tier.ordinal_zh}（{warning.display}）尚在{period}内，"
-        f"又核实新问题（{_numbers(recurring)}），{advice}"
+    return suggested, Text(
+        N_(
+            "规则3：%(tier)s（%(warning)s）尚在%(period)s内，又核实新问题（%(numbers)s），%(advice)s"
+        ),
+        tier=warning.tier.ordinal_zh,
+        warning=warning.display,
+        period=period,
+        numbers=_numbers(recurring),
+        advice=advice,
     )
 
 
@@ -265,10 +276,16 @@ def overdue_escalations(
         if not warning.active or warning.tier is Tier.RED or warning.overdue_workdays <= grace:
             continue
         to_tier = Tier(warning.tier + 1)
-        reason = (
-            f"规则4：{warning.tier.ordinal_zh}（{warning.display}）处置或整改已超期"
-            f"{warning.overdue_workdays}个工作日（宽限{grace}个工作日），"
-            f"建议升级为{to_tier.ordinal_zh}，须人工确认"
+        reason = Text(
+            N_(
+                "规则4：%(tier)s（%(warning)s）处置或整改已超期%(days)s个工作日"
+                "（宽限%(grace)s个工作日），建议升级为%(to_tier)s，须人工确认"
+            ),
+            tier=warning.tier.ordinal_zh,
+            warning=warning.display,
+            days=warning.overdue_workdays,
+            grace=grace,
+            to_tier=to_tier.ordinal_zh,
         )
         proposals.append(
             EscalationProposal(warning.id, warning.tier, to_tier, warning.overdue_workdays, reason)

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
+from workflows.text import N_
+
 
 class ParameterError(ValueError):
     """A parameter value cannot be parsed; the message names the key."""
@@ -30,7 +32,7 @@ class Tier(IntEnum):
     @property
     def ordinal_zh(self) -> str:
         """Return the short Chinese name, e.g. "一级预警"."""
-        return f"{_NUMERALS[self]}级预警"
+        return _ORDINALS_ZH[self]
 
     @property
     def colour_zh(self) -> str:
@@ -45,7 +47,7 @@ class Tier(IntEnum):
     @property
     def label(self) -> str:
         """Return the badge label, e.g. "一级预警（黄色）"."""
-        return f"{self.ordinal_zh}（{self.colour_zh}）"
+        return _LABELS[self]
 
     @classmethod
     def parse(cls, value: object) -> "Tier":
@@ -66,22 +68,27 @@ class Tier(IntEnum):
 
 
 _COLOURS = {Tier.YELLOW: "yellow", Tier.ORANGE: "orange", Tier.RED: "red"}
-_COLOURS_ZH = {Tier.YELLOW: "黄色", Tier.ORANGE: "橙色", Tier.RED: "红色"}
-_NUMERALS = {Tier.YELLOW: "一", Tier.ORANGE: "二", Tier.RED: "三"}
-_MEASURES_ZH = {Tier.YELLOW: "提醒", Tier.ORANGE: "诫勉", Tier.RED: "处置"}
+_COLOURS_ZH = {Tier.YELLOW: N_("黄色"), Tier.ORANGE: N_("橙色"), Tier.RED: N_("红色")}
+_ORDINALS_ZH = {Tier.YELLOW: N_("一级预警"), Tier.ORANGE: N_("二级预警"), Tier.RED: N_("三级预警")}
+_LABELS = {
+    Tier.YELLOW: N_("一级预警（黄色）"),
+    Tier.ORANGE: N_("二级预警（橙色）"),
+    Tier.RED: N_("三级预警（红色）"),
+}
+_MEASURES_ZH = {Tier.YELLOW: N_("提醒"), Tier.ORANGE: N_("诫勉"), Tier.RED: N_("处置")}
 
 # Role codes as seeded by the web app. "minister" (部长) and "committee" (党委) appear only as
 # approval steps; the labels are for messages, the UI takes its own from the Role table.
 ROLE_LABELS: dict[str, str] = {
-    "sysadmin": "系统管理员",
-    "auditor": "安全审计员",
-    "supervisor": "监督员",
-    "reviewer": "科长",
-    "approver": "分管领导",
-    "minister": "部长",
-    "committee": "党委",
-    "liaison": "联络员",
-    "viewer": "领导查阅",
+    "sysadmin": N_("系统管理员"),
+    "auditor": N_("安全审计员"),
+    "supervisor": N_("监督员"),
+    "reviewer": N_("科长"),
+    "approver": N_("分管领导"),
+    "minister": N_("部长"),
+    "committee": N_("党委"),
+    "liaison": N_("联络员"),
+    "viewer": N_("领导查阅"),
 }
 
 # The approval-chain step whose decision is a recorded document, not a user's click.
@@ -90,14 +97,14 @@ COMMITTEE_ROLE = "committee"
 # Action kinds, any one of which answers the tier's requirement (DESIGN §4). Tier 2's written
 # self-criticism follows the talk or letter; tier 3's referral is done by the `refer` event.
 ACTION_LABELS: dict[str, str] = {
-    "reminder_talk": "提醒谈话",
-    "written_reminder": "书面提醒",
-    "inquiry": "函询",
-    "admonishment_talk": "诫勉谈话",
-    "admonishment_letter": "诫勉书",
-    "written_self_criticism": "书面检查",
-    "org_handling": "组织处理",
-    "referral": "移送纪检监察机关",
+    "reminder_talk": N_("提醒谈话"),
+    "written_reminder": N_("书面提醒"),
+    "inquiry": N_("函询"),
+    "admonishment_talk": N_("诫勉谈话"),
+    "admonishment_letter": N_("诫勉书"),
+    "written_self_criticism": N_("书面检查"),
+    "org_handling": N_("组织处理"),
+    "referral": N_("移送纪检监察机关"),
 }
 
 REQUIRED_ACTIONS: dict[Tier, tuple[str, ...]] = {
@@ -146,6 +153,7 @@ PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
         "warning.action_deadline_workdays", 10, "审批通过后开展处置的期限（工作日）", "int"
     ),
     ParameterSpec("warning.rectification_months", 6, "一级、二级预警整改报告期限（月）", "int"),
+    ParameterSpec("warning.review_workdays", 10, "整改报告提交后完成复核的期限（工作日）", "int"),
     ParameterSpec("warning.tier1.influence_months", 0, "一级预警影响期（月，0 为无）", "int"),
     ParameterSpec("warning.tier2.influence_months", 6, "二级预警影响期（月）", "int"),
     ParameterSpec(

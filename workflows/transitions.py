@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from workflows.guards import GUARDS, ToleranceOutcome, TransitionContext
 from workflows.states import ACTIVE_STATES, CLOCK_STATES, OPEN_STATES, Event, State
+from workflows.text import N_, Listing, Text
 from workflows.tiers import (
     COMMITTEE_ROLE,
     Tier,
@@ -131,9 +132,13 @@ class ForbiddenError(TransitionError):
     def __init__(
         self, *, event: Event, state: State, allowed: tuple[Event, ...], roles: tuple[str, ...]
     ) -> None:
-        needed = "、".join(role_label(code) for code in roles) or "无"
+        needed = Listing(role_label(code) for code in roles) if roles else N_("无")
         super().__init__(
-            f"当前角色无权执行「{event.label}」；需要：{needed}",
+            Text(
+                N_("当前角色无权执行「%(event)s」；需要：%(roles)s"),
+                event=event.label,
+                roles=needed,
+            ),
             event=event,
             state=state,
             allowed=allowed,
@@ -150,7 +155,11 @@ class GuardError(TransitionError):
         self.failed = failed
         self.messages = tuple(GUARDS[name].message for name in failed)
         super().__init__(
-            f"不能执行「{event.label}」：{'；'.join(self.messages)}",
+            Text(
+                N_("不能执行「%(event)s」：%(reasons)s"),
+                event=event.label,
+                reasons=Listing(self.messages, N_("；")),
+            ),
             event=event,
             state=state,
             allowed=allowed,
@@ -245,15 +254,23 @@ def _parse_event(event: Event | str, state: State) -> Event:
         return Event(event)
     except ValueError:
         raise TransitionError(
-            f"未知的操作「{event}」", event=event, state=state, allowed=legal_events(state)
+            Text(N_("未知的操作「%(event)s」"), event=str(event)),
+            event=event,
+            state=state,
+            allowed=legal_events(state),
         ) from None
 
 
 def _illegal(event: Event, state: State) -> TransitionError:
     allowed = legal_events(state)
-    offered = "、".join(e.label for e in allowed) or "无（已办结）"
+    offered = Listing(e.label for e in allowed) if allowed else N_("无（已办结）")
     return TransitionError(
-        f"不能在「{state.label}」状态执行「{event.label}」；当前可执行：{offered}",
+        Text(
+            N_("不能在「%(state)s」状态执行「%(event)s」；当前可执行：%(offered)s"),
+            state=state.label,
+            event=event.label,
+            offered=offered,
+        ),
         event=event,
         state=state,
         allowed=allowed,

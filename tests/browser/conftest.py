@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.serving import make_server
@@ -20,6 +22,9 @@ DEMO_PASSWORD = "Demo-Passw0rd!"
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
 README_SHOTS = ROOT / "docs" / "screenshots"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The app behind each live server, by base URL, for tests that set data up through services.
+LIVE_APPS = {}
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +59,10 @@ def live_server(request, tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", request.param
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    LIVE_APPS[base_url] = app
+    yield base_url, request.param
+    del LIVE_APPS[base_url]
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
@@ -64,11 +72,18 @@ def live_server(request, tmp_path_factory):
 
 
 @pytest.fixture
+def live_app(live_server):
+    """Return the live server's app, to set data up in its context (commit what you add)."""
+    return LIVE_APPS[live_server[0]]
+
+
+@pytest.fixture
 def page(browser, live_server):
     """Open a fresh browser context in Chinese at the live server."""
     base_url, _kind = live_server
-    context = browser.new_context(base_url=base_url, locale="zh-CN",
-                                  viewport={"width": 1366, "height": 860})
+    context = browser.new_context(
+        base_url=base_url, locale="zh-CN", viewport={"width": 1366, "height": 860}
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -98,3 +113,32 @@ def log_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def log_out(page) -> None:
+    """Log out with the top bar's button."""
+    page.get_by_role("button", name="退出").click()
+    page.get_by_text("您已安全退出").wait_for()
+
+
+def fill_talk(
+    page, start, talk_type: str = "提醒谈话", reason: str = "经核实存在问题，进行提醒谈话。"
+):
+    """Fill the talk form's required fields for an hour's talk from `start` (a local time)."""
+    end = start + timedelta(hours=1)
+    page.get_by_label("谈话类型").select_option(label=talk_type)
+    page.get_by_label("谈话方式").select_option(label="当面个别谈话")
+    page.get_by_label("谈话人姓名").first.fill("张部长")
+    page.get_by_label("单位职务").first.fill("市委组织部副部长")
+    page.locator("#note_taker_name").fill("李监督")
+    page.locator("#note_taker_position").fill("干部监督科干部")
+    page.get_by_label("开始时间").fill(f"{start:%Y-%m-%dT%H:%M}")
+    page.get_by_label("结束时间").fill(f"{end:%Y-%m-%dT%H:%M}")
+    page.get_by_label("谈话地点").fill("市委组织部第一会议室")
+    page.get_by_label("谈话事由").fill(reason)
+    page.get_by_label("谈话内容").fill("指出问题，提醒其严守纪律规矩，认真整改。")
+
+
+def recent_talk_start():
+    """Return a talk start two hours ago in Beijing time (the form refuses future times)."""
+    return (datetime.now(SHANGHAI) - timedelta(hours=2)).replace(second=0, microsecond=0)

@@ -72,9 +72,7 @@ class UserForm(FlaskForm):
         validators=[DataRequired(REQUIRED)],
         choices=options([(s.value, label) for s, label in SCOPE_LABELS.items()]),
     )
-    scope_unit_ids = SelectMultipleField(
-        _l("自定数据权限部门"), coerce=int, validators=[]
-    )
+    scope_unit_ids = SelectMultipleField(_l("自定数据权限部门"), coerce=int, validators=[])
     active = BooleanField(_l("启用"), default=True)
     password = PasswordField(
         _l("初始密码"), validators=[Optional(), Length(max=128), policy_password]

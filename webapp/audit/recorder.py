@@ -154,8 +154,9 @@ def after_flush(session: Session, _context) -> None:
     values = []
     for row in pending:
         obj = row.pop("obj")
-        ident = inspect(obj).identity
-        row["object_id"] = ",".join(str(part) for part in ident) if ident else ""
+        # New objects get their identity key only after the flush; read the key columns.
+        key = inspect(obj).mapper.primary_key_from_instance(obj)
+        row["object_id"] = ",".join(str(part) for part in key if part is not None)
         if row["action"] == "create" and row["after"] is not None and "id" in row["after"]:
             row["after"]["id"] = row["object_id"]
         values.append({**row, "at": now})

@@ -15,6 +15,15 @@ from webapp.security.permissions import Permission, permission_required
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 TITLES = {"operations": _l("操作日志"), "logins": _l("登录日志"), "accesses": _l("访问日志")}
+# The operations the log records, as the auditor reads them (the table and the filter).
+ACTION_LABELS = {
+    "create": _l("新增"),
+    "update": _l("修改"),
+    "delete": _l("删除"),
+    "export": _l("导出"),
+    "import": _l("导入"),
+    "download": _l("下载"),
+}
 
 
 class LogFilterForm(FlaskForm):
@@ -27,16 +36,7 @@ class LogFilterForm(FlaskForm):
     action = SelectField(
         _l("操作"),
         validators=[Optional()],
-        choices=options(
-            [
-                ("", _l("全部")),
-                ("create", _l("新增")),
-                ("update", _l("修改")),
-                ("delete", _l("删除")),
-                ("export", _l("导出")),
-                ("download", _l("下载")),
-            ]
-        ),
+        choices=options([("", _l("全部")), *ACTION_LABELS.items()]),
     )
     object_type = StringField(_l("对象类型"), validators=[Optional(), Length(max=64)])
     date_from = DateField(_l("起始日期"), validators=[Optional()])
@@ -56,7 +56,14 @@ def show(kind: str):
             form.date_to.data,
         )
     page = search_log(kind, filters, request.args.get("page", 1, type=int))
-    return render_template("audit/log.html", kind=kind, title=TITLES[kind], form=form, page=page)
+    return render_template(
+        "audit/log.html",
+        kind=kind,
+        title=TITLES[kind],
+        form=form,
+        page=page,
+        action_labels=ACTION_LABELS,
+    )
 
 
 @bp.route("/operations")

@@ -1,29 +1,64 @@
 """All models, importable from one place."""
 
+from webapp.models.attachments import Attachment
 from webapp.models.auth import DataScope, Role, User, user_scope_unit
 from webapp.models.base import Base, utcnow
 from webapp.models.cadres import Cadre, CadreEvent
 from webapp.models.calendar import HolidayDay, HolidayYear
+from webapp.models.imports import ImportJob
 from webapp.models.logs import AccessLog, AuditLog, LoginLog
 from webapp.models.org import OrgUnit
+from webapp.models.reports import NegativeInfo, NegativeInfoEvent, NumberSequence
 from webapp.models.settings import DictItem, DictType, Parameter
+from webapp.models.talks import Inquiry, Talk
+from webapp.models.warnings import (
+    Approval,
+    Clarification,
+    CommitteeDecision,
+    Rectification,
+    Referral,
+    ToleranceDecision,
+    Warning,
+    WarningAction,
+    WarningEvent,
+    WarningProposal,
+    warning_basis,
+)
 
 __all__ = [
     "AccessLog",
+    "Approval",
+    "Attachment",
     "AuditLog",
     "Base",
     "Cadre",
     "CadreEvent",
+    "Clarification",
+    "CommitteeDecision",
     "DataScope",
     "DictItem",
     "DictType",
     "HolidayDay",
     "HolidayYear",
+    "ImportJob",
+    "Inquiry",
     "LoginLog",
+    "NegativeInfo",
+    "NegativeInfoEvent",
+    "NumberSequence",
     "OrgUnit",
     "Parameter",
+    "Rectification",
+    "Referral",
     "Role",
+    "Talk",
+    "ToleranceDecision",
     "User",
+    "Warning",
+    "WarningAction",
+    "WarningEvent",
+    "WarningProposal",
     "user_scope_unit",
     "utcnow",
+    "warning_basis",
 ]

@@ -52,6 +52,18 @@ class Cadre(TimestampMixin, Base):
         return self.name
 
 
+def unit_of_cadre(cadre_id_column) -> sa.ScalarSelect:
+    """Select a cadre's current unit, for the data scope of records about that cadre."""
+    # Never correlate Cadre itself: a query that also joins Cadre (to filter by name or unit)
+    # would otherwise leave this subquery without a FROM.
+    return (
+        sa.select(Cadre.unit_id)
+        .where(Cadre.id == cadre_id_column)
+        .correlate_except(Cadre)
+        .scalar_subquery()
+    )
+
+
 class CadreEvent(TimestampMixin, Base):
     """A career event: appointment, transfer, youth class, award, sanction or leave."""
 

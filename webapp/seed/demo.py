@@ -75,14 +75,47 @@ DEMO_USERS = [
     ("viewer", "周领导", "viewer", "city", DataScope.ALL),
 ]
 
-POSITIONS = {
-    "ting": ["局长", "主任", "区长", "县委书记"],
-    "zhengchu": ["局长", "主任", "副区长", "县委副书记", "街道党工委书记"],
-    "fuchu": ["副局长", "副主任", "副县长", "街道办事处主任"],
-    "zhengke": ["科长", "乡长", "镇党委书记", "办公室主任"],
-    "fuke": ["副科长", "副乡长", "副镇长"],
-    "keyuan": ["科员", "一级科员"],
+RANKS = ["ting", "zhengchu", "fuchu", "zhengke", "fuke", "keyuan"]
+# Titles by the kind of unit (its name's ending) and rank, so a 乡 has no 局长.
+TITLES = {
+    "bureau": {
+        "ting": ["局长", "主任"],
+        "zhengchu": ["局长", "主任"],
+        "fuchu": ["副局长", "副主任"],
+        "zhengke": ["科长", "办公室主任"],
+        "fuke": ["副科长"],
+        "keyuan": ["科员", "一级科员"],
+    },
+    "district": {
+        "ting": ["区长", "县委书记"],
+        "zhengchu": ["区委副书记", "县委副书记"],
+        "fuchu": ["副区长", "副县长"],
+        "zhengke": ["办公室主任"],
+        "fuke": ["办公室副主任"],
+        "keyuan": ["科员"],
+    },
+    "street": {
+        "ting": ["党工委书记"],
+        "zhengchu": ["党工委书记"],
+        "fuchu": ["办事处主任"],
+        "zhengke": ["党工委副书记", "镇长", "乡长"],
+        "fuke": ["副主任", "副镇长", "副乡长"],
+        "keyuan": ["科员"],
+    },
 }
+
+
+def title_for(unit_name: str, rank: str, rng: random.Random) -> str:
+    """Pick a plausible title for a rank in a unit of that kind."""
+    if unit_name.endswith(("街道", "镇", "乡")):
+        kind = "street"
+    elif unit_name.endswith(("区", "县")):
+        kind = "district"
+    else:
+        kind = "bureau"
+    return rng.choice(TITLES[kind][rank])
+
+
 AREA_CODES = ["110101", "110102", "110105", "110108", "120101", "310101", "310104"]
 
 
@@ -133,7 +166,7 @@ def build_cadres(units: dict[str, OrgUnit], count: int, rng: random.Random) -> N
         if number in seen:
             continue
         seen.add(number)
-        rank = rng.choices(list(POSITIONS), weights=[1, 4, 8, 14, 12, 6])[0]
+        rank = rng.choices(RANKS, weights=[1, 4, 8, 14, 12, 6])[0]
         category = (
             "city" if rank in ("ting", "zhengchu", "fuchu") else rng.choice(["county", "section"])
         )
@@ -154,7 +187,7 @@ def build_cadres(units: dict[str, OrgUnit], count: int, rng: random.Random) -> N
                     ["doctor", "master", "bachelor", "college"], weights=[3, 30, 60, 7]
                 )[0],
                 unit_id=unit.id,
-                position=unit.name + rng.choice(POSITIONS[rank]),
+                position=title_for(unit.name, rank, rng),
                 rank=rank,
                 category=category,
                 is_young=(today - birth).days < 40 * 365,

@@ -45,6 +45,7 @@ DEFAULT_PARAMETERS: list[ParameterDefault] = [
     p("action.self_criticism_workdays", 5, "预警", "书面检查提交期限（工作日）", 1, 30),
     p("talk.mandatory_due_workdays", 20, "谈话", "必谈事项完成期限（工作日）", 1, 60),
     p("talk.follow_up_months", 3, "谈话", "谈话后回访默认间隔（月）", 1, 12),
+    p("document.issuer", "中共××市委组织部", "文书", "文书落款单位", value_type="str"),
     p("reminder.yellow_percent", 50, "提醒", "已用时限达到百分之多少亮黄灯", 10, 90),
     p("reminder.ack_escalate_workdays", 3, "提醒", "确认的计划日期逾期多少工作日后上报上级", 0, 30),
     p("reminder.daily_digest_time", "08:00", "提醒", "每日待办汇总发送时间", value_type="time"),
@@ -58,6 +59,7 @@ DEFAULT_PARAMETERS: list[ParameterDefault] = [
 WORKFLOW_BOUNDS = {
     "warning.action_deadline_workdays": (1, 60),
     "warning.rectification_months": (1, 24),
+    "warning.review_workdays": (1, 60),
     "warning.tier1.influence_months": (0, 36),
     "warning.tier2.influence_months": (0, 36),
     "warning.tier3.influence_months": (6, 24),

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from tests.factories import make_cadre, make_unit, make_user
 from tests.webapp.cadres.test_cadre_forms import valid_form
 from webapp.audit.recorder import AppendOnlyError
-from webapp.models import AccessLog, AuditLog, LoginLog
+from webapp.models import AccessLog, AuditLog, Cadre, LoginLog
 
 
 def audit_rows(db, object_type, action=None):
@@ -31,13 +31,19 @@ def test_create_is_audited_with_actor_ip_and_masked_id(client, supervisor, db):
     assert row.ip == "127.0.0.1"
     assert row.after["name"] == "王建国"
     assert "*" in row.after["id_number"] and len(row.after["id_number"]) == 18
-    assert row.object_id == str(row.after["id"])
+    cadre_id = db.session.scalars(select(Cadre.id).where(Cadre.name == "王建国")).one()
+    assert row.object_id == str(cadre_id) == row.after["id"]
 
 
 def test_update_records_before_and_after_of_changed_fields_only(client, supervisor, db):
     cadre = make_cadre(supervisor.unit, name="李四", position="科长")
-    data = valid_form(supervisor.unit, name="李四", position="副局长",
-                      id_number=cadre.id_number, birth_date=cadre.birth_date.isoformat())
+    data = valid_form(
+        supervisor.unit,
+        name="李四",
+        position="副局长",
+        id_number=cadre.id_number,
+        birth_date=cadre.birth_date.isoformat(),
+    )
     client.post(f"/cadres/{cadre.id}/edit", data=data)
     row = audit_rows(db, "Cadre", "update")[-1]
     assert row.before["position"] == "科长" and row.after["position"] == "副局长"
@@ -50,6 +56,7 @@ def test_delete_is_audited(db, supervisor):
     db.session.flush()
     row = audit_rows(db, "OrgUnit", "delete")[-1]
     assert row.before["name"] == "待删除" and row.after is None
+    assert row.object_id == str(row.before["id"]) != ""
 
 
 def test_password_hash_never_reaches_the_log(db):
@@ -72,7 +79,8 @@ def test_profile_view_is_logged(client, supervisor, db):
     rows = db.session.scalars(select(AccessLog).where(AccessLog.object_id == str(cadre.id))).all()
     assert len(rows) == 2
     assert {(r.username, r.object_type, r.path) for r in rows} == {
-        ("auditme", "Cadre", f"/cadres/{cadre.id}")}
+        ("auditme", "Cadre", f"/cadres/{cadre.id}")
+    }
 
 
 def test_log_rows_cannot_be_changed_or_deleted(db, supervisor):

@@ -100,8 +100,9 @@ def test_post_with_csrf_token_is_accepted(app, client, user, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     page = client.get("/auth/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/auth/login", data={"username": "zhangsan", "password": PASSWORD,
-                                                "csrf_token": token})
+    response = client.post(
+        "/auth/login", data={"username": "zhangsan", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -115,30 +116,44 @@ def test_logout_needs_post_and_ends_the_session(client, login, user):
 
 
 def test_next_parameter_cannot_leave_the_site(client, user):
-    response = client.post("/auth/login?next=https://evil.example/",
-                           data={"username": "zhangsan", "password": PASSWORD})
+    response = client.post(
+        "/auth/login?next=https://evil.example/",
+        data={"username": "zhangsan", "password": PASSWORD},
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_change_password_enforces_policy(client, login, user):
     login("zhangsan")
-    weak = client.post("/auth/password", data={"current": PASSWORD, "new": "abcdefghij",
-                                                "confirm": "abcdefghij"})
+    weak = client.post(
+        "/auth/password", data={"current": PASSWORD, "new": "abcdefghij", "confirm": "abcdefghij"}
+    )
     assert "至少三类" in weak.get_data(as_text=True)
-    short = client.post("/auth/password", data={"current": PASSWORD, "new": "Ab1!",
-                                                 "confirm": "Ab1!"})
+    short = client.post(
+        "/auth/password", data={"current": PASSWORD, "new": "Ab1!", "confirm": "Ab1!"}
+    )
     assert "密码长度至少 10 位" in short.get_data(as_text=True)
-    wrong = client.post("/auth/password", data={"current": "nope", "new": "New-Passw0rd!",
-                                                 "confirm": "New-Passw0rd!"})
+    wrong = client.post(
+        "/auth/password",
+        data={"current": "nope", "new": "New-Passw0rd!", "confirm": "New-Passw0rd!"},
+    )
     assert "当前密码不正确" in wrong.get_data(as_text=True)
-    ok = client.post("/auth/password", data={"current": PASSWORD, "new": "New-Passw0rd!",
-                                              "confirm": "New-Passw0rd!"})
+    ok = client.post(
+        "/auth/password",
+        data={"current": PASSWORD, "new": "New-Passw0rd!", "confirm": "New-Passw0rd!"},
+    )
     assert ok.status_code == 302
     client.post("/auth/logout")
-    assert client.post("/auth/login", data={"username": "zhangsan", "password": PASSWORD}
-                       ).status_code == 200
-    assert client.post("/auth/login", data={"username": "zhangsan",
-                                            "password": "New-Passw0rd!"}).status_code == 302
+    assert (
+        client.post("/auth/login", data={"username": "zhangsan", "password": PASSWORD}).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/auth/login", data={"username": "zhangsan", "password": "New-Passw0rd!"}
+        ).status_code
+        == 302
+    )
 
 
 def test_user_with_reset_password_must_change_it_first(client, login, user, db):

@@ -24,11 +24,20 @@ def supervisor(db, unit, login):
 def valid_form(unit, **changes):
     birth = date(1982, 3, 9)
     data = {
-        "name": "王建国", "gender": "male", "birth_date": birth.isoformat(), "ethnicity": "han",
-        "political_status": "cpc", "education": "master", "unit_id": str(unit.id),
-        "position": "副局长", "rank": "fuchu", "category": "city",
-        "id_number": id_number(birth, 123), "appointed_on": "2023-04-01",
-        "joined_work_on": "2004-07-01", "joined_party_on": "2003-06-01",
+        "name": "王建国",
+        "gender": "male",
+        "birth_date": birth.isoformat(),
+        "ethnicity": "han",
+        "political_status": "cpc",
+        "education": "master",
+        "unit_id": str(unit.id),
+        "position": "副局长",
+        "rank": "fuchu",
+        "category": "city",
+        "id_number": id_number(birth, 123),
+        "appointed_on": "2023-04-01",
+        "joined_work_on": "2004-07-01",
+        "joined_party_on": "2003-06-01",
         "work_history": "2004年参加工作。",
     }
     data.update(changes)
@@ -73,8 +82,9 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize(("changes", "message"), BAD_INPUTS)
-def test_bad_input_is_refused_in_chinese_and_saves_nothing(client, supervisor, unit, db,
-                                                           changes, message):
+def test_bad_input_is_refused_in_chinese_and_saves_nothing(
+    client, supervisor, unit, db, changes, message
+):
     before = cadre_count(db)
     response = client.post("/cadres/new", data=valid_form(unit, **changes))
     page = response.get_data(as_text=True)
@@ -86,9 +96,9 @@ def test_bad_input_is_refused_in_chinese_and_saves_nothing(client, supervisor, u
 
 
 def test_script_text_is_shown_escaped_not_executed(client, supervisor, unit):
-    page = client.post("/cadres/new",
-                       data=valid_form(unit, name="<script>alert(1)</script>")).get_data(
-        as_text=True)
+    page = client.post(
+        "/cadres/new", data=valid_form(unit, name="<script>alert(1)</script>")
+    ).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
@@ -96,8 +106,9 @@ def test_script_text_is_shown_escaped_not_executed(client, supervisor, unit):
 def test_duplicate_id_number_is_refused(client, supervisor, unit, db):
     existing = make_cadre(unit)
     birth = existing.birth_date.isoformat()
-    response = client.post("/cadres/new", data=valid_form(unit, id_number=existing.id_number,
-                                                          birth_date=birth))
+    response = client.post(
+        "/cadres/new", data=valid_form(unit, id_number=existing.id_number, birth_date=birth)
+    )
     assert "该身份证号码已登记" in response.get_data(as_text=True)
 
 
@@ -116,8 +127,9 @@ def test_unit_outside_scope_is_refused(client, db, login):
 
 def test_edit_keeps_id_unique_check_for_itself(client, supervisor, unit, db):
     cadre = make_cadre(unit, name="李四")
-    data = valid_form(unit, name="李四改", id_number=cadre.id_number,
-                      birth_date=cadre.birth_date.isoformat())
+    data = valid_form(
+        unit, name="李四改", id_number=cadre.id_number, birth_date=cadre.birth_date.isoformat()
+    )
     response = client.post(f"/cadres/{cadre.id}/edit", data=data)
     assert response.status_code == 302
     db.session.refresh(cadre)
@@ -126,8 +138,13 @@ def test_edit_keeps_id_unique_check_for_itself(client, supervisor, unit, db):
 
 def test_rejected_edit_loses_nothing_saved(client, supervisor, unit, db):
     cadre = make_cadre(unit, name="赵六", position="科长")
-    data = valid_form(unit, name="赵六", position="", id_number=cadre.id_number,
-                      birth_date=cadre.birth_date.isoformat())
+    data = valid_form(
+        unit,
+        name="赵六",
+        position="",
+        id_number=cadre.id_number,
+        birth_date=cadre.birth_date.isoformat(),
+    )
     page = client.post(f"/cadres/{cadre.id}/edit", data=data).get_data(as_text=True)
     assert "此项为必填项" in page
     db.session.refresh(cadre)
@@ -136,19 +153,29 @@ def test_rejected_edit_loses_nothing_saved(client, supervisor, unit, db):
 
 def test_cadre_event_appears_on_timeline(client, supervisor, unit, db):
     cadre = make_cadre(unit)
-    response = client.post(f"/cadres/{cadre.id}/events", data={
-        "kind": "transfer", "occurred_on": "2026-03-01", "description": "交流到市教育局",
-        "document_number": "组干〔2026〕12号"}, follow_redirects=True)
+    response = client.post(
+        f"/cadres/{cadre.id}/events",
+        data={
+            "kind": "transfer",
+            "occurred_on": "2026-03-01",
+            "description": "交流到市教育局",
+            "document_number": "组干〔2026〕12号",
+        },
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "任职交流" in page and "交流到市教育局" in page
-    assert db.session.scalar(select(func.count(CadreEvent.id))
-                             .where(CadreEvent.cadre_id == cadre.id)) == 1
+    assert (
+        db.session.scalar(select(func.count(CadreEvent.id)).where(CadreEvent.cadre_id == cadre.id))
+        == 1
+    )
 
 
 def test_cadre_event_with_future_date_is_refused(client, supervisor, unit, db):
     cadre = make_cadre(unit)
-    response = client.post(f"/cadres/{cadre.id}/events",
-                           data={"kind": "award", "occurred_on": TODAY_PLUS})
+    response = client.post(
+        f"/cadres/{cadre.id}/events", data={"kind": "award", "occurred_on": TODAY_PLUS}
+    )
     assert response.status_code == 400
     assert "日期不能晚于今天" in response.get_data(as_text=True)
     assert not cadre.events

@@ -20,7 +20,9 @@ def test_hash_is_argon2_and_verifies(app):
 def test_policy_needs_length_and_three_classes(app):
     with app.test_request_context():
         assert password_problems("Abcdefgh1!", 10) == []
-        assert password_problems("abcdefgh12", 10) == ["密码须包含大写字母、小写字母、数字、符号中的至少三类"]
+        assert password_problems("abcdefgh12", 10) == [
+            "密码须包含大写字母、小写字母、数字、符号中的至少三类"
+        ]
         assert password_problems("Ab1!", 10) == ["密码长度至少 10 位"]
 
 

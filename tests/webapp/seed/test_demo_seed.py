@@ -13,8 +13,16 @@ from webapp.seed.demo import DatabaseNotEmpty, seed_demo
 
 def test_seed_demo_creates_units_cadres_and_one_user_per_role(db):
     accounts = seed_demo("Demo-Passw0rd!", cadres=60)
-    assert set(accounts) == {"admin", "auditor", "supervisor", "reviewer", "approver",
-                             "minister", "liaison", "viewer"}
+    assert set(accounts) == {
+        "admin",
+        "auditor",
+        "supervisor",
+        "reviewer",
+        "approver",
+        "minister",
+        "liaison",
+        "viewer",
+    }
     cadres = db.session.scalars(select(Cadre)).all()
     assert len(cadres) >= 55
     assert all(ric.is_valid(c.id_number) for c in cadres)

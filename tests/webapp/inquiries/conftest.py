@@ -1,0 +1,3 @@
+"""Fixtures shared by the talk, inquiry and document tests."""
+
+from tests.webapp.talks.fixtures import frozen, world  # noqa: F401

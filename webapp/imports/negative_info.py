@@ -1,0 +1,307 @@
+"""Negative information (负面信息) as an Excel import, and the register (台账) export.
+
+The reports area creates one item per request (`create_report`, committing each); an import
+writes thousands in one transaction, so the batch writer lives here and reuses the reports
+area's pieces: its fields, situations with their default tiers, the number block reservation
+and the history event it writes on creation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import IO, Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from webapp.audit.services import record_operation
+from webapp.extensions import db
+from webapp.imports.bulk import insert_audited
+from webapp.imports.excel import (
+    Column,
+    DateValue,
+    DictLabel,
+    IdNumber,
+    ImportContext,
+    ImportSpec,
+    ParsedRow,
+    Text,
+    write_workbook,
+)
+from webapp.lookups import dict_items, param_int
+from webapp.models import Cadre, NegativeInfo, NegativeInfoEvent, OrgUnit, User
+from webapp.models.base import utcnow
+from webapp.reports.forms import DATE_MESSAGES, DETAILS_MAX
+from webapp.reports.numbering import reserve
+from webapp.reports.services import NUMBER_PREFIX, ReportFilters, register_query, situations
+from webapp.security.permissions import Permission
+from webapp.security.scope import scoped
+from workflows.text import N_
+from workflows.verification import Status, dates_in_order, format_number
+
+PICK = _l("从下拉列表中选择，或填写系统中的名称")
+DATE_NOTE = _l("年-月-日；发生时间 ≤ 收到时间 ≤ 今天")
+
+
+def summary_limit() -> int:
+    """Return the 事实摘要 length limit (a parameter, 1000 字 by default)."""
+    return param_int("report.summary_max_chars")
+
+
+class NegativeInfoImport(ImportSpec):
+    """负面信息: one row per item, the cadre matched by ID number within the user's scope."""
+
+    kind = "negative-info"
+    # Marked for the catalogue; pages translate it, file names and the audit trail keep it.
+    title = N_("负面信息")
+    sheet_title = "负面信息"
+    key = "id_number"
+    permission = Permission.REPORT_EDIT
+    model_name = "NegativeInfo"
+    columns = (
+        Column("cadre_name", "干部姓名", Text(50), example="张三", note=_l("须与身份证号码对应")),
+        Column(
+            "id_number",
+            "身份证号码",
+            IdNumber(),
+            masked=True,
+            width=22,
+            note=_l("系统中已登记、且在您数据权限范围内的干部的身份证号码"),
+        ),
+        Column(
+            "category",
+            "信息类别",
+            DictLabel("negative_category"),
+            example="干部监督",
+            note=PICK,
+        ),
+        Column(
+            "situation",
+            "具体情形",
+            DictLabel("negative_situation"),
+            example="一般性信访反映",
+            note=_l("须属于所填的信息类别"),
+            width=24,
+        ),
+        Column(
+            "source_channel", "信息来源", DictLabel("source_channel"), example="信访举报", note=PICK
+        ),
+        Column("reporting_unit", "报送单位", Text(100), required=False, example="市信访局"),
+        Column("liaison_name", "联络员", Text(50), required=False),
+        Column("source_document_number", "来源文号", Text(100), required=False),
+        Column("occurred_on", "发生时间", DateValue(), example=date(2026, 1, 5), note=DATE_NOTE),
+        Column("received_on", "收到时间", DateValue(), example=date(2026, 1, 10), note=DATE_NOTE),
+        # Long text is stored as typed and always shown escaped, as on the form.
+        Column(
+            "summary",
+            "事实摘要",
+            Text(summary_limit, plain=False),
+            example="反映其在工作中存在推诿扯皮问题",
+            note=_l("不超过 1000 字（以参数为准）"),
+            width=40,
+        ),
+        Column("details", "详细情况", Text(DETAILS_MAX, plain=False), required=False, width=40),
+        Column("handling_unit", "查处单位", Text(100), required=False),
+        Column("handling_result", "处理情况", Text(500, plain=False), required=False),
+        Column("severity", "严重程度", DictLabel("severity"), example="一般", note=PICK),
+        Column(
+            "confidentiality",
+            "密级",
+            DictLabel("confidentiality"),
+            required=False,
+            example="内部",
+            note=_l("不填为“内部”"),
+        ),
+    )
+    DEFAULTS: dict[str, Any] = {  # noqa: RUF012 - read-only
+        "reporting_unit": "",
+        "liaison_name": "",
+        "source_document_number": "",
+        "details": "",
+        "handling_unit": "",
+        "handling_result": "",
+        "confidentiality": "internal",
+    }
+
+    def row_key(self, row: ParsedRow) -> Any:
+        """Treat the same cadre, situation, occurred date and summary twice as a duplicate row."""
+        parts = tuple(
+            row.values.get(k) for k in ("id_number", "situation", "occurred_on", "summary")
+        )
+        return None if None in parts else parts
+
+    def check_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        """Check the situation belongs to the category and occurred ≤ received ≤ today."""
+        values = row.values
+        situation = ctx.memo("situations", situations).get(values.get("situation", ""))
+        if (
+            situation is not None
+            and values.get("category")
+            and situation.category != values["category"]
+        ):
+            row.error(self.header("situation"), _("所选具体情形不属于该信息类别"))
+        problem = dates_in_order(values.get("occurred_on"), values.get("received_on"), ctx.today)
+        if problem == "occurred_after_received":
+            row.error(self.header("occurred_on"), str(DATE_MESSAGES[problem]))
+        if values.get("confidentiality") == "":
+            values["confidentiality"] = "internal"
+
+    def check_batch(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
+        """Match each row's cadre by ID number, only among the cadres the user may see."""
+        if not rows:
+            return
+        stmt = scoped(
+            sa.select(Cadre.id, Cadre.id_number, Cadre.name, Cadre.position, Cadre.unit_id),
+            Cadre,
+            ctx.user,
+        ).where(Cadre.id_number.in_([r.values["id_number"] for r in rows]))
+        cadres = {row.id_number: row for row in db.session.execute(stmt)}
+        for row in rows:
+            cadre = cadres.get(row.values["id_number"])
+            if cadre is None:
+                # Same answer whether the cadre is missing or outside scope: never confirm it.
+                row.error(
+                    self.header("id_number"),
+                    _("系统中没有该身份证号码的干部，或该干部不在您的数据权限范围内"),
+                )
+                continue
+            if row.values.get("cadre_name") and row.values["cadre_name"] != cadre.name:
+                row.error(
+                    self.header("cadre_name"),
+                    _("与身份证号码对应的干部姓名不一致（系统中为“%(n)s”）", n=cadre.name),
+                )
+                continue
+            row.target_id = cadre.id
+            row.extra = {"position": cadre.position, "unit_id": cadre.unit_id}
+
+    def write_batch(self, rows: list[ParsedRow], ctx: ImportContext) -> tuple[int, int]:
+        """Create the items as 待核实, numbered in one block, each with its history line."""
+        year = ctx.today.year
+        first = reserve(NUMBER_PREFIX, year, len(rows))
+        tiers = {value: s.tier for value, s in ctx.memo("situations", situations).items()}
+        items = []
+        for offset, row in enumerate(rows):
+            values = {**self.DEFAULTS, **row.values}
+            values.pop("id_number")
+            items.append(
+                {
+                    **values,
+                    "number": format_number(NUMBER_PREFIX, year, first + offset),
+                    "cadre_id": row.target_id,
+                    "cadre_position": row.extra["position"],
+                    "unit_id": row.extra["unit_id"],
+                    "default_tier": tiers.get(values["situation"], 1),
+                    "status": Status.PENDING.value,
+                    "created_by_id": ctx.user.id,
+                }
+            )
+        ids = insert_audited(NegativeInfo, items)
+        now = utcnow()
+        db.session.execute(
+            sa.insert(NegativeInfoEvent.__table__),
+            [
+                {
+                    "info_id": ident,
+                    "at": now,
+                    "actor_id": ctx.user.id,
+                    "actor_name": ctx.user.full_name,
+                    "event": "created",
+                    "from_status": "",
+                    "to_status": Status.PENDING.value,
+                    "note": "Excel 导入",
+                    "changes": None,
+                }
+                for ident in ids
+            ],
+        )
+        return len(ids), 0
+
+
+NEGATIVE_INFO = NegativeInfoImport()
+
+
+# ----------------------------------------------------------------------------------- export
+
+EXPORT_HEADERS = [
+    "编号",
+    "干部姓名",
+    "单位",
+    "职务",
+    "信息类别",
+    "具体情形",
+    "信息来源",
+    "报送单位",
+    "联络员",
+    "来源文号",
+    "发生时间",
+    "收到时间",
+    "事实摘要",
+    "严重程度",
+    "密级",
+    "核实状态",
+    "核实期限",
+    "查处单位",
+    "处理情况",
+]
+EXPORT_WIDTHS = [14, 10, 20, 16, 12, 22, 14, 16, 10, 16, 12, 12, 50, 8, 8, 10, 22, 16, 30]
+
+
+def _labels(code: str) -> dict[str, str]:
+    return {item.value: item.label for item in dict_items(code, active_only=False)}
+
+
+def register_rows(user: User, filters: ReportFilters):
+    """Yield the export rows of the filtered, scoped register, streamed from the database."""
+    names = {
+        code: _labels(code)
+        for code in (
+            "negative_category",
+            "negative_situation",
+            "source_channel",
+            "severity",
+            "confidentiality",
+            "verification_status",
+        )
+    }
+    units = dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.name)).all())
+    provisional = _("（待节假日数据确认）")
+    stmt = register_query(user, filters).execution_options(yield_per=1000)
+    for info in db.session.scalars(stmt):
+        due = info.verification_due.isoformat() if info.verification_due else ""
+        if due and info.verification_due_provisional:
+            due += provisional
+        yield (
+            info.number,
+            info.cadre_name,
+            units.get(info.unit_id, ""),
+            info.cadre_position,
+            names["negative_category"].get(info.category, info.category),
+            names["negative_situation"].get(info.situation, info.situation),
+            names["source_channel"].get(info.source_channel, info.source_channel),
+            info.reporting_unit,
+            info.liaison_name,
+            info.source_document_number,
+            info.occurred_on,
+            info.received_on,
+            info.summary,
+            names["severity"].get(info.severity, info.severity),
+            names["confidentiality"].get(info.confidentiality, info.confidentiality),
+            names["verification_status"].get(info.status, info.status),
+            due,
+            info.handling_unit,
+            info.handling_result,
+        )
+
+
+def export_register(user: User, filters: ReportFilters, target: IO[bytes]) -> int:
+    """Write the filtered register within the user's scope to an .xlsx; log the export."""
+    count = write_workbook(
+        target, "负面信息台账", EXPORT_HEADERS, register_rows(user, filters), EXPORT_WIDTHS
+    )
+    shown = "；".join(f"{k}={v}" for k, v in vars(filters).items() if v) or "无"
+    record_operation(
+        "export", "NegativeInfo", summary=f"导出负面信息台账 {count} 条（筛选：{shown}）"
+    )
+    db.session.commit()
+    return count

@@ -1,0 +1,210 @@
+"""Excel pages: templates, upload and preview, confirm, progress, and register exports."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webapp.cadres.forms import CadreSearchForm
+from webapp.cadres.services import CadreFilters
+from webapp.clock import org_today
+from webapp.imports import jobs
+from webapp.imports.cadres import CADRES, export_cadres
+from webapp.imports.excel import ImportContext, build_template
+from webapp.imports.forms import ConfirmForm, UploadForm
+from webapp.imports.negative_info import NEGATIVE_INFO, export_register
+from webapp.reports.forms import RegisterFilterForm
+from webapp.reports.services import ReportFilters
+from webapp.security.permissions import Permission, permission_required
+from webapp.units import unit_choices
+
+bp = Blueprint("imports", __name__, url_prefix="/excel")
+
+jobs.register(CADRES)
+jobs.register(NEGATIVE_INFO)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Where a finished import leads back to, per kind.
+BACK = {"cadres": "cadres.index", "negative-info": "reports.index"}
+
+
+def allowed_spec(kind: str):
+    """Return the spec of a kind the current user may import, else 404/403."""
+    spec = jobs.spec_for(kind)
+    if not current_user.can(spec.permission):
+        abort(403)
+    return spec
+
+
+@bp.route("/<kind>/import", methods=["GET", "POST"])
+@login_required
+def upload(kind: str):
+    """Show the upload form; take a file and check it (preview)."""
+    spec = allowed_spec(kind)
+    form = UploadForm()
+    if form.validate_on_submit():
+        job = jobs.create_job(current_user, spec, form.file.data, form.update_existing.data)
+        jobs.start_validation(job)
+        return redirect(url_for("imports.job", token=job.token))
+    return render_template("imports/upload.html", form=form, spec=spec), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/<kind>/template")
+@login_required
+def template(kind: str):
+    """Download the import template (下载模板) with the headers and dropdowns."""
+    spec = allowed_spec(kind)
+    workbook = build_template(spec, ImportContext(current_user, org_today()))
+    return send_file(
+        workbook, mimetype=XLSX, as_attachment=True, download_name=f"{spec.title}-导入模板.xlsx"
+    )
+
+
+@bp.route("/jobs/<token>")
+@login_required
+def job(token: str):
+    """Show an import's progress, its errors, or the rows it will write."""
+    job = jobs.check_stale(jobs.own_job_or_404(token, current_user))
+    spec = jobs.spec_for(job.kind)
+    return render_template(
+        "imports/job.html",
+        job=job,
+        spec=spec,
+        form=ConfirmForm(),
+        back=BACK.get(job.kind),
+        errors_by_row=group_errors(job.errors),
+    )
+
+
+def group_errors(errors: list[list]) -> list[tuple[int, list[tuple[str, str]]]]:
+    """Group [row, column, message] triples by row, in row order."""
+    grouped: dict[int, list[tuple[str, str]]] = {}
+    for row, column, message in errors:
+        grouped.setdefault(row, []).append((column, message))
+    return sorted(grouped.items())
+
+
+@bp.route("/jobs/<token>/status")
+@login_required
+def status(token: str):
+    """Answer the job's state and progress for the page's poller (JSON)."""
+    job = jobs.check_stale(jobs.own_job_or_404(token, current_user))
+    if job.state == "validating":
+        text = _("正在检查：已读取 %(n)s 行", n=job.processed_rows)
+    elif job.state == "importing":
+        text = (
+            _("正在写入：%(n)s / %(t)s 行", n=job.processed_rows, t=job.total_rows)
+            if job.processed_rows
+            else _("正在写入数据库……")
+        )
+    else:
+        text = ""
+    return jsonify(
+        state=job.state,
+        running=job.running,
+        processed=job.processed_rows,
+        total=job.total_rows,
+        text=text,
+    )
+
+
+@bp.route("/jobs/<token>/confirm", methods=["POST"])
+@login_required
+def confirm(token: str):
+    """Write a previewed file (确认导入): all rows in one transaction, or none."""
+    job = jobs.own_job_or_404(token, current_user)
+    allowed_spec(job.kind)
+    if ConfirmForm().validate_on_submit() and jobs.claim_for_import(job):
+        jobs.start_import(job)
+    return redirect(url_for("imports.job", token=job.token))
+
+
+@bp.route("/jobs/<token>/cancel", methods=["POST"])
+@login_required
+def cancel(token: str):
+    """Drop a previewed file without writing anything."""
+    job = jobs.own_job_or_404(token, current_user)
+    if ConfirmForm().validate_on_submit():
+        jobs.cancel_job(job)
+        flash(_("已取消导入，没有写入任何数据。"), "info")
+    return redirect(url_for("imports.upload", kind=job.kind))
+
+
+def roster_filters() -> CadreFilters:
+    """Read the roster's filters from the query string, as the roster page does."""
+    form = CadreSearchForm(request.args).fill_choices(unit_choices())
+    if not form.validate():
+        return CadreFilters()
+    return CadreFilters(
+        form.q.data or "",
+        form.unit_id.data or 0,
+        form.rank.data or "",
+        form.category.data or "",
+        form.status.data or "",
+    )
+
+
+def send_export(write, title: str):
+    """Run an export writer into a temporary file and send it as a download."""
+    # A disk-backed file, not memory: a large register never sits whole in a worker. The
+    # response closes it once sent, so no context manager here.
+    target = tempfile.TemporaryFile()  # noqa: SIM115
+    write(target)
+    target.seek(0)
+    return send_file(
+        target,
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"{title}-{org_today().isoformat()}.xlsx",
+    )
+
+
+@bp.route("/cadres/export")
+@permission_required(Permission.CADRE_EXPORT)
+def export_roster():
+    """Export the roster (导出) as filtered on its page, within the user's scope."""
+    filters = roster_filters()
+    return send_export(lambda target: export_cadres(current_user, filters, target), "干部信息")
+
+
+def register_filters() -> ReportFilters:
+    """Read the register's filters from the query string, as the register page does."""
+    form = RegisterFilterForm(request.args).fill_choices(unit_choices())
+    if not form.validate():
+        return ReportFilters()
+    return ReportFilters(
+        q=form.q.data or "",
+        unit_id=form.unit_id.data or 0,
+        category=form.category.data or "",
+        source_channel=form.source_channel.data or "",
+        status=form.status.data or "",
+        severity=form.severity.data or "",
+        received_from=form.received_from.data,
+        received_to=form.received_to.data,
+        cadre_id=form.cadre_id.data or 0,
+    )
+
+
+@bp.route("/negative-info/export")
+@permission_required(Permission.REPORT_VIEW, Permission.CADRE_EXPORT)
+def export_negative_info():
+    """Export the negative-information register (导出) as filtered, within the user's scope."""
+    filters = register_filters()
+    return send_export(
+        lambda target: export_register(current_user, filters, target), "负面信息台账"
+    )

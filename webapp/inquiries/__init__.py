@@ -1,0 +1,1 @@
+"""Written inquiries (函询)."""

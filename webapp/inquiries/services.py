@@ -1,0 +1,207 @@
+"""Inquiries (函询): letters, reply deadlines in working days, replies, conclusions, rounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp.audit.services import record_access
+from webapp.cadre_picker import cadre_title
+from webapp.cadres.services import TIMELINE_SOURCES, TimelineEntry
+from webapp.clock import org_today
+from webapp.extensions import db
+from webapp.holidays.services import PROVISIONAL_RECOMPUTERS, work_calendar
+from webapp.lookups import dict_label, param_int
+from webapp.models import Cadre, Inquiry, User
+from webapp.security.scope import scoped
+from webapp.talks.services import may_read
+from workflows.calendar import Deadline, WorkCalendar
+from workflows.deadlines import Light, due_after_workdays, light
+
+AGAIN = "again"  # the 再次函询 conclusion: it opens the next round
+
+
+@dataclass(frozen=True)
+class InquiryFilters:
+    """What the inquiry list is filtered by."""
+
+    q: str = ""
+    status: str = ""
+    conclusion: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def inquiry_query(user: User, filters: InquiryFilters):
+    """Build the scoped, filtered inquiry select, newest first."""
+    stmt = scoped(select(Inquiry), Inquiry, user)
+    if filters.q:
+        stmt = stmt.where(Inquiry.cadre_name.contains(filters.q.strip(), autoescape=True))
+    if filters.status == "pending":
+        stmt = stmt.where(Inquiry.replied_on.is_(None), Inquiry.conclusion == "")
+    elif filters.status == "replied":
+        stmt = stmt.where(Inquiry.replied_on.is_not(None), Inquiry.conclusion == "")
+    elif filters.status == "concluded":
+        stmt = stmt.where(Inquiry.conclusion != "")
+    if filters.conclusion:
+        stmt = stmt.where(Inquiry.conclusion == filters.conclusion)
+    if filters.date_from:
+        stmt = stmt.where(Inquiry.issued_on >= filters.date_from)
+    if filters.date_to:
+        stmt = stmt.where(Inquiry.issued_on <= filters.date_to)
+    return stmt.order_by(Inquiry.issued_on.desc(), Inquiry.id.desc())
+
+
+def list_inquiries(user: User, filters: InquiryFilters, page: int):
+    """Return one page of inquiries the user may see."""
+    return db.paginate(
+        inquiry_query(user, filters),
+        page=page,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+
+
+def reply_deadline(issued_on: date, workdays: int, cal: WorkCalendar | None = None) -> Deadline:
+    """Return the reply due date: N working days after the letter went out."""
+    return due_after_workdays(issued_on, workdays, cal or work_calendar())
+
+
+def set_issue(inquiry: Inquiry, issued_on: date) -> None:
+    """Date the letter and count its reply deadline with the current parameter."""
+    if inquiry.issued_on == issued_on and inquiry.reply_due is not None:
+        return  # an edit of the matters must not move a deadline already counted
+    inquiry.issued_on = issued_on
+    inquiry.reply_workdays = param_int("inquiry.reply_workdays")
+    deadline = reply_deadline(issued_on, inquiry.reply_workdays)
+    inquiry.reply_due = deadline.due
+    inquiry.reply_due_provisional = deadline.provisional
+
+
+def set_cadre(inquiry: Inquiry, cadre: Cadre) -> None:
+    """Point an inquiry at a cadre, keeping a snapshot of name, unit and position."""
+    if inquiry.cadre_id != cadre.id:
+        inquiry.cadre_id = cadre.id
+        inquiry.cadre = cadre
+        inquiry.cadre_name = cadre.name
+        inquiry.cadre_title = cadre_title(cadre)
+
+
+def create_inquiry(user: User, cadre: Cadre, data: dict[str, Any]) -> Inquiry:
+    """Record an inquiry letter (round 1)."""
+    inquiry = Inquiry(created_by_id=user.id, round=1, matters=data["matters"].strip())
+    set_cadre(inquiry, cadre)
+    set_issue(inquiry, data["issued_on"])
+    db.session.add(inquiry)
+    db.session.commit()
+    return inquiry
+
+
+def update_inquiry(inquiry: Inquiry, cadre: Cadre, data: dict[str, Any]) -> Inquiry:
+    """Save edits to an inquiry letter; a new issue date recounts the deadline."""
+    set_cadre(inquiry, cadre)
+    inquiry.matters = data["matters"].strip()
+    set_issue(inquiry, data["issued_on"])
+    db.session.commit()
+    return inquiry
+
+
+def record_reply(inquiry: Inquiry, data: dict[str, Any]) -> Inquiry:
+    """Record the cadre's reply and the truthfulness pledge."""
+    inquiry.replied_on = data["replied_on"]
+    inquiry.reply = data["reply"].strip()
+    inquiry.pledge_received_on = data["pledge_received_on"]
+    db.session.commit()
+    return inquiry
+
+
+def conclude(inquiry: Inquiry, user: User, data: dict[str, Any]) -> Inquiry | None:
+    """Record the conclusion; 再次函询 opens the next round, which is returned."""
+    inquiry.conclusion = data["conclusion"]
+    inquiry.concluded_on = data["concluded_on"]
+    inquiry.conclusion_note = (data["conclusion_note"] or "").strip()
+    next_round = None
+    # Saving the conclusion again (a correction) must not open a second next round.
+    if inquiry.conclusion == AGAIN and not inquiry.next_rounds:
+        # Reading the parameter and calendar must not flush the half-built round.
+        with db.session.no_autoflush:
+            next_round = Inquiry(
+                created_by_id=user.id,
+                round=inquiry.round + 1,
+                previous=inquiry,
+                matters=inquiry.matters,
+            )
+            set_cadre(next_round, inquiry.cadre)
+            # The new letter usually goes out with the decision; the user corrects the date.
+            set_issue(next_round, inquiry.concluded_on)
+            db.session.add(next_round)
+    db.session.commit()
+    return next_round
+
+
+def open_inquiry(inquiry: Inquiry) -> None:
+    """Log that the current user viewed an inquiry."""
+    record_access("Inquiry", inquiry.id)
+    db.session.commit()
+
+
+def reply_light(inquiry: Inquiry, today: date | None = None) -> Light | None:
+    """Return 黄灯/红灯 for an unanswered letter, or None once it is answered or closed."""
+    if inquiry.status != "pending":
+        return None
+    return light(
+        inquiry.issued_on,
+        inquiry.reply_due,
+        today or org_today(),
+        work_calendar(),
+        yellow_percent=param_int("reminder.yellow_percent"),
+    )
+
+
+def recompute_provisional_replies(cal: WorkCalendar) -> int:
+    """Recount provisional reply deadlines with new holiday data; return how many moved."""
+    changed = 0
+    for inquiry in db.session.scalars(
+        select(Inquiry).where(Inquiry.reply_due_provisional.is_(True))
+    ):
+        deadline = reply_deadline(inquiry.issued_on, inquiry.reply_workdays, cal)
+        if (deadline.due, deadline.provisional) != (
+            inquiry.reply_due,
+            inquiry.reply_due_provisional,
+        ):
+            inquiry.reply_due = deadline.due
+            inquiry.reply_due_provisional = deadline.provisional
+            changed += 1
+    return changed
+
+
+def inquiry_entries(cadre: Cadre) -> list[TimelineEntry]:
+    """Turn the inquiries about a cadre that the current user may see into timeline entries."""
+    if not has_request_context() or not may_read(current_user):
+        return []
+    stmt = scoped(select(Inquiry).where(Inquiry.cadre_id == cadre.id), Inquiry, current_user)
+    entries = []
+    for inquiry in db.session.scalars(stmt):
+        detail = inquiry.matters[:60]
+        if inquiry.conclusion:
+            detail = f"{dict_label('inquiry_conclusion', inquiry.conclusion)}：{detail}"
+        entries.append(
+            TimelineEntry(
+                inquiry.issued_on,
+                "inquiry",
+                _("函询（第%(n)s次）", n=inquiry.round),
+                detail,
+                url_for("inquiries.detail", inquiry_id=inquiry.id),
+            )
+        )
+    return entries
+
+
+TIMELINE_SOURCES.append(inquiry_entries)
+PROVISIONAL_RECOMPUTERS.append(recompute_provisional_replies)

@@ -1,0 +1,111 @@
+"""Negative information (负面信息), its history, and the yearly number sequences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.models.auth import User
+from webapp.models.base import Base, TimestampMixin, utcnow
+from webapp.models.cadres import Cadre
+from webapp.models.org import OrgUnit
+
+
+class NumberSequence(Base):
+    """The last number handed out for a prefix in a year (FM-2026-0001, ...)."""
+
+    __tablename__ = "number_sequence"
+    __table_args__ = (sa.UniqueConstraint("prefix", "year", name="uq_number_sequence_prefix_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    year: Mapped[int]
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class NegativeInfo(TimestampMixin, Base):
+    """One item of negative information about a cadre, and its verification."""
+
+    __tablename__ = "negative_info"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    # Empty while a liaison's submission names a cadre the system could not match; the
+    # supervisor picks the cadre before verification starts.
+    cadre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cadre.id"), index=True)
+    # Snapshot of the cadre as reported (b.1 "FK + snapshot"); `unit_id` is also the scope.
+    cadre_name: Mapped[str] = mapped_column(sa.String(50))
+    cadre_position: Mapped[str] = mapped_column(sa.String(100), default="")
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(64), index=True)
+    situation: Mapped[str] = mapped_column(sa.String(64), index=True)
+    default_tier: Mapped[int] = mapped_column(default=1)
+    source_channel: Mapped[str] = mapped_column(sa.String(64), index=True)
+    reporting_unit: Mapped[str] = mapped_column(sa.String(100), default="")
+    liaison_name: Mapped[str] = mapped_column(sa.String(50), default="")
+    source_document_number: Mapped[str] = mapped_column(sa.String(100), default="")
+    occurred_on: Mapped[date] = mapped_column(index=True)
+    received_on: Mapped[date] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(sa.Text)
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    handling_unit: Mapped[str] = mapped_column(sa.String(100), default="")
+    handling_result: Mapped[str] = mapped_column(sa.String(500), default="")
+    severity: Mapped[str] = mapped_column(sa.String(16), default="")
+    confidentiality: Mapped[str] = mapped_column(sa.String(16), default="internal")
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    verification_started_on: Mapped[date | None]
+    verification_workdays: Mapped[int | None]
+    verification_due: Mapped[date | None] = mapped_column(index=True)
+    verification_due_provisional: Mapped[bool] = mapped_column(default=False)
+    verification_note: Mapped[str] = mapped_column(sa.Text, default="")
+    verified_on: Mapped[date | None]
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("negative_info.id"))
+    via_liaison: Mapped[bool] = mapped_column(default=False, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    cadre: Mapped[Cadre | None] = relationship()
+    unit: Mapped[OrgUnit] = relationship()
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    duplicate_of: Mapped[NegativeInfo | None] = relationship(remote_side=[id])
+    history: Mapped[list[NegativeInfoEvent]] = relationship(
+        back_populates="info", order_by="NegativeInfoEvent.id"
+    )
+
+    # A second writer holding a stale copy gets a conflict instead of overwriting silently.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @classmethod
+    def scope_columns(cls):
+        """Return the unit and creator columns the data scope filters on."""
+        return cls.unit_id, cls.created_by_id
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.cadre_name}"
+
+
+class NegativeInfoEvent(Base):
+    """One line of an item's history: created, edited, verification steps, links, files."""
+
+    __tablename__ = "negative_info_event"
+    __append_only__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    info_id: Mapped[int] = mapped_column(sa.ForeignKey("negative_info.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    actor_name: Mapped[str] = mapped_column(sa.String(64), default="")
+    event: Mapped[str] = mapped_column(sa.String(32))
+    from_status: Mapped[str] = mapped_column(sa.String(16), default="")
+    to_status: Mapped[str] = mapped_column(sa.String(16), default="")
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    changes: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    info: Mapped[NegativeInfo] = relationship(back_populates="history")

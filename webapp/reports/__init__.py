@@ -1,0 +1,1 @@
+"""Negative information (负面信息): register, intake, liaison submissions and verification."""

@@ -1,0 +1,355 @@
+"""Forms for negative information: intake, liaison submission, verification and filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from webapp.attachments.services import parse_ids
+from webapp.cadres.forms import DictSelectField
+from webapp.clock import org_today
+from webapp.extensions import db
+from webapp.forms_common import not_in_future, plain_text
+from webapp.lookups import dict_choices, param_int
+from webapp.models import Cadre, OrgUnit
+from webapp.reports.services import (
+    LIAISON_FIELDS,
+    REPORT_FIELDS,
+    cadre_in_scope,
+    categories,
+    handler_choices,
+    situations,
+)
+from webapp.units import ordered_units
+from workflows.verification import CONCLUSIONS, dates_in_order
+
+REQUIRED = _l("此项为必填项")
+BAD_DATE = _l("日期格式应为 年-月-日，例如 2026-01-31")
+DATE_MESSAGES = {
+    "occurred_in_future": _l("发生时间不能晚于今天"),
+    "received_in_future": _l("收到时间不能晚于今天"),
+    "occurred_after_received": _l("发生时间不能晚于收到时间"),
+}
+DETAILS_MAX = 10000
+NOTE_MAX = 2000
+
+
+class LocalDateField(DateField):
+    """A date typed as 2026-01-31, with the format error in the UI's language."""
+
+    def __init__(self, label, validators=None, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        kwargs.setdefault("render_kw", {"placeholder": "2026-01-31"})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(BAD_DATE)) from exc
+
+
+def required_date(label):
+    """Build a required date field that may not lie in the future."""
+    return LocalDateField(label, validators=[InputRequired(REQUIRED), not_in_future])
+
+
+class SituationField(SelectField):
+    """The 具体情形 select; the template groups it under categories for the cascade."""
+
+    def pre_validate(self, form):
+        if self.data and self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(_l("请从列表中选择"))
+
+
+def summary_field():
+    """Build the 事实摘要 textarea; its length limit is a parameter, checked in the form."""
+    return TextAreaField(_l("事实摘要"), validators=[DataRequired(REQUIRED)])
+
+
+class ReportBase(FlaskForm):
+    """Fields shared by the supervisor's and the liaison's forms."""
+
+    category = SelectField(_l("信息类别（大类）"), validators=[DataRequired(REQUIRED)])
+    situation = SituationField(_l("具体情形"), validators=[DataRequired(REQUIRED)])
+    source_channel = DictSelectField(_l("信息来源"), "source_channel")
+    source_document_number = StringField(
+        _l("来源文号"), validators=[Optional(), Length(max=100), plain_text]
+    )
+    occurred_on = required_date(_l("发生时间"))
+    summary = summary_field()
+    # Long text is stored as typed and always shown escaped, so markup is harmless here.
+    details = TextAreaField(_l("详细情况"), validators=[Optional(), Length(max=DETAILS_MAX)])
+    attachments = MultipleFileField(_l("附件"))
+    staged_ids = HiddenField()
+
+    def fill_choices(self):
+        """Load categories, situations and dictionary choices."""
+        please = str(_l("请选择"))
+        self.category.choices = [("", please), *categories()]
+        self.situation.choices = [
+            ("", please),
+            *((s.value, s.label) for s in situations().values()),
+        ]
+        for field in self:
+            if isinstance(field, DictSelectField):
+                field.choices = dict_choices(field.dict_code, blank=please)
+        return self
+
+    def situation_groups(self) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
+        """Return categories with their situations, for the grouped select."""
+        by_category: dict[str, list[tuple[str, str, int]]] = {}
+        for s in situations().values():
+            by_category.setdefault(s.category, []).append((s.value, s.label, s.tier))
+        return [(value, label, by_category.get(value, [])) for value, label in categories()]
+
+    def validate_situation(self, field):
+        """Refuse a situation that does not belong to the chosen category."""
+        situation = situations().get(field.data or "")
+        if (
+            situation is not None
+            and self.category.data
+            and situation.category != self.category.data
+        ):
+            raise ValidationError(_l("所选具体情形不属于该信息类别"))
+
+    def validate_summary(self, field):
+        """Refuse a summary longer than the parameter allows (default 1000 字)."""
+        limit = param_int("report.summary_max_chars")
+        if field.data and len(field.data) > limit:
+            raise ValidationError(
+                _l("事实摘要不能超过 %(n)s 字（现有 %(m)s 字）", n=limit, m=len(field.data))
+            )
+
+    def staged(self) -> list[int]:
+        """Return the ids of files kept from an earlier, unsaved submission."""
+        return parse_ids(self.staged_ids.data)
+
+    def values(self, names: tuple[str, ...]) -> dict[str, Any]:
+        """Return the typed values of the named fields, stripped, empty text as ""."""
+        result = {}
+        for name in names:
+            value = self[name].data
+            result[name] = value.strip() if isinstance(value, str) else value
+        return result
+
+
+class ReportForm(ReportBase):
+    """The supervisor's full form."""
+
+    cadre_id = IntegerField(_l("干部"), validators=[InputRequired(_l("请选择干部"))])
+    reporting_unit = StringField(
+        _l("报送单位"), validators=[Optional(), Length(max=100), plain_text]
+    )
+    liaison_name = StringField(_l("联络员"), validators=[Optional(), Length(max=50), plain_text])
+    received_on = required_date(_l("收到时间"))
+    handling_unit = StringField(
+        _l("查处单位"), validators=[Optional(), Length(max=100), plain_text]
+    )
+    handling_result = TextAreaField(
+        _l("处理情况"), validators=[Optional(), Length(max=500)], render_kw={"rows": 2}
+    )
+    severity = DictSelectField(_l("严重程度"), "severity")
+    confidentiality = DictSelectField(_l("密级"), "confidentiality", default="internal")
+    version = HiddenField()
+    # "link" or "continue": the user's answer once possible duplicates were shown.
+    duplicate_decision = HiddenField()
+    duplicate_of = IntegerField(_l("关联为重复信息"), validators=[Optional()])
+    submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.cadre: Cadre | None = None
+
+    def validate_cadre_id(self, field):
+        """Answer 404 for a cadre outside the user's scope: never confirm it exists."""
+        if field.data is None:
+            raise ValidationError(_l("请选择干部"))
+        self.cadre = cadre_in_scope(self.user, field.data)
+        if self.cadre is None:
+            abort(404)
+
+    def validate_received_on(self, field):
+        """Refuse occurred after received (each is also checked against today)."""
+        problem = dates_in_order(self.occurred_on.data, field.data, org_today())
+        if problem == "occurred_after_received":
+            raise ValidationError(DATE_MESSAGES[problem])
+
+    def report_values(self) -> dict[str, Any]:
+        """Return the values the service stores."""
+        values = self.values(REPORT_FIELDS)
+        for key in ("details", "handling_result"):
+            values[key] = values[key] or ""
+        return values
+
+    def version_number(self) -> int | None:
+        """Return the version the user's copy was loaded at."""
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class LiaisonForm(ReportBase):
+    """The liaison's short form: the cadre is named, not picked from a roster."""
+
+    cadre_name = StringField(
+        _l("干部姓名"), validators=[DataRequired(REQUIRED), Length(max=50), plain_text]
+    )
+    cadre_unit_id = SelectField(_l("干部所在单位"), coerce=int, validators=[DataRequired(REQUIRED)])
+    cadre_position = StringField(_l("职务"), validators=[Optional(), Length(max=100), plain_text])
+    submit = SubmitField(_l("报送"))
+
+    def fill_choices(self):
+        """Load categories, situations, dictionaries and every active unit."""
+        super().fill_choices()
+        # Unit names are not sensitive; a liaison of the police may report on any unit.
+        self.cadre_unit_id.choices = [
+            (0, str(_l("请选择"))),
+            *((u.id, "　" * u.depth + u.name) for u in ordered_units()),
+        ]
+        return self
+
+    def validate_cadre_unit_id(self, field):
+        """Refuse a unit that does not exist or is inactive."""
+        unit = db.session.get(OrgUnit, field.data or 0)
+        if unit is None or not unit.active:
+            raise ValidationError(_l("请从列表中选择"))
+
+    def report_values(self) -> dict[str, Any]:
+        """Return the values the service stores."""
+        values = self.values(LIAISON_FIELDS)
+        values["details"] = values["details"] or ""
+        return values
+
+
+class StartVerificationForm(FlaskForm):
+    """开始核实: handler (and the cadre, when a liaison's submission could not be matched)."""
+
+    handler_id = SelectField(_l("承办人"), coerce=int, validators=[DataRequired(REQUIRED)])
+    cadre_id = IntegerField(_l("所涉干部"), validators=[Optional()])
+    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=NOTE_MAX)])
+    version = HiddenField()
+    submit = SubmitField(_l("开始核实"))
+
+    def __init__(self, *args, user=None, needs_cadre=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.needs_cadre = needs_cadre
+        self.cadre: Cadre | None = None
+        self.handler_id.choices = [(0, str(_l("请选择"))), *handler_choices()]
+
+    def validate(self, extra_validators=None):
+        """Require the cadre when the item has none yet (an empty field skips its validator)."""
+        valid = super().validate(extra_validators)
+        if self.needs_cadre and not self.cadre_id.data and not self.cadre_id.errors:
+            self.cadre_id.errors.append(str(_l("请选择所涉干部")))
+            valid = False
+        return valid
+
+    def validate_cadre_id(self, field):
+        """Answer 404 for a cadre outside the user's scope."""
+        if not self.needs_cadre:
+            return
+        self.cadre = cadre_in_scope(self.user, field.data)
+        if self.cadre is None:
+            abort(404)
+
+
+class ConcludeForm(FlaskForm):
+    """核实办结: the conclusion, its date and the verification note."""
+
+    conclusion = SelectField(_l("核实结论"), validators=[DataRequired(REQUIRED)])
+    concluded_on = required_date(_l("办结日期"))
+    note = TextAreaField(
+        _l("核实情况说明"), validators=[DataRequired(REQUIRED), Length(max=NOTE_MAX)]
+    )
+    version = HiddenField()
+    submit = SubmitField(_l("办结"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conclusion.choices = [
+            ("", str(_l("请选择"))),
+            *(
+                (value, label)
+                for value, label in dict_choices("verification_status")
+                if value in {s.value for s in CONCLUSIONS}
+            ),
+        ]
+        if self.concluded_on.data is None and not self.is_submitted():
+            self.concluded_on.data = org_today()
+
+
+class ReopenForm(FlaskForm):
+    """重新核实: why the conclusion is reopened."""
+
+    reason = TextAreaField(
+        _l("重新核实原因"), validators=[DataRequired(REQUIRED), Length(max=NOTE_MAX)]
+    )
+    version = HiddenField()
+    submit = SubmitField(_l("重新核实"))
+
+
+class LinkDuplicateForm(FlaskForm):
+    """Link an item to a possible duplicate, or clear the link (0)."""
+
+    other_id = IntegerField(validators=[Optional()])
+    version = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    """Add files to a saved item."""
+
+    attachments = MultipleFileField(_l("附件"), validators=[DataRequired(_l("请选择文件"))])
+    submit = SubmitField(_l("上传"))
+
+
+class RegisterFilterForm(FlaskForm):
+    """Register filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("编号或姓名"), validators=[Optional(), Length(max=50)])
+    unit_id = SelectField(_l("单位（含下级）"), coerce=int, validators=[Optional()])
+    category = SelectField(_l("信息类别"), validators=[Optional()])
+    source_channel = SelectField(_l("信息来源"), validators=[Optional()])
+    status = SelectField(_l("核实状态"), validators=[Optional()])
+    severity = SelectField(_l("严重程度"), validators=[Optional()])
+    received_from = LocalDateField(_l("收到时间 从"), validators=[Optional()])
+    received_to = LocalDateField(_l("至"), validators=[Optional()])
+    cadre_id = IntegerField(validators=[Optional()])
+
+    def fill_choices(self, units: list[tuple[int, str]]):
+        """Load the filter choices."""
+        everything = str(_l("全部"))
+        self.unit_id.choices = [(0, everything), *units]
+        self.category.choices = [("", everything), *categories()]
+        self.source_channel.choices = dict_choices("source_channel", blank=everything)
+        self.status.choices = dict_choices("verification_status", blank=everything)
+        self.severity.choices = dict_choices("severity", blank=everything)
+        return self
+
+    def validate_received_to(self, field):
+        """Refuse a reversed date range."""
+        if field.data and self.received_from.data and field.data < self.received_from.data:
+            raise ValidationError(_l("结束日期不能早于开始日期"))
+
+
+def default_received_on() -> date:
+    """Return the default 收到时间 of a new item (today)."""
+    return org_today()

@@ -1,0 +1,215 @@
+"""Talk record form and list filters; choices come from the dictionaries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from webapp.attachments.services import parse_ids
+from webapp.cadres.forms import BAD_DATE, REQUIRED, DictSelectField
+from webapp.clock import org_zone, utc_now
+from webapp.forms_common import not_in_future, plain_text
+from webapp.lookups import dict_choices
+
+BAD_DATETIME = _l("时间格式应为 年-月-日 时:分，例如 2026-01-31 09:30")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+MAX_INTERVIEWERS = 10
+
+
+def too_long(limit: int) -> Length:
+    """Refuse text longer than `limit` characters, saying so in Chinese."""
+    return Length(max=limit, message=_l("不能超过 %(max)d 个字"))
+
+
+def int_or_zero(value) -> int:
+    """Coerce a posted id, treating anything that is not a number as "nothing chosen"."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else 0
+
+
+def cadre_field(label):
+    """Build the cadre picker's select; scope is checked by the view (outside scope: 404)."""
+    return SelectField(
+        label,
+        coerce=int_or_zero,
+        validate_choice=False,  # the list holds only some cadres; the search finds the rest
+        validators=[DataRequired(_l("请选择干部"))],
+    )
+
+
+def date_field(label, *validators):
+    """Build an optional date field with a Chinese format hint."""
+    return DateField(
+        label,
+        validators=[Optional(), *validators],
+        format="%Y-%m-%d",
+        invalid_value_message=BAD_DATE,
+        render_kw={"placeholder": "2026-01-31"},
+    )
+
+
+def datetime_field(label):
+    """Build a required local date-time field read in the organisation's zone."""
+    return DateTimeLocalField(
+        label,
+        validators=[InputRequired(REQUIRED)],
+        format=DATETIME_FORMATS,
+        tz=org_zone,
+        invalid_value_message=BAD_DATETIME,
+    )
+
+
+class PersonForm(Form):
+    """One interviewer: name and unit/position."""
+
+    name = StringField(_l("姓名"), validators=[Optional(), too_long(50), plain_text])
+    position = StringField(_l("单位职务"), validators=[Optional(), too_long(100), plain_text])
+
+    def validate_name(self, field):
+        """Refuse a position without a name."""
+        if not (field.data or "").strip() and (self.position.data or "").strip():
+            raise ValidationError(_l("请填写姓名"))
+
+
+class TalkForm(FlaskForm):
+    """A talk record (谈话记录)."""
+
+    cadre_id = cadre_field(_l("被谈话人"))
+    talk_type = DictSelectField(_l("谈话类型"), "talk_type")
+    occasion = DictSelectField(_l("必谈情形"), "talk_occasion", validators=[Optional()])
+    interviewers = FieldList(
+        FormField(PersonForm), label=_l("谈话人"), min_entries=3, max_entries=MAX_INTERVIEWERS
+    )
+    note_taker_name = StringField(
+        _l("记录人"), validators=[DataRequired(REQUIRED), too_long(50), plain_text]
+    )
+    note_taker_position = StringField(
+        _l("记录人单位职务"), validators=[Optional(), too_long(100), plain_text]
+    )
+    started_at = datetime_field(_l("开始时间"))
+    ended_at = datetime_field(_l("结束时间"))
+    place = StringField(
+        _l("谈话地点"), validators=[DataRequired(REQUIRED), too_long(200), plain_text]
+    )
+    mode = DictSelectField(_l("谈话方式"), "talk_mode")
+    reason = TextAreaField(_l("谈话事由"), validators=[DataRequired(REQUIRED), too_long(1000)])
+    content = TextAreaField(_l("谈话内容"), validators=[DataRequired(REQUIRED), too_long(10000)])
+    statement = TextAreaField(_l("本人表态"), validators=[Optional(), too_long(3000)])
+    rectification = TextAreaField(_l("整改要求"), validators=[Optional(), too_long(3000)])
+    follow_up_on = date_field(_l("回访日期"))
+    acknowledged_on = date_field(_l("签收日期"), not_in_future)
+    acknowledged_by = StringField(_l("签收人"), validators=[too_long(50), plain_text])
+    negative_info_id = SelectField(
+        _l("关联负面信息"), coerce=int_or_zero, validate_choice=False, validators=[Optional()]
+    )
+    attachments = MultipleFileField(_l("附件"))
+    staged_ids = HiddenField()
+    submit = SubmitField(_l("保存"))
+
+    def staged(self) -> list[int]:
+        """Return the ids of files kept from an earlier, unsaved submission."""
+        return parse_ids(self.staged_ids.data)
+
+    def fill_choices(self, cadres: list[tuple[int, str]], infos: list[tuple[int, str]]) -> TalkForm:
+        """Load the dictionary, cadre and negative-information choices."""
+        blank = str(_l("请选择"))
+        self.talk_type.choices = dict_choices("talk_type", blank=blank)
+        self.occasion.choices = dict_choices("talk_occasion", blank=str(_l("无")))
+        self.mode.choices = dict_choices("talk_mode", blank=blank)
+        self.cadre_id.choices = cadres
+        self.negative_info_id.choices = [(0, str(_l("不关联"))), *infos]
+        return self
+
+    def talk_day(self) -> date | None:
+        """Return the day the talk took place, in the organisation's zone."""
+        started = self.started_at.data
+        return started.astimezone(org_zone()).date() if started else None
+
+    def interviewer_list(self) -> list[dict]:
+        """Return the interviewers filled in, blanks left out."""
+        people = []
+        for entry in self.interviewers:
+            name = (entry.form.name.data or "").strip()
+            if name:
+                people.append({"name": name, "position": (entry.form.position.data or "").strip()})
+        return people
+
+    def interviewer_errors(self) -> list[str]:
+        """Return the errors about the interviewers as a whole (not about one row)."""
+        return [str(e) for e in self.interviewers.errors if not isinstance(e, dict | list)]
+
+    def validate_interviewers(self, field):
+        """Require at least one interviewer."""
+        if not self.interviewer_list():
+            raise ValidationError(_l("请至少填写一名谈话人"))
+
+    def validate_started_at(self, field):
+        """Refuse a talk that has not happened yet."""
+        if field.data and field.data > utc_now():
+            raise ValidationError(_l("谈话时间不能晚于当前时间"))
+
+    def validate_ended_at(self, field):
+        """Refuse an end before the start, or in the future."""
+        if not field.data:
+            return
+        if self.started_at.data and field.data <= self.started_at.data:
+            raise ValidationError(_l("结束时间应晚于开始时间"))
+        if field.data > utc_now():
+            raise ValidationError(_l("结束时间不能晚于当前时间"))
+
+    def validate_follow_up_on(self, field):
+        """Refuse a follow-up visit on or before the talk day."""
+        day = self.talk_day()
+        if field.data and day and field.data <= day:
+            raise ValidationError(_l("回访日期应晚于谈话日期"))
+
+    def validate_acknowledged_on(self, field):
+        """Refuse an acknowledgement before the talk."""
+        day = self.talk_day()
+        if field.data and day and field.data < day:
+            raise ValidationError(_l("签收日期不能早于谈话日期"))
+
+    def validate_acknowledged_by(self, field):
+        """Ask who signed when a signing date is given."""
+        if self.acknowledged_on.data and not (field.data or "").strip():
+            raise ValidationError(_l("请填写签收人"))
+
+
+class TalkUploadForm(FlaskForm):
+    """Add files to a saved talk."""
+
+    attachments = MultipleFileField(_l("附件"), validators=[DataRequired(_l("请选择文件"))])
+    submit = SubmitField(_l("上传"))
+
+
+class TalkSearchForm(FlaskForm):
+    """List filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("被谈话人"), validators=[Optional(), Length(max=50)])
+    talk_type = SelectField(_l("谈话类型"), validators=[Optional()])
+    date_from = date_field(_l("谈话日期从"))
+    date_to = date_field(_l("至"))
+
+    def fill_choices(self) -> TalkSearchForm:
+        """Load the filter choices."""
+        self.talk_type.choices = dict_choices("talk_type", blank=str(_l("全部")))
+        return self

@@ -1,0 +1,266 @@
+"""Talk records: list queries, create/edit, links to negative information, the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from webapp.attachments import services as attachments
+from webapp.audit.services import record_access
+from webapp.cadre_picker import cadre_title
+from webapp.cadres.services import TIMELINE_SOURCES, TimelineEntry
+from webapp.clock import org_zone
+from webapp.extensions import db
+from webapp.holidays.services import work_calendar
+from webapp.lookups import dict_label, param_int
+from webapp.models import Attachment, Cadre, NegativeInfo, Talk, User
+from webapp.security.permissions import Permission
+from webapp.security.scope import scoped
+from workflows.calendar import add_months
+
+TALK_FIELDS = (
+    "talk_type",
+    "occasion",
+    "note_taker_name",
+    "note_taker_position",
+    "started_at",
+    "ended_at",
+    "place",
+    "mode",
+    "reason",
+    "content",
+    "statement",
+    "rectification",
+    "follow_up_on",
+    "acknowledged_on",
+    "acknowledged_by",
+)
+OWNER_TYPE = "Talk"  # attachments of a talk carry this owner type
+# Talks after which a follow-up visit (回访) is the practice: the tier-1 and tier-2 actions.
+FOLLOW_UP_TYPES = frozenset({"reminder", "admonishment"})
+
+
+class LinkRefused(ValueError):
+    """The chosen negative information cannot be linked to this talk."""
+
+
+@dataclass(frozen=True)
+class TalkFilters:
+    """What the talk list is filtered by."""
+
+    q: str = ""
+    talk_type: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def day_start(day: date) -> datetime:
+    """Return the instant a local day starts."""
+    return datetime.combine(day, time.min, tzinfo=org_zone())
+
+
+def talk_day(talk: Talk) -> date:
+    """Return the day a talk took place, in the organisation's zone."""
+    return talk.started_at.astimezone(org_zone()).date()
+
+
+def talk_query(user: User, filters: TalkFilters):
+    """Build the scoped, filtered talk select, newest first."""
+    stmt = scoped(select(Talk), Talk, user)
+    if filters.q:
+        stmt = stmt.where(Talk.cadre_name.contains(filters.q.strip(), autoescape=True))
+    if filters.talk_type:
+        stmt = stmt.where(Talk.talk_type == filters.talk_type)
+    if filters.date_from:
+        stmt = stmt.where(Talk.started_at >= day_start(filters.date_from))
+    if filters.date_to:
+        stmt = stmt.where(Talk.started_at < day_start(filters.date_to + timedelta(days=1)))
+    return stmt.order_by(Talk.started_at.desc(), Talk.id.desc())
+
+
+def list_talks(user: User, filters: TalkFilters, page: int):
+    """Return one page of talks the user may see."""
+    return db.paginate(
+        talk_query(user, filters),
+        page=page,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+
+
+def info_label(info: NegativeInfo) -> str:
+    """Label a negative-information item for a select box."""
+    return f"{info.number} {info.summary[:30]}"
+
+
+def info_choices(user: User, cadre: Cadre | None) -> list[tuple[int, str]]:
+    """Return the in-scope negative information about a cadre, newest first."""
+    if cadre is None:
+        return []
+    stmt = scoped(select(NegativeInfo), NegativeInfo, user).where(NegativeInfo.cadre_id == cadre.id)
+    infos = db.session.scalars(stmt.order_by(NegativeInfo.received_on.desc(), NegativeInfo.id))
+    return [(info.id, info_label(info)) for info in infos]
+
+
+def info_in_scope(user: User, info_id: int) -> NegativeInfo | None:
+    """Load a negative-information item the user may see, or None."""
+    stmt = scoped(select(NegativeInfo).where(NegativeInfo.id == info_id), NegativeInfo, user)
+    return db.session.scalars(stmt).first()
+
+
+def linked_info(user: User, info_id: int, cadre: Cadre) -> NegativeInfo | None:
+    """Return the item to link, refusing one out of scope or about another cadre."""
+    if not info_id:
+        return None
+    info = info_in_scope(user, info_id)
+    if info is None or info.cadre_id != cadre.id:
+        raise LinkRefused
+    return info
+
+
+def default_follow_up(talk_type: str, day: date) -> date | None:
+    """Suggest the follow-up visit for a reminder or admonishment talk left without one."""
+    if talk_type not in FOLLOW_UP_TYPES:
+        return None
+    # Rolled forward to a workday: nobody visits on a holiday. Only a suggestion the user
+    # may edit, so a provisional calendar year does not need flagging.
+    due = add_months(day, param_int("talk.follow_up_months"))
+    return work_calendar().add_workdays(due, 0).due
+
+
+def apply_talk(talk: Talk, cadre: Cadre, data: dict[str, Any], info: NegativeInfo | None) -> Talk:
+    """Copy validated form data onto a talk."""
+    for key in TALK_FIELDS:
+        value = data[key]
+        setattr(talk, key, value.strip() if isinstance(value, str) else value)
+    talk.occasion = talk.occasion or ""
+    talk.interviewers = list(data["interviewers"])
+    if talk.cadre_id != cadre.id:
+        talk.cadre_id = cadre.id
+        talk.cadre = cadre
+        talk.cadre_name = cadre.name
+        talk.cadre_title = cadre_title(cadre)
+    talk.negative_info_id = info.id if info else None
+    if talk.follow_up_on is None:
+        talk.follow_up_on = default_follow_up(talk.talk_type, talk_day(talk))
+    return talk
+
+
+def create_talk(
+    user: User,
+    cadre: Cadre,
+    data: dict[str, Any],
+    info: NegativeInfo | None,
+    staged_ids: list[int] = (),  # type: ignore[assignment]
+) -> Talk:
+    """Record a talk with the files uploaded along with the form."""
+    talk = Talk(created_by_id=user.id)
+    apply_talk(talk, cadre, data, info)
+    db.session.add(talk)
+    db.session.flush()
+    attachments.claim(list(staged_ids), OWNER_TYPE, talk.id, user)
+    db.session.commit()
+    return talk
+
+
+def update_talk(
+    talk: Talk,
+    user: User,
+    cadre: Cadre,
+    data: dict[str, Any],
+    info: NegativeInfo | None,
+    staged_ids: list[int] = (),  # type: ignore[assignment]
+) -> Talk:
+    """Save edits to a talk, adding the files uploaded along with the form."""
+    apply_talk(talk, cadre, data, info)
+    attachments.claim(list(staged_ids), OWNER_TYPE, talk.id, user)
+    db.session.commit()
+    return talk
+
+
+def open_talk(talk: Talk) -> None:
+    """Log that the current user viewed a talk record."""
+    record_access("Talk", talk.id)
+    db.session.commit()
+
+
+def info_url(info: NegativeInfo) -> str | None:
+    """Link to a negative-information item's page, if the reports area serves one."""
+    try:
+        return url_for("reports.detail", info_id=info.id)
+    except BuildError:
+        return None
+
+
+def may_read(user: Any) -> bool:
+    """Tell whether a user may read talks and inquiries (within scope)."""
+    return bool(user and user.is_authenticated and user.can(Permission.REPORT_VIEW))
+
+
+def talk_entries(cadre: Cadre) -> list[TimelineEntry]:
+    """Turn the talks with a cadre that the current user may see into timeline entries."""
+    if not has_request_context() or not may_read(current_user):
+        return []
+    stmt = scoped(select(Talk).where(Talk.cadre_id == cadre.id), Talk, current_user)
+    return [
+        TimelineEntry(
+            talk_day(talk),
+            "talk",
+            dict_label("talk_type", talk.talk_type),
+            talk.reason[:60],
+            url_for("talks.detail", talk_id=talk.id),
+        )
+        for talk in db.session.scalars(stmt)
+    ]
+
+
+def stage_uploads(files: list[Any], user: User) -> tuple[list[int], list[str]]:
+    """Keep acceptable files uploaded with a form not saved yet; return their ids and errors."""
+    stored, errors = attachments.store_many(files, OWNER_TYPE, user)
+    db.session.commit()
+    return [a.id for a in stored], errors
+
+
+def staged_files(ids: list[int], user: User) -> list[Attachment]:
+    """Return the user's staged files among the ids (to list them on the re-shown form)."""
+    return attachments.staged(ids, OWNER_TYPE, user)
+
+
+def files_of(talk: Talk) -> list[Attachment]:
+    """Return a talk's current attachments."""
+    return attachments.attachments_of(OWNER_TYPE, talk.id)
+
+
+def add_files(talk: Talk, user: User, files: list[Any]) -> tuple[int, list[str]]:
+    """Attach files to a saved talk; return how many were kept and why others were refused."""
+    return attachments.add_to(talk, OWNER_TYPE, files, user)
+
+
+def _talk_for(user: User, talk_id: int, permission: str) -> Talk | None:
+    if not user.can(permission):
+        return None
+    stmt = scoped(select(Talk).where(Talk.id == talk_id), Talk, user)
+    return db.session.scalars(stmt).first()
+
+
+def _attachment_changed(talk: Talk, user: User, event: str, attachment: Attachment) -> None:
+    # Talks keep no history table of their own: the Attachment row is audited already.
+    return None
+
+
+attachments.register_owner(
+    OWNER_TYPE,
+    attachments.Owner(
+        viewable=lambda talk_id, user: _talk_for(user, talk_id, Permission.REPORT_VIEW),
+        editable=lambda talk_id, user: _talk_for(user, talk_id, Permission.TALK_EDIT),
+        on_change=_attachment_changed,
+        url=lambda talk: url_for("talks.detail", talk_id=talk.id),
+    ),
+)
+TIMELINE_SOURCES.append(talk_entries)

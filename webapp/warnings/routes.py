@@ -1,0 +1,373 @@
+"""Warning pages: register, create, detail with its actions, 待审批, as-of views, help."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import CombinedMultiDict
+
+from webapp import clock
+from webapp.attachments.services import attachments_of
+from webapp.audit.services import record_access
+from webapp.extensions import db
+from webapp.holidays.services import work_calendar
+from webapp.i18n import translate
+from webapp.lookups import all_params
+from webapp.models import Cadre, Inquiry, Talk, Warning
+from webapp.security.permissions import Permission, permission_required
+from webapp.security.scope import get_in_scope_or_404, scoped
+from webapp.units import unit_choices
+from webapp.warnings import diagram
+from webapp.warnings.commands import warnings_cli
+from webapp.warnings.forms import (
+    EVENT_FORMS,
+    AsOfForm,
+    ClarifyForm,
+    CommitteeApproveForm,
+    CompleteClarificationForm,
+    CreateWarningForm,
+    EventForm,
+    RecordActionForm,
+    RegisterFilterForm,
+    TolerateForm,
+)
+from webapp.warnings.queries import (
+    WarningFilters,
+    cadre_as_of,
+    cadre_panel,
+    deadlines,
+    export_register,
+    item_warnings,
+    open_proposals,
+    pending_for,
+    role_name,
+    running_light,
+    search_warnings,
+    user_events,
+    warning_as_of,
+)
+from webapp.warnings.services import (
+    COMMITTEE_OWNER,
+    WarningConflict,
+    WarningForbidden,
+    WorkflowError,
+    apply_event,
+    cadre_items,
+    complete_clarification,
+    create_warning,
+    current_due,
+    may_perform,
+    suggestion_for,
+)
+from workflows.states import Event, State
+from workflows.tiers import ACTION_LABELS, COMMITTEE_ROLE, Tier, tier_policy
+
+bp = Blueprint("warnings", __name__, url_prefix="/warnings", cli_group=None)
+bp.cli.add_command(warnings_cli)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(form: RegisterFilterForm) -> WarningFilters:
+    if not form.validate():
+        return WarningFilters()
+    return WarningFilters(
+        q=form.q.data or "",
+        tier=int(form.tier.data or 0),
+        state=form.state.data or "",
+        unit_id=form.unit_id.data or 0,
+        overdue=bool(form.overdue.data),
+        created_from=form.created_from.data,
+        created_to=form.created_to.data,
+        issued_from=form.issued_from.data,
+        issued_to=form.issued_to.data,
+    )
+
+
+@bp.route("/")
+@permission_required(Permission.CADRE_VIEW)
+def index():
+    """List the warnings in the user's scope (预警台账), filtered and paginated."""
+    form = RegisterFilterForm(request.args).fill_choices(unit_choices())
+    filters = _filters(form)
+    page = search_warnings(current_user, filters, request.args.get("page", 1, type=int))
+    proposals = open_proposals(current_user) if current_user.can(Permission.WARNING_PROPOSE) else []
+    return render_template("warnings/index.html", form=form, page=page, proposals=proposals)
+
+
+@bp.route("/export.xlsx")
+@permission_required(Permission.CADRE_VIEW, Permission.CADRE_EXPORT)
+def export():
+    """Download the filtered register as Excel (audited)."""
+    form = RegisterFilterForm(request.args).fill_choices(unit_choices())
+    content, _count = export_register(current_user, _filters(form))
+    name = f"预警台账_{clock.org_today():%Y%m%d}.xlsx"
+    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+@bp.route("/pending")
+@permission_required(Permission.CADRE_VIEW)
+def pending():
+    """List the warnings waiting for this user's approval step (待审批)."""
+    return render_template("warnings/pending.html", warnings=pending_for(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.WARNING_PROPOSE)
+def create():
+    """Open a warning for a cadre, showing the suggested tier and why."""
+    cadre = get_in_scope_or_404(
+        Cadre, request.args.get("cadre_id", type=int) or abort(404), current_user
+    )
+    items = [i for i in cadre_items(cadre.id) if i.status != "untrue"]
+    form = CreateWarningForm().fill_choices(items)
+    if request.method == "GET":
+        item_id = request.args.get("item_id", type=int)
+        form.items.data = [item_id] if item_id in {i.id for i in items} else []
+    selected = set(form.items.data or []) & {i.id for i in items}
+    suggestion = suggestion_for(cadre.id, selected)
+    if request.method == "GET" or form.recalc.data:
+        form.tier.data = str(suggestion.tier.value) if suggestion.tier else ""
+    elif form.validate_on_submit():
+        try:
+            warning = create_warning(
+                current_user,
+                cadre.id,
+                form.tier.data,
+                sorted(selected),
+                form.reason.data or "",
+                submit=bool(form.save_submit.data),
+            )
+        except WarningForbidden:
+            abort(403)
+        except WorkflowError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("已发起预警 %(number)s。", number=warning.number), "success")
+            return redirect(url_for("warnings.detail", warning_id=warning.id))
+    return render_template(
+        "warnings/new.html", cadre=cadre, form=form, suggestion=suggestion, items=items
+    )
+
+
+def _event_form(event: Event, warning: Warning, formdata=None) -> EventForm:
+    """Build the form asking exactly what `event` needs at the warning's tier and step."""
+    params = all_params()
+    cls = EVENT_FORMS[event]
+    if event is Event.APPROVE:
+        role = tier_policy(warning.tier, params).step_role(warning.approval_step)
+        cls = CommitteeApproveForm if role == COMMITTEE_ROLE else cls
+    form = cls(formdata=formdata, prefix=event.value)
+    if isinstance(form, RecordActionForm):
+        talks = db.session.scalars(
+            scoped(db.select(Talk).where(Talk.cadre_id == warning.cadre_id), Talk, current_user)
+        )
+        inquiries = db.session.scalars(
+            scoped(
+                db.select(Inquiry).where(Inquiry.cadre_id == warning.cadre_id),
+                Inquiry,
+                current_user,
+            )
+        )
+        form.fill_choices(warning.tier, list(talks), list(inquiries), params)
+    elif isinstance(form, ClarifyForm):
+        form.fill_choices()
+    elif isinstance(form, TolerateForm):
+        form.fill_choices(warning.tier)
+    if formdata is None:
+        form.version.data = str(warning.version)
+    return form
+
+
+def _render_detail(warning: Warning, forms: dict[Event, EventForm] | None = None, status=200):
+    events = user_events(warning, current_user)
+    forms = forms or {}
+    for event in events:
+        forms.setdefault(event, _event_form(event, warning))
+    clarification_form = None
+    pending_clarification = any(not c.method for c in warning.clarifications)
+    if pending_clarification and current_user.can(Permission.WARNING_REVIEW):
+        clarification_form = CompleteClarificationForm().fill_choices()
+    return render_template(
+        "warnings/detail.html",
+        warning=warning,
+        events=events,
+        forms=forms,
+        deadlines=deadlines(warning),
+        awaiting=role_name(warning.awaiting_role),
+        as_of_form=AsOfForm(formdata=None),
+        clarification_form=clarification_form,
+        State=State,
+        Tier=Tier,
+    ), status
+
+
+@bp.route("/<int:warning_id>")
+@permission_required(Permission.CADRE_VIEW)
+def detail(warning_id: int):
+    """Show a warning: tier, state, basis, deadlines, the user's actions and the history."""
+    warning = get_in_scope_or_404(Warning, warning_id, current_user)
+    record_access("Warning", warning.id)
+    db.session.commit()
+    return _render_detail(warning)
+
+
+@bp.route("/<int:warning_id>/events/<event_code>", methods=["POST"])
+@permission_required(Permission.CADRE_VIEW)
+def act(warning_id: int, event_code: str):
+    """Apply one workflow event posted from the detail page."""
+    warning = get_in_scope_or_404(Warning, warning_id, current_user)
+    try:
+        event = Event(event_code)
+    except ValueError:
+        abort(404)
+    # The role is checked before the form, so a hand-made post without it learns nothing.
+    if not may_perform(warning, event, current_user):
+        abort(403)
+    formdata = CombinedMultiDict([request.files, request.form]) if request.files else request.form
+    form = _event_form(event, warning, formdata=formdata)
+    if not form.validate_on_submit():
+        flash(_("请检查「%(event)s」表单中标出的内容。", event=translate(event.label)), "danger")
+        return _render_detail(warning, {event: form}, 400)
+    try:
+        apply_event(warning.id, event, current_user, form.data, form.expected_version())
+    except WarningForbidden:
+        abort(403)
+    except WarningConflict as exc:
+        flash(exc.message, "warning")
+    except WorkflowError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(_("已执行「%(event)s」。", event=translate(event.label)), "success")
+    return redirect(url_for("warnings.detail", warning_id=warning_id))
+
+
+@bp.route("/<int:warning_id>/clarification", methods=["POST"])
+@permission_required(Permission.WARNING_REVIEW)
+def complete_clarification_view(warning_id: int):
+    """Record how an automatic clearing (澄清正名) was carried out."""
+    warning = get_in_scope_or_404(Warning, warning_id, current_user)
+    form = CompleteClarificationForm().fill_choices()
+    if form.validate_on_submit():
+        try:
+            complete_clarification(warning, current_user, form.data)
+        except WorkflowError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("已保存澄清正名记录。"), "success")
+    else:
+        flash(_("请选择澄清方式并填写澄清日期。"), "danger")
+    return redirect(url_for("warnings.detail", warning_id=warning_id) + "#clarifications")
+
+
+@bp.route("/<int:warning_id>/as-of")
+@permission_required(Permission.CADRE_VIEW)
+def as_of(warning_id: int):
+    """Show the warning's state and tier on a past date, rebuilt from its history."""
+    warning = get_in_scope_or_404(Warning, warning_id, current_user)
+    record_access("Warning", warning.id)
+    db.session.commit()
+    form = AsOfForm(request.args)
+    result = warning_as_of(warning, form.on.data) if form.validate() else None
+    return render_template("warnings/as_of.html", warning=warning, form=form, result=result)
+
+
+@bp.route("/cadre/<int:cadre_id>/as-of")
+@permission_required(Permission.CADRE_VIEW)
+def cadre_as_of_view(cadre_id: int):
+    """Show a cadre's status colour and warnings on a past date."""
+    cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
+    record_access("Cadre", cadre.id)
+    db.session.commit()
+    form = AsOfForm(request.args)
+    colour, rows = (None, [])
+    if form.validate():
+        colour, rows = cadre_as_of(cadre, form.on.data, current_user)
+    return render_template(
+        "warnings/cadre_as_of.html", cadre=cadre, form=form, colour=colour, rows=rows
+    )
+
+
+@bp.route("/help")
+@permission_required(Permission.CADRE_VIEW)
+def help_page():
+    """Explain the workflow with the state diagram drawn from the transition table."""
+    return render_template(
+        "warnings/help.html",
+        svg=diagram.svg(),
+        mermaid=diagram.mermaid(),
+        rows=diagram.table(),
+        policies=[tier_policy(t, all_params()) for t in Tier],
+    )
+
+
+@bp.app_template_global("workflow_tier")
+def workflow_tier(value) -> Tier:
+    """Return the Tier for a stored tier number (templates show its label and colour)."""
+    return Tier.parse(value)
+
+
+@bp.app_template_global("workflow_state")
+def workflow_state(value) -> State:
+    """Return the State for a stored state code."""
+    return State(value)
+
+
+@bp.app_template_global("cadre_warning_panel")
+def cadre_warning_panel(cadre: Cadre):
+    """Return the cadre profile's warning panel data for the current user."""
+    return cadre_panel(cadre)
+
+
+@bp.app_template_global("negative_info_warnings")
+def negative_info_warnings(info) -> list[Warning]:
+    """Return the warnings resting on a negative-info item, for its detail page."""
+    return item_warnings(info.id, current_user)
+
+
+@bp.app_template_global("current_due")
+def current_due_global(warning: Warning):
+    """Return (kind, due, provisional) of the warning's running deadline."""
+    return current_due(warning)
+
+
+@bp.app_template_global("warning_light")
+def warning_light(warning: Warning):
+    """Return the 黄灯/红灯 of the warning's running deadline, if any."""
+    return running_light(warning, clock.org_today(), work_calendar())
+
+
+@bp.app_template_global("role_display")
+def role_display(code: str | None) -> str:
+    """Return a role's display name."""
+    return role_name(code)
+
+
+@bp.app_template_global("event_label")
+def event_label(code: str) -> str:
+    """Return the label of a history row's event in the UI's language."""
+    return _("发起") if code == "create" else translate(Event(code).label)
+
+
+@bp.app_template_global("action_label")
+def action_label(code: str) -> str:
+    """Return the label of an action kind in the UI's language."""
+    return translate(ACTION_LABELS.get(code, code))
+
+
+@bp.app_template_global("committee_documents")
+def committee_documents(decision) -> list:
+    """Return the uploaded documents of a party-committee decision."""
+    return attachments_of(COMMITTEE_OWNER, decision.id)
