@@ -8,7 +8,7 @@ from stdnum.cn import ric
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from webapp.cadres.services import id_number_taken
+from webapp.cadres.services import CadreFilters, id_number_taken
 from webapp.extensions import db
 from webapp.forms_common import not_in_future, plain_text, valid_id_number
 from webapp.lookups import dict_choices
@@ -160,3 +160,15 @@ class CadreSearchForm(FlaskForm):
         self.category.choices = dict_choices("cadre_category", blank=everything)
         self.status.choices = dict_choices("cadre_status", blank=everything)
         return self
+
+    def filters(self) -> CadreFilters:
+        """Return the filters the query string asks for (none if it is invalid)."""
+        if not self.validate():
+            return CadreFilters()
+        return CadreFilters(
+            self.q.data or "",
+            self.unit_id.data or 0,
+            self.rank.data or "",
+            self.category.data or "",
+            self.status.data or "",
+        )

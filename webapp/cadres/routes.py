@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from webapp.cadres.forms import CadreEventForm, CadreForm, CadreSearchForm
 from webapp.cadres.services import (
-    CadreFilters,
     add_event,
     create_cadre,
     open_profile,
@@ -28,16 +27,7 @@ bp = Blueprint("cadres", __name__, url_prefix="/cadres")
 def index():
     """List the cadres in the user's scope, filtered and paginated."""
     form = CadreSearchForm(request.args).fill_choices(unit_choices())
-    filters = CadreFilters()
-    if form.validate():
-        filters = CadreFilters(
-            form.q.data or "",
-            form.unit_id.data or 0,
-            form.rank.data or "",
-            form.category.data or "",
-            form.status.data or "",
-        )
-    page = search_cadres(current_user, filters, request.args.get("page", 1, type=int))
+    page = search_cadres(current_user, form.filters(), request.args.get("page", 1, type=int))
     return render_template("cadres/index.html", form=form, page=page)
 
 

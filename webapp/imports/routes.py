@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.cadres.forms import CadreSearchForm
-from webapp.cadres.services import CadreFilters
 from webapp.clock import org_today
 from webapp.imports import jobs
 from webapp.imports.cadres import CADRES, export_cadres
@@ -27,7 +26,6 @@ from webapp.imports.excel import ImportContext, build_template
 from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.imports.negative_info import NEGATIVE_INFO, export_register
 from webapp.reports.forms import RegisterFilterForm
-from webapp.reports.services import ReportFilters
 from webapp.security.permissions import Permission, permission_required
 from webapp.units import unit_choices
 
@@ -145,20 +143,6 @@ def cancel(token: str):
     return redirect(url_for("imports.upload", kind=job.kind))
 
 
-def roster_filters() -> CadreFilters:
-    """Read the roster's filters from the query string, as the roster page does."""
-    form = CadreSearchForm(request.args).fill_choices(unit_choices())
-    if not form.validate():
-        return CadreFilters()
-    return CadreFilters(
-        form.q.data or "",
-        form.unit_id.data or 0,
-        form.rank.data or "",
-        form.category.data or "",
-        form.status.data or "",
-    )
-
-
 def send_export(write, title: str):
     """Run an export writer into a temporary file and send it as a download."""
     # A disk-backed file, not memory: a large register never sits whole in a worker. The
@@ -178,33 +162,15 @@ def send_export(write, title: str):
 @permission_required(Permission.CADRE_EXPORT)
 def export_roster():
     """Export the roster (导出) as filtered on its page, within the user's scope."""
-    filters = roster_filters()
+    filters = CadreSearchForm(request.args).fill_choices(unit_choices()).filters()
     return send_export(lambda target: export_cadres(current_user, filters, target), "干部信息")
-
-
-def register_filters() -> ReportFilters:
-    """Read the register's filters from the query string, as the register page does."""
-    form = RegisterFilterForm(request.args).fill_choices(unit_choices())
-    if not form.validate():
-        return ReportFilters()
-    return ReportFilters(
-        q=form.q.data or "",
-        unit_id=form.unit_id.data or 0,
-        category=form.category.data or "",
-        source_channel=form.source_channel.data or "",
-        status=form.status.data or "",
-        severity=form.severity.data or "",
-        received_from=form.received_from.data,
-        received_to=form.received_to.data,
-        cadre_id=form.cadre_id.data or 0,
-    )
 
 
 @bp.route("/negative-info/export")
 @permission_required(Permission.REPORT_VIEW, Permission.CADRE_EXPORT)
 def export_negative_info():
     """Export the negative-information register (导出) as filtered, within the user's scope."""
-    filters = register_filters()
+    filters = RegisterFilterForm(request.args).fill_choices(unit_choices()).filters()
     return send_export(
         lambda target: export_register(current_user, filters, target), "负面信息台账"
     )

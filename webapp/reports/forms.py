@@ -30,6 +30,7 @@ from webapp.models import Cadre, OrgUnit
 from webapp.reports.services import (
     LIAISON_FIELDS,
     REPORT_FIELDS,
+    ReportFilters,
     cadre_in_scope,
     categories,
     handler_choices,
@@ -343,6 +344,22 @@ class RegisterFilterForm(FlaskForm):
         self.status.choices = dict_choices("verification_status", blank=everything)
         self.severity.choices = dict_choices("severity", blank=everything)
         return self
+
+    def filters(self) -> ReportFilters:
+        """Return the filters the query string asks for (none if it is invalid)."""
+        if not self.validate():
+            return ReportFilters()
+        return ReportFilters(
+            q=self.q.data or "",
+            unit_id=self.unit_id.data or 0,
+            category=self.category.data or "",
+            source_channel=self.source_channel.data or "",
+            status=self.status.data or "",
+            severity=self.severity.data or "",
+            received_from=self.received_from.data,
+            received_to=self.received_to.data,
+            cadre_id=self.cadre_id.data or 0,
+        )
 
     def validate_received_to(self, field):
         """Refuse a reversed date range."""

@@ -22,7 +22,7 @@ from webapp.reports.forms import (
     StartVerificationForm,
     UploadForm,
 )
-from webapp.reports.services import ReportError, ReportFilters
+from webapp.reports.services import ReportError
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
 from webapp.units import unit_choices
@@ -66,29 +66,13 @@ def _form_page(form, info=None, duplicates=(), status=200):
     ), status
 
 
-def _filters(form: RegisterFilterForm) -> ReportFilters:
-    if not form.validate():
-        return ReportFilters()
-    return ReportFilters(
-        q=form.q.data or "",
-        unit_id=form.unit_id.data or 0,
-        category=form.category.data or "",
-        source_channel=form.source_channel.data or "",
-        status=form.status.data or "",
-        severity=form.severity.data or "",
-        received_from=form.received_from.data,
-        received_to=form.received_to.data,
-        cadre_id=form.cadre_id.data or 0,
-    )
-
-
 @bp.route("/")
 @permission_required(Permission.REPORT_VIEW)
 def index():
     """List the negative information in the user's scope (负面信息台账)."""
     form = RegisterFilterForm(request.args).fill_choices(unit_choices())
     page = services.search_register(
-        current_user, _filters(form), request.args.get("page", 1, type=int)
+        current_user, form.filters(), request.args.get("page", 1, type=int)
     )
     return render_template(
         "reports/index.html", form=form, page=page, lights=services.lights_for(page.items)
