@@ -345,3 +345,28 @@ def allow_large_uploads(blueprint: Blueprint, endpoints: set[str]) -> None:
     def raise_request_limit(endpoint, _values):
         if endpoint in endpoints and request.method == "POST":
             request.max_content_length = max_bytes() * FILES_PER_REQUEST + 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class OwnerFiles:
+    """The attachment operations of one kind of owner (a report, a talk)."""
+
+    owner_type: str
+
+    def stage(self, files: list[Any], user: User) -> tuple[list[int], list[str]]:
+        """Keep acceptable files sent with a form not saved yet; return their ids and errors."""
+        stored, errors = store_many(files, self.owner_type, user)
+        db.session.commit()
+        return [a.id for a in stored], errors
+
+    def staged(self, ids: list[int], user: User) -> list[Attachment]:
+        """Return the user's staged files among the ids (to list them on a re-shown form)."""
+        return staged(ids, self.owner_type, user)
+
+    def of(self, owner: Any) -> list[Attachment]:
+        """Return an owner's current attachments."""
+        return attachments_of(self.owner_type, owner.id)
+
+    def add(self, owner: Any, user: User, files: list[Any]) -> tuple[int, list[str]]:
+        """Attach files to a saved owner; return how many were kept and why others were not."""
+        return add_to(owner, self.owner_type, files, user)

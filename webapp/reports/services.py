@@ -753,26 +753,11 @@ attachments.register_owner(
 )
 
 
-def stage_uploads(files: list[Any], user: User) -> tuple[list[int], list[str]]:
-    """Keep acceptable files uploaded with a form not saved yet; return their ids and errors."""
-    stored, errors = attachments.store_many(files, OWNER_TYPE, user)
-    db.session.commit()
-    return [a.id for a in stored], errors
-
-
-def staged_files(ids: list[int], user: User) -> list[Attachment]:
-    """Return the user's staged files among the ids (to list them on the re-shown form)."""
-    return attachments.staged(ids, OWNER_TYPE, user)
-
-
-def files_of(info: NegativeInfo) -> list[Attachment]:
-    """Return an item's current attachments."""
-    return attachments.attachments_of(OWNER_TYPE, info.id)
-
-
-def add_files(info: NegativeInfo, user: User, files: list[Any]) -> tuple[int, list[str]]:
-    """Attach files to a saved item; return how many were stored and why others were not."""
-    return attachments.add_to(info, OWNER_TYPE, files, user)
+FILES = attachments.OwnerFiles(OWNER_TYPE)
+stage_uploads = FILES.stage
+staged_files = FILES.staged
+files_of = FILES.of
+add_files = FILES.add
 
 
 # ---------------------------------------------------------------- timeline and deadlines

@@ -220,26 +220,11 @@ def talk_entries(cadre: Cadre) -> list[TimelineEntry]:
     ]
 
 
-def stage_uploads(files: list[Any], user: User) -> tuple[list[int], list[str]]:
-    """Keep acceptable files uploaded with a form not saved yet; return their ids and errors."""
-    stored, errors = attachments.store_many(files, OWNER_TYPE, user)
-    db.session.commit()
-    return [a.id for a in stored], errors
-
-
-def staged_files(ids: list[int], user: User) -> list[Attachment]:
-    """Return the user's staged files among the ids (to list them on the re-shown form)."""
-    return attachments.staged(ids, OWNER_TYPE, user)
-
-
-def files_of(talk: Talk) -> list[Attachment]:
-    """Return a talk's current attachments."""
-    return attachments.attachments_of(OWNER_TYPE, talk.id)
-
-
-def add_files(talk: Talk, user: User, files: list[Any]) -> tuple[int, list[str]]:
-    """Attach files to a saved talk; return how many were kept and why others were refused."""
-    return attachments.add_to(talk, OWNER_TYPE, files, user)
+FILES = attachments.OwnerFiles(OWNER_TYPE)
+stage_uploads = FILES.stage
+staged_files = FILES.staged
+files_of = FILES.of
+add_files = FILES.add
 
 
 def _talk_for(user: User, talk_id: int, permission: str) -> Talk | None:
