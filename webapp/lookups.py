@@ -60,12 +60,14 @@ def dict_choices(type_code: str, *, blank: str | None = None) -> list[tuple[str,
     return [("", blank), *choices] if blank is not None else choices
 
 
+def dict_labels(type_code: str) -> dict[str, str]:
+    """Return value → label of a dictionary, inactive items included (for display)."""
+    return {item.value: item.label for item in dict_items(type_code, active_only=False)}
+
+
 def dict_label(type_code: str, value: str | None) -> str:
     """Return the label of a dictionary value, or the value itself if unknown."""
-    for item in dict_items(type_code, active_only=False):
-        if item.value == value:
-            return item.label
-    return value or ""
+    return dict_labels(type_code).get(value or "", value or "")
 
 
 def forget_cached() -> None:

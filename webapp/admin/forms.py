@@ -26,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webapp.admin.services import dict_value_taken, unit_code_taken, username_taken
 from webapp.forms_common import options, plain_text
 from webapp.lookups import param_int
 from webapp.models import DataScope
@@ -79,6 +80,15 @@ class UserForm(FlaskForm):
     )
     submit = SubmitField(_l("保存"))
 
+    def __init__(self, *args, user_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id = user_id
+
+    def validate_username(self, field):
+        """Refuse a username another user already has."""
+        if username_taken(field.data or "", self.user_id):
+            raise ValidationError(_l("该用户名已存在"))
+
     def validate_scope_unit_ids(self, field):
         """Require at least one unit for a custom scope."""
         if self.data_scope.data == DataScope.CUSTOM and not field.data:
@@ -107,6 +117,15 @@ class UnitForm(FlaskForm):
     )
     active = BooleanField(_l("启用"), default=True)
     submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, unit_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_id = unit_id
+
+    def validate_code(self, field):
+        """Refuse a code another unit already has."""
+        if unit_code_taken(field.data, self.unit_id):
+            raise ValidationError(_l("该部门编码已存在"))
 
 
 class DictItemForm(FlaskForm):
@@ -150,6 +169,18 @@ class DictItemForm(FlaskForm):
     )
     active = BooleanField(_l("启用"), default=True)
     submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, dict_type=None, item_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dict_type = dict_type
+        self.item_id = item_id
+
+    def validate_value(self, field):
+        """Refuse a value another item of the dictionary already has."""
+        if self.dict_type is not None and dict_value_taken(
+            self.dict_type, field.data, self.item_id
+        ):
+            raise ValidationError(_l("该键值已存在"))
 
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

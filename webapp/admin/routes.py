@@ -16,6 +16,7 @@ from webapp.admin.forms import (
 )
 from webapp.clock import utc_now
 from webapp.extensions import db
+from webapp.lookups import dict_items
 from webapp.models import DictItem, DictType, OrgUnit, Parameter, User
 from webapp.security.permissions import Permission, permission_required
 from webapp.units import ordered_units, unit_choices
@@ -30,7 +31,7 @@ def get_or_404(model, ident: int):
 
 def user_form(user: User | None = None) -> UserForm:
     """Build a user form with its choices loaded."""
-    form = UserForm(obj=user)
+    form = UserForm(obj=user, user_id=user.id if user else None)
     if user is not None and not form.is_submitted():
         form.scope_unit_ids.data = [u.id for u in user.scope_units]
         form.data_scope.data = user.data_scope.value
@@ -56,19 +57,16 @@ def user_create():
     """Create a user."""
     form = user_form()
     if form.validate_on_submit():
-        if services.username_taken(form.username.data):
-            form.username.errors.append(_("该用户名已存在"))
-        else:
-            user, password = services.create_user(form.data)
-            flash(
-                _(
-                    "已创建用户 %(u)s，初始密码：%(p)s（首次登录须修改）",
-                    u=user.username,
-                    p=password,
-                ),
-                "success",
-            )
-            return redirect(url_for("admin.users"))
+        user, password = services.create_user(form.data)
+        flash(
+            _(
+                "已创建用户 %(u)s，初始密码：%(p)s（首次登录须修改）",
+                u=user.username,
+                p=password,
+            ),
+            "success",
+        )
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -112,15 +110,12 @@ def units():
 
 def unit_page(unit: OrgUnit | None):
     """Create or edit a unit."""
-    form = UnitForm(obj=unit)
+    form = UnitForm(obj=unit, unit_id=unit.id if unit else None)
     form.parent_id.choices = [(0, _("（无，顶级部门）")), *services.parent_choices(unit)]
     if form.validate_on_submit():
-        if services.unit_code_taken(form.code.data, unit.id if unit else None):
-            form.code.errors.append(_("该部门编码已存在"))
-        else:
-            services.save_unit(unit, form.data)
-            flash(_("已保存。"), "success")
-            return redirect(url_for("admin.units"))
+        services.save_unit(unit, form.data)
+        flash(_("已保存。"), "success")
+        return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
 
@@ -147,27 +142,19 @@ def dictionaries():
 
 def item_page(dict_type: DictType, item: DictItem | None):
     """Create or edit a dictionary item."""
-    form = DictItemForm(obj=item)
+    form = DictItemForm(obj=item, dict_type=dict_type, item_id=item.id if item else None)
     if item is not None and not form.is_submitted():
         form.default_tier.data = (item.extra or {}).get("default_tier", 0)
     parents = (
-        [
-            (i.id, i.label)
-            for t in services.dict_types()
-            if t.code == "negative_category"
-            for i in t.items
-        ]
+        [(i.id, i.label) for i in dict_items("negative_category", active_only=False)]
         if dict_type.code == "negative_situation"
         else []
     )
     form.parent_id.choices = [(0, _("无")), *parents]
     if form.validate_on_submit():
-        if services.dict_value_taken(dict_type, form.value.data, item.id if item else None):
-            form.value.errors.append(_("该键值已存在"))
-        else:
-            services.save_dict_item(dict_type, item, form.data)
-            flash(_("已保存。"), "success")
-            return redirect(url_for("admin.dictionary", type_id=dict_type.id))
+        services.save_dict_item(dict_type, item, form.data)
+        flash(_("已保存。"), "success")
+        return redirect(url_for("admin.dictionary", type_id=dict_type.id))
     return render_template("admin/dict_item_form.html", form=form, dict_type=dict_type, item=item)
 
 

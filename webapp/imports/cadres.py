@@ -28,7 +28,7 @@ from webapp.imports.excel import (
     YesNo,
     write_workbook,
 )
-from webapp.lookups import dict_items
+from webapp.lookups import dict_labels
 from webapp.models import Cadre, User
 from webapp.security.permissions import Permission
 from webapp.security.scope import scope_condition
@@ -209,15 +209,10 @@ EXPORT_HEADERS = [
 EXPORT_WIDTHS = [10, 6, 12, 8, 12, 12, 24, 20, 10, 10, 8, 22, 12, 12, 12, 16]
 
 
-def labels(code: str) -> dict[str, str]:
-    """Return value → label of a dictionary, inactive items included."""
-    return {item.value: item.label for item in dict_items(code, active_only=False)}
-
-
 def cadre_rows(user: User, filters: CadreFilters):
     """Yield the export rows of the filtered, scoped roster, streamed from the database."""
     names = {
-        code: labels(code)
+        code: dict_labels(code)
         for code in (
             "gender",
             "ethnicity",

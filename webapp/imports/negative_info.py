@@ -29,7 +29,7 @@ from webapp.imports.excel import (
     Text,
     write_workbook,
 )
-from webapp.lookups import dict_items, param_int
+from webapp.lookups import dict_labels, param_int
 from webapp.models import Cadre, NegativeInfo, NegativeInfoEvent, OrgUnit, User
 from webapp.models.base import utcnow
 from webapp.reports.forms import DATE_MESSAGES, DETAILS_MAX
@@ -247,14 +247,10 @@ EXPORT_HEADERS = [
 EXPORT_WIDTHS = [14, 10, 20, 16, 12, 22, 14, 16, 10, 16, 12, 12, 50, 8, 8, 10, 22, 16, 30]
 
 
-def _labels(code: str) -> dict[str, str]:
-    return {item.value: item.label for item in dict_items(code, active_only=False)}
-
-
 def register_rows(user: User, filters: ReportFilters):
     """Yield the export rows of the filtered, scoped register, streamed from the database."""
     names = {
-        code: _labels(code)
+        code: dict_labels(code)
         for code in (
             "negative_category",
             "negative_situation",
