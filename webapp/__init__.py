@@ -44,11 +44,19 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from webapp.imports.routes import bp as imports_bp
     from webapp.inquiries.routes import bp as inquiries_bp
     from webapp.main.routes import bp as main_bp
-    from webapp.reports.routes import bp as reports_bp
+    from webapp.negative_info.routes import bp as negative_info_bp
     from webapp.talks.routes import bp as talks_bp
     from webapp.warnings.routes import bp as warnings_bp
 
-    for blueprint in (main_bp, auth_bp, cadres_bp, admin_bp, audit_bp, reports_bp, attachments_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        cadres_bp,
+        admin_bp,
+        audit_bp,
+        negative_info_bp,
+        attachments_bp,
+    ):
         app.register_blueprint(blueprint)
     for blueprint in (talks_bp, inquiries_bp, documents_bp):
         app.register_blueprint(blueprint)

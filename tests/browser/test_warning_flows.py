@@ -23,7 +23,7 @@ from tests.browser.conftest import fill_talk, log_in, log_out, recent_talk_start
 from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.models import Cadre, NegativeInfo, User, Warning
-from webapp.reports import services as reports
+from webapp.negative_info import services as negative_info
 from webapp.warnings import services as warnings
 from workflows.states import Event
 
@@ -82,10 +82,10 @@ def make_item(category: str, situation: str, conclusion: str | None) -> tuple[Ca
         "severity": "minor",
         "confidentiality": "internal",
     }
-    info = reports.create_report(supervisor, cadre, values)
-    reports.start_verification(info, supervisor, supervisor.id, info.version)
+    info = negative_info.create_report(supervisor, cadre, values)
+    negative_info.start_verification(info, supervisor, supervisor.id, info.version)
     if conclusion:
-        reports.conclude_verification(
+        negative_info.conclude_verification(
             info, supervisor, conclusion, today, "经调查核实，反映情况属实。", info.version
         )
     return cadre, info
@@ -173,7 +173,7 @@ def test_tier1_warning_approved_acted_on_and_lifted(page, shot, live_app):
 
     # 监督员 proposes from the verified item; the system suggests tier 1 and says why.
     log_in(page, "supervisor")
-    page.goto(f"/reports/{setup.info_id}")
+    page.goto(f"/negative-info/{setup.info_id}")
     page.get_by_role("link", name="发起预警").click()
     expect(heading(page)).to_contain_text(f"发起预警：{setup.cadre_name}")
     expect(page.get_by_label(re.compile(setup.info_number))).to_be_checked()
@@ -331,7 +331,7 @@ def test_untrue_finding_clears_the_warning(page, shot, live_app):
 
     log_in(page, "reviewer")
     cadre_status(page, setup, YELLOW)
-    page.goto(f"/reports/{setup.info_id}")
+    page.goto(f"/negative-info/{setup.info_id}")
     related = page.locator("#warnings")
     expect(related.locator("tr", has_text=number)).to_contain_text("已下达")
     conclude = page.locator("#conclude-form")

@@ -139,7 +139,7 @@ def event_entries(cadre: Cadre) -> list[TimelineEntry]:
     ]
 
 
-# Later areas (reports, talks, inquiries, warnings) append their own entry builders here.
+# Later areas (negative_info, talks, inquiries, warnings) append their own entry builders here.
 TIMELINE_SOURCES = [event_entries]
 
 

@@ -1,7 +1,7 @@
 """Negative information (负面信息) as an Excel import, and the register (台账) export.
 
-The reports area creates one item per request (`create_report`, committing each); an import
-writes thousands in one transaction, so the batch writer lives here and reuses the reports
+The negative-information area creates one item per request (`create_report`, committing each); an import
+writes thousands in one transaction, so the batch writer lives here and reuses the negative-information
 area's pieces: its fields, situations with their default tiers, the number block reservation
 and the history event it writes on creation.
 """
@@ -32,9 +32,9 @@ from webapp.imports.excel import (
 from webapp.lookups import dict_labels, param_int
 from webapp.models import Cadre, NegativeInfo, NegativeInfoEvent, OrgUnit, User
 from webapp.models.base import utcnow
-from webapp.reports.forms import DATE_MESSAGES, DETAILS_MAX
-from webapp.reports.numbering import reserve
-from webapp.reports.services import NUMBER_PREFIX, ReportFilters, register_query, situations
+from webapp.negative_info.forms import DATE_MESSAGES, DETAILS_MAX
+from webapp.negative_info.numbering import reserve
+from webapp.negative_info.services import NUMBER_PREFIX, ReportFilters, register_query, situations
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 from workflows.text import N_

@@ -25,7 +25,7 @@ from webapp.imports.cadres import CADRES, export_cadres
 from webapp.imports.excel import ImportContext, build_template
 from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.imports.negative_info import NEGATIVE_INFO, export_register
-from webapp.reports.forms import RegisterFilterForm
+from webapp.negative_info.forms import RegisterFilterForm
 from webapp.security.permissions import Permission, permission_required
 from webapp.units import unit_choices
 
@@ -36,7 +36,7 @@ jobs.register(NEGATIVE_INFO)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Where a finished import leads back to, per kind.
-BACK = {"cadres": "cadres.index", "negative-info": "reports.index"}
+BACK = {"cadres": "cadres.index", "negative-info": "negative_info.index"}
 
 
 def allowed_spec(kind: str):

@@ -7,8 +7,8 @@ from webapp.models.cadres import Cadre, CadreEvent
 from webapp.models.calendar import HolidayDay, HolidayYear
 from webapp.models.imports import ImportJob
 from webapp.models.logs import AccessLog, AuditLog, LoginLog
+from webapp.models.negative_info import NegativeInfo, NegativeInfoEvent, NumberSequence
 from webapp.models.org import OrgUnit
-from webapp.models.reports import NegativeInfo, NegativeInfoEvent, NumberSequence
 from webapp.models.settings import DictItem, DictType, Parameter
 from webapp.models.talks import Inquiry, Talk
 from webapp.models.warnings import (

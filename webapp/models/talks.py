@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.models.auth import User
 from webapp.models.base import Base, TimestampMixin
 from webapp.models.cadres import Cadre, unit_of_cadre
-from webapp.models.reports import NegativeInfo
+from webapp.models.negative_info import NegativeInfo
 
 
 class Talk(TimestampMixin, Base):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.models.auth import User
 from webapp.models.base import Base, TimestampMixin, utcnow
 from webapp.models.cadres import Cadre, unit_of_cadre
-from webapp.models.reports import NegativeInfo
+from webapp.models.negative_info import NegativeInfo
 from webapp.models.talks import Inquiry, Talk
 
 # The negative-information items a warning rests on (依据).

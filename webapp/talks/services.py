@@ -191,9 +191,9 @@ def open_talk(talk: Talk) -> None:
 
 
 def info_url(info: NegativeInfo) -> str | None:
-    """Link to a negative-information item's page, if the reports area serves one."""
+    """Link to a negative-information item's page, if the negative-information area serves one."""
     try:
-        return url_for("reports.detail", info_id=info.id)
+        return url_for("negative_info.detail", info_id=info.id)
     except BuildError:
         return None
 

@@ -55,8 +55,8 @@ from webapp.models import (
     WarningProposal,
     warning_basis,
 )
-from webapp.reports.numbering import next_number
-from webapp.reports.services import VERIFICATION_LISTENERS
+from webapp.negative_info.numbering import next_number
+from webapp.negative_info.services import VERIFICATION_LISTENERS
 from webapp.security.permissions import Permission
 from webapp.security.scope import get_in_scope_or_404, scoped
 from webapp.warnings.history import Snapshot, colour_of, in_force_tier

@@ -25,7 +25,7 @@ from webapp.models import (
     WarningEvent,
     WarningProposal,
 )
-from webapp.reports import services as reports
+from webapp.negative_info import services as reports
 from webapp.warnings import services
 from webapp.warnings.history import replay, snapshot_on
 from webapp.warnings.queries import cadre_as_of, verify_history, warning_as_of

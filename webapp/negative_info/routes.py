@@ -11,8 +11,8 @@ from webapp.clock import org_today
 from webapp.holidays.services import work_calendar
 from webapp.lookups import param_int
 from webapp.models import Cadre
-from webapp.reports import services
-from webapp.reports.forms import (
+from webapp.negative_info import services
+from webapp.negative_info.forms import (
     ConcludeForm,
     LiaisonForm,
     LinkDuplicateForm,
@@ -22,14 +22,19 @@ from webapp.reports.forms import (
     StartVerificationForm,
     UploadForm,
 )
-from webapp.reports.services import ReportError
+from webapp.negative_info.services import ReportError
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
 from webapp.units import unit_choices
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp = Blueprint("negative_info", __name__, url_prefix="/negative-info")
 
-UPLOAD_ENDPOINTS = {"reports.create", "reports.edit", "reports.upload", "reports.submit"}
+UPLOAD_ENDPOINTS = {
+    "negative_info.create",
+    "negative_info.edit",
+    "negative_info.upload",
+    "negative_info.submit",
+}
 allow_large_uploads(bp, UPLOAD_ENDPOINTS)
 
 
@@ -56,7 +61,7 @@ def _form_page(form, info=None, duplicates=(), status=200):
     staged = services.staged_files(form.staged(), current_user)
     cadre = form.cadre or (info.cadre if info else None)
     return render_template(
-        "reports/form.html",
+        "negative_info/form.html",
         form=form,
         info=info,
         cadre=cadre,
@@ -75,7 +80,7 @@ def index():
         current_user, form.filters(), request.args.get("page", 1, type=int)
     )
     return render_template(
-        "reports/index.html", form=form, page=page, lights=services.lights_for(page.items)
+        "negative_info/index.html", form=form, page=page, lights=services.lights_for(page.items)
     )
 
 
@@ -83,7 +88,7 @@ def index():
 @permission_required(Permission.REPORT_VIEW)
 def queue():
     """Open the register on the items waiting for verification (待核实)."""
-    return redirect(url_for("reports.index", status="pending"))
+    return redirect(url_for("negative_info.index", status="pending"))
 
 
 @bp.route("/cadres.json")
@@ -130,7 +135,7 @@ def create():
         flash(str(exc), "danger")
         return _form_page(form, duplicates=duplicates, status=400)
     flash(_("已登记负面信息 %(number)s。", number=info.number), "success")
-    return redirect(url_for("reports.detail", info_id=info.id))
+    return redirect(url_for("negative_info.detail", info_id=info.id))
 
 
 @bp.route("/<int:info_id>")
@@ -167,7 +172,7 @@ def _detail_page(info, status=200, **forms):
     ]
     today, cal = org_today(), work_calendar()
     return render_template(
-        "reports/detail.html",
+        "negative_info/detail.html",
         info=info,
         events=events,
         can_edit=can_edit,
@@ -208,7 +213,7 @@ def edit(info_id: int):
         flash(str(exc), "danger")
         return _form_page(form, info, status=409)
     flash(_("已保存。"), "success")
-    return redirect(url_for("reports.detail", info_id=info.id))
+    return redirect(url_for("negative_info.detail", info_id=info.id))
 
 
 @bp.route("/<int:info_id>/start", methods=["POST"])
@@ -230,9 +235,9 @@ def start(info_id: int):
         )
     except ReportError as exc:
         flash(str(exc), "danger")
-        return redirect(url_for("reports.detail", info_id=info.id))
+        return redirect(url_for("negative_info.detail", info_id=info.id))
     flash(_("已开始核实，核实期限 %(due)s。", due=info.verification_due.isoformat()), "success")
-    return redirect(url_for("reports.detail", info_id=info.id))
+    return redirect(url_for("negative_info.detail", info_id=info.id))
 
 
 @bp.route("/<int:info_id>/conclude", methods=["POST"])
@@ -256,7 +261,7 @@ def conclude(info_id: int):
         flash(str(exc), "danger")
         return _detail_page(info, 400, conclude_form=form)
     flash(_("核实已办结。"), "success")
-    return redirect(url_for("reports.detail", info_id=info.id))
+    return redirect(url_for("negative_info.detail", info_id=info.id))
 
 
 @bp.route("/<int:info_id>/reopen", methods=["POST"])
@@ -271,9 +276,9 @@ def reopen(info_id: int):
         services.reopen_verification(info, current_user, form.reason.data, _version(form))
     except ReportError as exc:
         flash(str(exc), "danger")
-        return redirect(url_for("reports.detail", info_id=info.id))
+        return redirect(url_for("negative_info.detail", info_id=info.id))
     flash(_("已重新进入核实。"), "success")
-    return redirect(url_for("reports.detail", info_id=info.id))
+    return redirect(url_for("negative_info.detail", info_id=info.id))
 
 
 @bp.route("/<int:info_id>/duplicate", methods=["POST"])
@@ -288,7 +293,7 @@ def link_duplicate(info_id: int):
             flash(_("已保存重复关联。"), "success")
         except ReportError as exc:
             flash(str(exc), "danger")
-    return redirect(url_for("reports.detail", info_id=info.id))
+    return redirect(url_for("negative_info.detail", info_id=info.id))
 
 
 @bp.route("/<int:info_id>/attachments", methods=["POST"])
@@ -304,7 +309,7 @@ def upload(info_id: int):
         flash(_("已上传 %(n)s 个附件。", n=count), "success")
     for error in errors:
         flash(error, "danger")
-    return redirect(url_for("reports.detail", info_id=info.id) + "#attachments")
+    return redirect(url_for("negative_info.detail", info_id=info.id) + "#attachments")
 
 
 def _version(form) -> int | None:
@@ -334,12 +339,12 @@ def submit():
         form.staged(),
     )
     flash(_("已报送，编号 %(number)s。", number=info.number), "success")
-    return redirect(url_for("reports.submission", info_id=info.id))
+    return redirect(url_for("negative_info.submission", info_id=info.id))
 
 
 def _liaison_page(form, status=200):
     return render_template(
-        "reports/liaison_form.html",
+        "negative_info/liaison_form.html",
         form=form,
         staged=services.staged_files(form.staged(), current_user),
         max_mb=max_bytes() // (1024 * 1024),
@@ -351,7 +356,7 @@ def _liaison_page(form, status=200):
 def mine():
     """List the liaison's own submissions."""
     page = services.liaison_submissions(current_user, request.args.get("page", 1, type=int))
-    return render_template("reports/mine.html", page=page)
+    return render_template("negative_info/mine.html", page=page)
 
 
 @bp.route("/mine/<int:info_id>")
@@ -359,4 +364,6 @@ def mine():
 def submission(info_id: int):
     """Show one of the liaison's own submissions."""
     info = services.own_submission_or_404(current_user, info_id)
-    return render_template("reports/submission.html", info=info, files=services.files_of(info))
+    return render_template(
+        "negative_info/submission.html", info=info, files=services.files_of(info)
+    )

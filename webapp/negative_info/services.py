@@ -23,7 +23,7 @@ from webapp.extensions import db
 from webapp.holidays.services import PROVISIONAL_RECOMPUTERS, work_calendar
 from webapp.lookups import dict_items, dict_label, param_int
 from webapp.models import Attachment, Cadre, NegativeInfo, NegativeInfoEvent, OrgUnit, User
-from webapp.reports.numbering import next_number
+from webapp.negative_info.numbering import next_number
 from webapp.security.permissions import Permission
 from webapp.security.scope import get_in_scope_or_404, scoped, subtree_ids
 from workflows.calendar import WorkCalendar
@@ -748,7 +748,7 @@ attachments.register_owner(
         viewable=_viewable,
         editable=_editable,
         on_change=_attachment_history,
-        url=lambda info: url_for("reports.detail", info_id=info.id),
+        url=lambda info: url_for("negative_info.detail", info_id=info.id),
     ),
 )
 
@@ -785,7 +785,7 @@ def report_entries(cadre: Cadre) -> list[TimelineEntry]:
                     info.summary[:60] + ("…" if len(info.summary) > 60 else ""),
                 ]
             ),
-            url_for("reports.detail", info_id=info.id),
+            url_for("negative_info.detail", info_id=info.id),
         )
         for info in db.session.scalars(stmt)
     ]

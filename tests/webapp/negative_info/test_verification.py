@@ -11,14 +11,14 @@ import time_machine
 from tests.factories import make_report, make_user
 from webapp.holidays.services import recompute_provisional
 from webapp.models import HolidayDay, HolidayYear
-from webapp.reports import services
+from webapp.negative_info import services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def start(client, info, handler, **extra):
     data = {"handler_id": str(handler.id), "version": str(info.version), **extra}
-    return client.post(f"/reports/{info.id}/start", data=data)
+    return client.post(f"/negative-info/{info.id}/start", data=data)
 
 
 def conclude(client, info, **extra):
@@ -29,7 +29,7 @@ def conclude(client, info, **extra):
         "version": str(info.version),
         **extra,
     }
-    return client.post(f"/reports/{info.id}/conclude", data=data)
+    return client.post(f"/negative-info/{info.id}/conclude", data=data)
 
 
 def test_start_sets_handler_and_deadline_in_working_days(client, db, world, as_supervisor):
@@ -50,7 +50,7 @@ def test_start_sets_handler_and_deadline_in_working_days(client, db, world, as_s
         "verifying",
         "转承办",
     )
-    page = client.get(f"/reports/{info.id}").get_data(as_text=True)
+    page = client.get(f"/negative-info/{info.id}").get_data(as_text=True)
     assert "2026-03-31（15 个工作日）" in page
 
 
@@ -76,9 +76,9 @@ def test_deadline_in_a_year_without_data_is_provisional_then_recomputed(
         # Weekends only: 2027-01-01 counts as a workday for now.
         assert info.verification_due == date(2027, 1, 11)
         assert info.verification_due_provisional
-        page = client.get(f"/reports/{info.id}").get_data(as_text=True)
+        page = client.get(f"/negative-info/{info.id}").get_data(as_text=True)
         assert "待节假日数据确认" in page
-        assert "待节假日数据确认" in client.get("/reports/").get_data(as_text=True)
+        assert "待节假日数据确认" in client.get("/negative-info/").get_data(as_text=True)
         db.session.add_all(
             [HolidayYear(year=2027), HolidayDay(day=date(2027, 1, 1), is_workday=False)]
         )
@@ -170,12 +170,12 @@ def test_reopen_restarts_the_clock_and_keeps_the_reason(client, db, world, as_su
     db.session.refresh(info)
     assert (
         client.post(
-            f"/reports/{info.id}/reopen", data={"reason": "", "version": str(info.version)}
+            f"/negative-info/{info.id}/reopen", data={"reason": "", "version": str(info.version)}
         ).status_code
         == 400
     )
     response = client.post(
-        f"/reports/{info.id}/reopen",
+        f"/negative-info/{info.id}/reopen",
         data={"reason": "收到新的证据材料", "version": str(info.version)},
     )
     assert response.status_code == 302
@@ -189,7 +189,7 @@ def test_register_shows_the_red_light_once_overdue(client, db, world, as_supervi
     info = make_report(world.cadre, source_channel="public_opinion")
     start(client, info, as_supervisor)
     with time_machine.travel(datetime(2026, 3, 20, 9, 0, tzinfo=SHANGHAI), tick=True):
-        page = client.get("/reports/?status=verifying").get_data(as_text=True)
+        page = client.get("/negative-info/?status=verifying").get_data(as_text=True)
     assert info.number in page
     assert '<span class="badge red">红灯</span>' in page
 
@@ -199,7 +199,7 @@ def test_history_table_lists_every_step(client, db, world, as_supervisor):
     start(client, info, as_supervisor)
     db.session.refresh(info)
     conclude(client, info)
-    page = client.get(f"/reports/{info.id}").get_data(as_text=True)
+    page = client.get(f"/negative-info/{info.id}").get_data(as_text=True)
     history = page.split('id="history"', 1)[1]
     assert "开始核实" in history and "核实办结" in history
     assert "待核实 → 核实中" in history and "核实中 → 属实" in history

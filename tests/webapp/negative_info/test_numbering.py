@@ -21,7 +21,7 @@ from webapp.models import (
     Role,
     User,
 )
-from webapp.reports import numbering, services
+from webapp.negative_info import numbering, services
 
 
 def test_numbers_are_consecutive_per_prefix_and_year(db):

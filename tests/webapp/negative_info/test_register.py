@@ -10,14 +10,14 @@ from sqlalchemy import select
 from tests.factories import make_cadre, make_report, make_unit, make_user
 from webapp.extensions import db as _db
 from webapp.models import AccessLog, CadreEvent, Role
-from webapp.reports.services import ReportFilters, register_query
+from webapp.negative_info.services import ReportFilters, register_query
 
 
 def test_register_shows_only_items_in_scope(client, world, as_supervisor):
     mine = make_report(world.cadre)
     below = make_report(make_cadre(make_unit("财政局下属中心", world.mine)))
     theirs = make_report(world.outsider)
-    page = client.get("/reports/").get_data(as_text=True)
+    page = client.get("/negative-info/").get_data(as_text=True)
     assert mine.number in page and below.number in page
     assert theirs.number not in page
 
@@ -48,7 +48,7 @@ def test_register_filters(client, world, as_supervisor, query, shown, hidden):
             received_on=date(2026, 2, 15),
         ),
     }
-    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    page = client.get(f"/negative-info/?{query}").get_data(as_text=True)
     for key in shown:
         assert items[key].number in page
     for key in hidden:
@@ -57,7 +57,7 @@ def test_register_filters(client, world, as_supervisor, query, shown, hidden):
 
 def test_reversed_date_range_is_explained_and_ignored(client, world, as_supervisor):
     item = make_report(world.cadre)
-    page = client.get("/reports/?received_from=2026-03-01&received_to=2026-01-01").get_data(
+    page = client.get("/negative-info/?received_from=2026-03-01&received_to=2026-01-01").get_data(
         as_text=True
     )
     assert "结束日期不能早于开始日期" in page and item.number in page
@@ -74,17 +74,17 @@ def test_register_query_is_the_one_an_export_would_use(db, world):
 
 def test_picker_finds_cadres_in_scope_by_name_or_unit(client, world, as_supervisor):
     make_cadre(world.mine, "王小明")
-    names = {c["name"] for c in client.get("/reports/cadres.json?q=王").get_json()}
+    names = {c["name"] for c in client.get("/negative-info/cadres.json?q=王").get_json()}
     assert names == {"王建国", "王小明"}
-    by_unit = client.get("/reports/cadres.json?q=财政").get_json()
+    by_unit = client.get("/negative-info/cadres.json?q=财政").get_json()
     assert {c["unit"] for c in by_unit} == {"市财政局"}
-    assert client.get("/reports/cadres.json?q=李四").get_json() == []  # outside scope
-    assert client.get("/reports/cadres.json?q=%25").get_json() == []  # LIKE is escaped
+    assert client.get("/negative-info/cadres.json?q=李四").get_json() == []  # outside scope
+    assert client.get("/negative-info/cadres.json?q=%25").get_json() == []  # LIKE is escaped
 
 
 def test_viewing_an_item_is_logged(client, db, world, as_supervisor):
     info = make_report(world.cadre)
-    client.get(f"/reports/{info.id}")
+    client.get(f"/negative-info/{info.id}")
     log = db.session.scalars(select(AccessLog).where(AccessLog.object_type == "NegativeInfo")).one()
     assert (log.object_id, log.user_id) == (str(info.id), as_supervisor.id)
 
@@ -102,7 +102,7 @@ def test_timeline_puts_items_among_cadre_events_in_date_order(client, db, world,
     page = client.get(f"/cadres/{world.cadre.id}").get_data(as_text=True)
     timeline = page.split('id="timeline"', 1)[1]
     entry = f"负面信息 {info.number}：作风问题苗头"
-    assert f'href="/reports/{info.id}"' in timeline and entry in timeline
+    assert f'href="/negative-info/{info.id}"' in timeline and entry in timeline
     assert timeline.index("任职") < timeline.index(entry) < timeline.index("受表彰")
     assert "待核实" in timeline
 
@@ -118,6 +118,6 @@ def test_timeline_hides_items_from_users_who_may_not_read_them(client, db, world
 
 
 def test_export_link_carries_the_current_filters(client, world, as_supervisor):
-    page = client.get("/reports/?status=pending&category=law&page=2").get_data(as_text=True)
+    page = client.get("/negative-info/?status=pending&category=law&page=2").get_data(as_text=True)
     assert 'href="/excel/negative-info/export?status=pending&amp;category=law"' in page
     assert 'href="/excel/negative-info/import"' in page

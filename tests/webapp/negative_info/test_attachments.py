@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.factories import make_report, make_user
-from tests.webapp.reports.conftest import report_form
+from tests.webapp.negative_info.conftest import report_form
 from webapp.attachments.services import clean_name, sniff, store
 from webapp.models import Attachment, AuditLog, NegativeInfo, Parameter
 
@@ -120,7 +120,7 @@ def test_saved_item_keeps_its_file_and_download_is_audited(
     client, db, world, as_supervisor, upload_dir
 ):
     data = report_form(world.cadre, attachments=[upload("来信扫描件.pdf", PDF)])
-    response = post_multipart(client, "/reports/new", data)
+    response = post_multipart(client, "/negative-info/new", data)
     assert response.status_code == 302
     info = db.session.scalars(select(NegativeInfo)).one()
     attachment = db.session.scalars(select(Attachment)).one()
@@ -155,7 +155,7 @@ def test_exe_renamed_pdf_is_refused_and_the_form_stays_intact(
     client, db, world, as_supervisor, upload_dir
 ):
     data = report_form(world.cadre, attachments=[upload("report.pdf", EXE)])
-    response = post_multipart(client, "/reports/new", data)
+    response = post_multipart(client, "/negative-info/new", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     errors = page.split('id="attachments-errors"', 1)[1].split("</ul>", 1)[0]
@@ -169,7 +169,7 @@ def test_exe_renamed_pdf_is_refused_and_the_form_stays_intact(
 def test_thirty_megabyte_file_is_refused_with_the_form_intact(client, db, world, as_supervisor):
     big = b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024)
     data = report_form(world.cadre, attachments=[upload("大文件.pdf", big)])
-    response = post_multipart(client, "/reports/new", data)
+    response = post_multipart(client, "/negative-info/new", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400  # not a bare 413: the form comes back
     assert "超过 20 MB 的上限" in page
@@ -180,7 +180,7 @@ def test_thirty_megabyte_file_is_refused_with_the_form_intact(client, db, world,
 def test_size_limit_follows_the_parameter(client, db, world, as_supervisor):
     db.session.execute(update(Parameter).where(Parameter.key == "upload.max_mb").values(value="1"))
     data = report_form(world.cadre, attachments=[upload("a.pdf", PDF + b"0" * 1024 * 1024)])
-    response = post_multipart(client, "/reports/new", data)
+    response = post_multipart(client, "/negative-info/new", data)
     assert response.status_code == 400
     assert "超过 1 MB 的上限" in response.get_data(as_text=True)
 
@@ -191,7 +191,7 @@ def test_good_file_is_kept_while_another_field_is_fixed(client, db, world, as_su
         summary="",
         attachments=[upload("照片.png", PNG), upload("病毒.pdf", EXE)],
     )
-    response = post_multipart(client, "/reports/new", data)
+    response = post_multipart(client, "/negative-info/new", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "已上传：照片.png" in page and "病毒" in page
@@ -200,7 +200,7 @@ def test_good_file_is_kept_while_another_field_is_fixed(client, db, world, as_su
     assert f'value="{staged.id}"' in page
 
     fixed = report_form(world.cadre, staged_ids=str(staged.id))
-    response = post_multipart(client, "/reports/new", fixed)
+    response = post_multipart(client, "/negative-info/new", fixed)
     assert response.status_code == 302
     info = db.session.scalars(select(NegativeInfo)).one()
     db.session.refresh(staged)
@@ -222,7 +222,7 @@ def test_someone_elses_staged_file_cannot_be_claimed(client, db, world, as_super
     db.session.add(foreign)
     db.session.flush()
     response = client.post(
-        "/reports/new", data=report_form(world.cadre, staged_ids=str(foreign.id))
+        "/negative-info/new", data=report_form(world.cadre, staged_ids=str(foreign.id))
     )
     assert response.status_code == 302
     db.session.refresh(foreign)
@@ -241,7 +241,7 @@ def test_upload_on_the_detail_page_accepts_office_files_and_names_refusals(
     ]
     response = post_multipart(
         client,
-        f"/reports/{info.id}/attachments",
+        f"/negative-info/{info.id}/attachments",
         {"attachments": files},
         follow_redirects=True,
     )
@@ -274,7 +274,7 @@ def test_removed_file_is_kept_on_disk_but_no_longer_served(
 ):
     info = make_report(world.cadre)
     client.post(
-        f"/reports/{info.id}/attachments",
+        f"/negative-info/{info.id}/attachments",
         data={"attachments": [upload("a.jpg", JPG)]},
         content_type="multipart/form-data",
     )
@@ -305,10 +305,10 @@ def test_large_file_is_refused_beside_the_field_with_csrf_protection_on(
     # CSRF protection parses the form before the view runs; the upload limit must already
     # be raised then, or the request ends in a bare 413 and the typed form is lost.
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    page = client.get("/reports/new").get_data(as_text=True)
+    page = client.get("/negative-info/new").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
     big = b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024)
     data = report_form(world.cadre, csrf_token=token, attachments=[upload("大.pdf", big)])
-    response = post_multipart(client, "/reports/new", data)
+    response = post_multipart(client, "/negative-info/new", data)
     assert response.status_code == 400
     assert "超过 20 MB 的上限" in response.get_data(as_text=True)

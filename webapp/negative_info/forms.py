@@ -27,7 +27,7 @@ from webapp.extensions import db
 from webapp.forms_common import not_in_future, plain_text
 from webapp.lookups import dict_choices, param_int
 from webapp.models import Cadre, OrgUnit
-from webapp.reports.services import (
+from webapp.negative_info.services import (
     LIAISON_FIELDS,
     REPORT_FIELDS,
     ReportFilters,

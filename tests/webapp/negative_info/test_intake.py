@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_cadre, make_report, make_user
-from tests.webapp.reports.conftest import report_form
+from tests.webapp.negative_info.conftest import report_form
 from webapp.models import AuditLog, NegativeInfo, NegativeInfoEvent
 
 
@@ -21,7 +21,9 @@ def only_report(db) -> NegativeInfo:
 
 
 def test_new_item_gets_a_number_snapshot_tier_and_history(client, db, world, as_supervisor):
-    response = client.post("/reports/new", data=report_form(world.cadre), follow_redirects=True)
+    response = client.post(
+        "/negative-info/new", data=report_form(world.cadre), follow_redirects=True
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     info = only_report(db)
@@ -48,16 +50,16 @@ def test_new_item_gets_a_number_snapshot_tier_and_history(client, db, world, as_
 
 def test_numbers_count_up_within_the_year(client, db, world, as_supervisor):
     for day in ("2026-01-05", "2025-06-01"):  # far apart: no duplicate prompt
-        client.post("/reports/new", data=report_form(world.cadre, occurred_on=day))
+        client.post("/negative-info/new", data=report_form(world.cadre, occurred_on=day))
     numbers = sorted(db.session.scalars(select(NegativeInfo.number)))
     assert numbers == ["FM-2026-0001", "FM-2026-0002"]
 
 
 def test_form_page_offers_cascade_and_picker(client, world, as_supervisor):
-    page = client.get(f"/reports/new?cadre_id={world.cadre.id}").get_data(as_text=True)
+    page = client.get(f"/negative-info/new?cadre_id={world.cadre.id}").get_data(as_text=True)
     assert 'data-category="discipline"' in page and "纪检监察机关立案审查" in page
     assert "王建国 · 市财政局" in page
-    assert "js/reports.js" in page
+    assert "js/negative_info.js" in page
 
 
 @pytest.mark.parametrize(
@@ -84,7 +86,7 @@ def test_form_page_offers_cascade_and_picker(client, world, as_supervisor):
 def test_bad_input_is_refused_beside_its_field(
     client, db, world, as_supervisor, changes, field, message
 ):
-    response = client.post("/reports/new", data=report_form(world.cadre, **changes))
+    response = client.post("/negative-info/new", data=report_form(world.cadre, **changes))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     errors = page.split(f'id="{field}-errors"', 1)[1].split("</ul>", 1)[0]
@@ -95,32 +97,32 @@ def test_bad_input_is_refused_beside_its_field(
 
 
 def test_cadre_outside_scope_is_404_and_nothing_saved(client, db, world, as_supervisor):
-    response = client.post("/reports/new", data=report_form(world.outsider))
+    response = client.post("/negative-info/new", data=report_form(world.outsider))
     assert response.status_code == 404
     assert "李四" not in response.get_data(as_text=True)
     assert count(db) == 0
-    assert client.get(f"/reports/new?cadre_id={world.outsider.id}").status_code == 404
+    assert client.get(f"/negative-info/new?cadre_id={world.outsider.id}").status_code == 404
 
 
 def test_html_is_stored_as_typed_and_shown_escaped(client, db, world, as_supervisor):
     script = '<script>alert("x")</script> & <b>粗体</b>'
-    client.post("/reports/new", data=report_form(world.cadre, summary=script, details=script))
+    client.post("/negative-info/new", data=report_form(world.cadre, summary=script, details=script))
     info = only_report(db)
     assert info.summary == script
-    page = client.get(f"/reports/{info.id}").get_data(as_text=True)
+    page = client.get(f"/negative-info/{info.id}").get_data(as_text=True)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;粗体&lt;/b&gt;" in page
 
 
 def test_possible_duplicate_is_shown_then_linked(client, db, world, as_supervisor):
     first = make_report(world.cadre, occurred_on=date(2026, 1, 10))
-    response = client.post("/reports/new", data=report_form(world.cadre))
+    response = client.post("/negative-info/new", data=report_form(world.cadre))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "发现疑似重复信息" in page and first.number in page
     assert count(db) == 1  # nothing saved yet
     response = client.post(
-        "/reports/new",
+        "/negative-info/new",
         data=report_form(world.cadre, duplicate_decision="link", duplicate_of=str(first.id)),
     )
     assert response.status_code == 302
@@ -132,7 +134,7 @@ def test_possible_duplicate_is_shown_then_linked(client, db, world, as_superviso
 def test_possible_duplicate_may_be_ignored(client, db, world, as_supervisor):
     make_report(world.cadre, occurred_on=date(2026, 1, 10))
     response = client.post(
-        "/reports/new", data=report_form(world.cadre, duplicate_decision="continue")
+        "/negative-info/new", data=report_form(world.cadre, duplicate_decision="continue")
     )
     assert response.status_code == 302
     assert count(db) == 2
@@ -143,7 +145,7 @@ def test_other_situation_or_old_item_is_no_duplicate(client, db, world, as_super
     make_report(world.cadre, occurred_on=date(2025, 11, 1))  # 111 days earlier
     make_report(world.cadre, situation="style_problem", occurred_on=date(2026, 2, 20))
     make_report(make_cadre(world.mine), occurred_on=date(2026, 2, 20))
-    response = client.post("/reports/new", data=report_form(world.cadre))
+    response = client.post("/negative-info/new", data=report_form(world.cadre))
     assert response.status_code == 302
 
 
@@ -151,7 +153,7 @@ def test_linking_to_an_item_that_is_no_duplicate_is_refused(client, db, world, a
     far = make_report(world.cadre, occurred_on=date(2025, 1, 1))
     near = make_report(world.cadre, occurred_on=date(2026, 2, 1))
     response = client.post(
-        "/reports/new",
+        "/negative-info/new",
         data=report_form(world.cadre, duplicate_decision="link", duplicate_of=str(far.id)),
     )
     assert response.status_code == 400
@@ -161,10 +163,10 @@ def test_linking_to_an_item_that_is_no_duplicate_is_refused(client, db, world, a
 
 
 def test_edit_records_each_change_in_the_history(client, db, world, as_supervisor):
-    client.post("/reports/new", data=report_form(world.cadre))
+    client.post("/negative-info/new", data=report_form(world.cadre))
     info = only_report(db)
     response = client.post(
-        f"/reports/{info.id}/edit",
+        f"/negative-info/{info.id}/edit",
         data=report_form(
             world.cadre, severity="major", summary="更正后的摘要", version=str(info.version)
         ),
@@ -176,19 +178,21 @@ def test_edit_records_each_change_in_the_history(client, db, world, as_superviso
     assert edited.event == "edited"
     assert edited.changes["severity"] == ["一般", "较重"]
     assert set(edited.changes) == {"severity", "summary"}
-    page = client.get(f"/reports/{info.id}").get_data(as_text=True)
+    page = client.get(f"/negative-info/{info.id}").get_data(as_text=True)
     assert "严重程度：一般 → 较重" in page
 
 
 def test_stale_edit_is_a_conflict_and_changes_nothing(client, db, world, as_supervisor):
-    client.post("/reports/new", data=report_form(world.cadre))
+    client.post("/negative-info/new", data=report_form(world.cadre))
     info = only_report(db)
     stale = str(info.version)
     client.post(
-        f"/reports/{info.id}/edit", data=report_form(world.cadre, severity="major", version=stale)
+        f"/negative-info/{info.id}/edit",
+        data=report_form(world.cadre, severity="major", version=stale),
     )
     response = client.post(
-        f"/reports/{info.id}/edit", data=report_form(world.cadre, severity="serious", version=stale)
+        f"/negative-info/{info.id}/edit",
+        data=report_form(world.cadre, severity="serious", version=stale),
     )
     assert response.status_code == 409
     assert "已被他人修改" in response.get_data(as_text=True)
@@ -198,9 +202,11 @@ def test_stale_edit_is_a_conflict_and_changes_nothing(client, db, world, as_supe
 
 def test_item_outside_scope_is_404_everywhere(client, db, world, as_supervisor):
     info = make_report(world.outsider)
-    assert client.get(f"/reports/{info.id}").status_code == 404
-    assert client.get(f"/reports/{info.id}/edit").status_code == 404
-    assert client.post(f"/reports/{info.id}/start", data={"handler_id": "1"}).status_code == 404
+    assert client.get(f"/negative-info/{info.id}").status_code == 404
+    assert client.get(f"/negative-info/{info.id}/edit").status_code == 404
+    assert (
+        client.post(f"/negative-info/{info.id}/start", data={"handler_id": "1"}).status_code == 404
+    )
     assert db.session.scalar(select(func.count(NegativeInfoEvent.id))) == 0
 
 
@@ -208,7 +214,7 @@ def test_viewer_may_read_but_not_write(client, db, world, login):
     viewer = make_user("viewer", world.mine)
     info = make_report(world.cadre)
     login(viewer.username)
-    page = client.get(f"/reports/{info.id}").get_data(as_text=True)
+    page = client.get(f"/negative-info/{info.id}").get_data(as_text=True)
     assert info.number in page and "start-form" not in page and "修改</a>" not in page
-    assert client.get("/reports/new").status_code == 403
-    assert client.post(f"/reports/{info.id}/start", data={}).status_code == 403
+    assert client.get("/negative-info/new").status_code == 403
+    assert client.post(f"/negative-info/{info.id}/start", data={}).status_code == 403
