@@ -34,33 +34,39 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     errors.init_app(app)
     recorder.register(OrmSession)
 
-    from webapp.admin.routes import bp as admin_bp
-    from webapp.attachments.routes import bp as attachments_bp
-    from webapp.audit.routes import bp as audit_bp
-    from webapp.auth.routes import bp as auth_bp
-    from webapp.cadres.routes import bp as cadres_bp
-    from webapp.documents.routes import bp as documents_bp
-    from webapp.holidays.routes import bp as holidays_bp
-    from webapp.imports.routes import bp as imports_bp
-    from webapp.inquiries.routes import bp as inquiries_bp
-    from webapp.main.routes import bp as main_bp
-    from webapp.negative_info.routes import bp as negative_info_bp
-    from webapp.talks.routes import bp as talks_bp
-    from webapp.warnings.routes import bp as warnings_bp
+    # The areas, each registering its blueprint and connecting the signals it answers
+    # (webapp/signals.py): a web worker and a scheduler process get the same wiring.
+    from webapp import (
+        admin,
+        attachments,
+        audit,
+        auth,
+        cadres,
+        documents,
+        holidays,
+        imports,
+        inquiries,
+        main,
+        negative_info,
+        talks,
+        warnings,
+    )
 
-    for blueprint in (
-        main_bp,
-        auth_bp,
-        cadres_bp,
-        admin_bp,
-        audit_bp,
-        negative_info_bp,
-        attachments_bp,
+    for area in (
+        main,
+        auth,
+        cadres,
+        admin,
+        audit,
+        negative_info,
+        attachments,
+        talks,
+        inquiries,
+        documents,
+        imports,
+        holidays,
+        warnings,
     ):
-        app.register_blueprint(blueprint)
-    for blueprint in (talks_bp, inquiries_bp, documents_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (imports_bp, holidays_bp, warnings_bp):
-        app.register_blueprint(blueprint)
+        area.init_app(app)
     cli.init_app(app)
     return app

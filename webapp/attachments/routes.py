@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.attachments.services import (
-    OWNERS,
     editable_owner,
+    owner_of,
     purge_staged,
     remove,
     stored_path,
@@ -71,7 +71,7 @@ def remove_file(attachment_id: int):
         abort(404)
     remove(attachment, record, current_user)
     flash(_("已移除附件：%(name)s", name=attachment.original_name), "success")
-    return redirect(OWNERS[attachment.owner_type].url(record) + "#attachments")
+    return redirect(owner_of(attachment.owner_type).url(record) + "#attachments")
 
 
 @bp.cli.command("purge-staged")

@@ -21,10 +21,12 @@ from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from webapp import signals
 from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.lookups import param_int, param_str
 from webapp.models import Attachment, User
+from webapp.signals import answers
 
 
 @dataclass(frozen=True)
@@ -267,12 +269,15 @@ class Owner:
     url: Callable[[Any], str]
 
 
-OWNERS: dict[str, Owner] = {}
-
-
-def register_owner(owner_type: str, owner: Owner) -> None:
-    """Let records of a type own attachments."""
-    OWNERS[owner_type] = owner
+def owner_of(owner_type: str) -> Owner | None:
+    """Return how records of a type own attachments, as the areas answered at start-up."""
+    owners = current_app.extensions.get("attachment_owners")
+    if owners is None:
+        owners = {}
+        for part in answers(signals.attachment_owners, current_app._get_current_object()):
+            owners.update(part)
+        current_app.extensions["attachment_owners"] = owners
+    return owners.get(owner_type)
 
 
 def viewable_owner(attachment: Attachment, user: User) -> Any | None:
@@ -281,7 +286,7 @@ def viewable_owner(attachment: Attachment, user: User) -> Any | None:
         return None
     if attachment.owner_id is None:
         return attachment if attachment.uploaded_by_id == user.id else None
-    owner = OWNERS.get(attachment.owner_type)
+    owner = owner_of(attachment.owner_type)
     return owner.viewable(attachment.owner_id, user) if owner else None
 
 
@@ -289,7 +294,7 @@ def editable_owner(attachment: Attachment, user: User) -> Any | None:
     """Return the record owning a file if the user may change its attachments."""
     if attachment.removed_at is not None or attachment.owner_id is None:
         return None
-    owner = OWNERS.get(attachment.owner_type)
+    owner = owner_of(attachment.owner_type)
     return owner.editable(attachment.owner_id, user) if owner else None
 
 
@@ -297,7 +302,7 @@ def add_to(record: Any, owner_type: str, files: Iterable[Any], user: User) -> tu
     """Store files for an existing record, write its history, commit; return (count, errors)."""
     stored, errors = store_many(files, owner_type, user, owner_id=record.id)
     for attachment in stored:
-        OWNERS[owner_type].on_change(record, user, "attachment_added", attachment)
+        owner_of(owner_type).on_change(record, user, "attachment_added", attachment)
     db.session.commit()
     return len(stored), errors
 
@@ -306,7 +311,7 @@ def remove(attachment: Attachment, record: Any, user: User) -> None:
     """Take a file off its record; the stored file is kept for the audit trail."""
     attachment.removed_at = utc_now()
     attachment.removed_by_id = user.id
-    OWNERS[attachment.owner_type].on_change(record, user, "attachment_removed", attachment)
+    owner_of(attachment.owner_type).on_change(record, user, "attachment_removed", attachment)
     db.session.commit()
 
 

@@ -11,6 +11,7 @@ from webapp.cadres.services import (
     add_event,
     create_cadre,
     open_profile,
+    profile_sections,
     search_cadres,
     update_cadre,
 )
@@ -48,12 +49,16 @@ def create():
 def profile(cadre_id: int):
     """Show a cadre's profile and timeline."""
     cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
-    entries = open_profile(cadre)
+    entries = open_profile(cadre, current_user)
     event_form = (
         CadreEventForm().fill_choices() if current_user.can(Permission.CADRE_EDIT) else None
     )
     return render_template(
-        "cadres/profile.html", cadre=cadre, timeline=entries, event_form=event_form
+        "cadres/profile.html",
+        cadre=cadre,
+        timeline=entries,
+        sections=profile_sections(cadre, current_user),
+        event_form=event_form,
     )
 
 
@@ -82,7 +87,11 @@ def add_cadre_event(cadre_id: int):
         add_event(cadre, current_user, form.data)
         flash(_("已添加干部事件。"), "success")
         return redirect(url_for("cadres.profile", cadre_id=cadre.id) + "#timeline")
-    entries = open_profile(cadre)
+    entries = open_profile(cadre, current_user)
     return render_template(
-        "cadres/profile.html", cadre=cadre, timeline=entries, event_form=form
+        "cadres/profile.html",
+        cadre=cadre,
+        timeline=entries,
+        sections=profile_sections(cadre, current_user),
+        event_form=form,
     ), 400

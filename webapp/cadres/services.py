@@ -9,10 +9,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from webapp import signals
 from webapp.audit.services import record_access
 from webapp.extensions import db
 from webapp.models import Cadre, CadreEvent, OrgUnit, User
 from webapp.security.scope import scoped, subtree_ids
+from webapp.signals import Section, answers
 
 CADRE_FIELDS = (
     "name",
@@ -139,18 +141,20 @@ def event_entries(cadre: Cadre) -> list[TimelineEntry]:
     ]
 
 
-# Later areas (negative_info, talks, inquiries, warnings) append their own entry builders here.
-TIMELINE_SOURCES = [event_entries]
-
-
-def timeline(cadre: Cadre) -> list[TimelineEntry]:
-    """Return every dated record about a cadre, newest first."""
-    entries = [entry for source in TIMELINE_SOURCES for entry in source(cadre)]
+def timeline(cadre: Cadre, user: User | None) -> list[TimelineEntry]:
+    """Return every dated record about a cadre that the user may see, newest first."""
+    parts = answers(signals.cadre_timeline, cadre, user=user)
+    entries = [*event_entries(cadre), *(entry for part in parts for entry in part)]
     return sorted(entries, key=lambda e: e.on, reverse=True)
 
 
-def open_profile(cadre: Cadre) -> list[TimelineEntry]:
+def open_profile(cadre: Cadre, user: User) -> list[TimelineEntry]:
     """Log the view of a cadre's profile and return its timeline."""
     record_access("Cadre", cadre.id)
     db.session.commit()
-    return timeline(cadre)
+    return timeline(cadre, user)
+
+
+def profile_sections(cadre: Cadre, user: User) -> list[Section]:
+    """Return the panels other areas show on the cadre's profile."""
+    return list(answers(signals.cadre_profile_sections, cadre, user=user))

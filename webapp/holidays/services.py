@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,20 +11,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from webapp import signals
 from webapp.extensions import db
 from webapp.forms_common import TAG
 from webapp.imports.excel import CellError, parse_date_value
 from webapp.models.calendar import HolidayDay, HolidayYear
+from webapp.signals import answers
 from workflows.calendar import (
     DayOverride,
     WorkCalendar,
     needs_next_year_schedule,
     package_knows_year,
 )
-
-# Areas that store deadlines register a function here that recomputes their provisional
-# deadlines (those counted over a year with no holiday data) once that year's data arrives.
-PROVISIONAL_RECOMPUTERS: list[Callable[[WorkCalendar], int]] = []
 
 
 def load_calendar() -> WorkCalendar:
@@ -52,9 +49,9 @@ def recompute_provisional() -> int:
     """Recompute every provisional deadline with the current data; return how many changed."""
     g.pop("_work_calendar", None)
     calendar = work_calendar()
-    changed = sum(recompute(calendar) for recompute in PROVISIONAL_RECOMPUTERS)
-    # Some recomputers commit and some leave their changes pending; flushing here sends all
-    # of them, whatever order the areas registered in.
+    # Each area that stores deadlines recounts its provisional ones (counted over a year with
+    # no holiday data) and leaves the changes pending; flushing here sends all of them.
+    changed = sum(answers(signals.holidays_changed, calendar))
     db.session.flush()
     return changed
 

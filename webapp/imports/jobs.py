@@ -23,11 +23,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
+from webapp import signals
 from webapp.audit.services import record_operation
 from webapp.clock import org_today, utc_now
 from webapp.extensions import db
 from webapp.imports.excel import ImportContext, ImportSpec, Progress, validate_file, write_staged
 from webapp.models import ImportJob, User
+from webapp.signals import answers
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +42,20 @@ STALE_AFTER = timedelta(minutes=5)
 SYNC_MAX_BYTES = 64 * 1024
 PROGRESS_EVERY_SECONDS = 0.5
 
-SPECS: dict[str, ImportSpec] = {}
 
-
-def register(spec: ImportSpec) -> None:
-    """Make a record importable under its kind."""
-    SPECS[spec.kind] = spec
+def specs() -> dict[str, ImportSpec]:
+    """Return the importable records by kind, as the areas answered at start-up."""
+    found = current_app.extensions.get("import_kinds")
+    if found is None:
+        parts = answers(signals.import_kinds, current_app._get_current_object())
+        found = {spec.kind: spec for part in parts for spec in part}
+        current_app.extensions["import_kinds"] = found
+    return found
 
 
 def spec_for(kind: str) -> ImportSpec:
     """Return the spec of a kind, or answer 404."""
-    spec = SPECS.get(kind)
+    spec = specs().get(kind)
     if spec is None:
         abort(404)
     return spec
@@ -148,7 +153,7 @@ def context_for(job: ImportJob) -> ImportContext:
 
 def validate_job(job: ImportJob, progress: Progress | None = None) -> ImportJob:
     """Check every row of the upload and stage the valid ones; nothing is written."""
-    spec = SPECS[job.kind]
+    spec = specs()[job.kind]
     with open(staged_path(job), "w", encoding="utf-8") as sink:
         report = validate_file(
             upload_path(job), spec, context_for(job), sink=sink, progress=progress or _quiet
@@ -182,7 +187,7 @@ def claim_for_import(job: ImportJob) -> bool:
 
 def import_job(job: ImportJob, progress: Progress | None = None) -> ImportJob:
     """Write a claimed job's staged rows in one transaction, or nothing at all."""
-    spec = SPECS[job.kind]
+    spec = specs()[job.kind]
     job_id = job.id
     try:
         report = write_staged(staged_path(job), spec, context_for(job), progress=progress or _quiet)

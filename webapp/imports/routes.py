@@ -31,8 +31,11 @@ from webapp.units import unit_choices
 
 bp = Blueprint("imports", __name__, url_prefix="/excel")
 
-jobs.register(CADRES)
-jobs.register(NEGATIVE_INFO)
+
+def import_kinds(_app: object) -> list:
+    """Offer the roster and negative information for import (answers `signals.import_kinds`)."""
+    return [CADRES, NEGATIVE_INFO]
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Where a finished import leads back to, per kind.

@@ -6,17 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from webapp.audit.services import record_access
 from webapp.cadre_picker import cadre_title
-from webapp.cadres.services import TIMELINE_SOURCES, TimelineEntry
+from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_today
 from webapp.extensions import db
-from webapp.holidays.services import PROVISIONAL_RECOMPUTERS, work_calendar
+from webapp.holidays.services import work_calendar
 from webapp.lookups import dict_label, param_int
 from webapp.models import Cadre, Inquiry, User
 from webapp.security.scope import scoped
@@ -181,11 +180,13 @@ def recompute_provisional_replies(cal: WorkCalendar) -> int:
     return changed
 
 
-def inquiry_entries(cadre: Cadre) -> list[TimelineEntry]:
-    """Turn the inquiries about a cadre that the current user may see into timeline entries."""
-    if not has_request_context() or not may_read(current_user):
+def inquiry_entries(
+    cadre: Cadre, *, user: User | None = None, **_kw: object
+) -> list[TimelineEntry]:
+    """Turn the inquiries about a cadre that the user may see into timeline entries."""
+    if not may_read(user):
         return []
-    stmt = scoped(select(Inquiry).where(Inquiry.cadre_id == cadre.id), Inquiry, current_user)
+    stmt = scoped(select(Inquiry).where(Inquiry.cadre_id == cadre.id), Inquiry, user)
     entries = []
     for inquiry in db.session.scalars(stmt):
         detail = inquiry.matters[:60]
@@ -201,7 +202,3 @@ def inquiry_entries(cadre: Cadre) -> list[TimelineEntry]:
             )
         )
     return entries
-
-
-TIMELINE_SOURCES.append(inquiry_entries)
-PROVISIONAL_RECOMPUTERS.append(recompute_provisional_replies)

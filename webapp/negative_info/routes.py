@@ -174,6 +174,7 @@ def _detail_page(info, status=200, **forms):
     return render_template(
         "negative_info/detail.html",
         info=info,
+        sections=services.page_sections(info, current_user),
         events=events,
         can_edit=can_edit,
         files=services.files_of(info),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,17 +9,17 @@ from typing import Any
 from flask import abort, current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from webapp import signals
 from webapp.attachments import services as attachments
 from webapp.audit.services import record_access
-from webapp.cadres.services import TIMELINE_SOURCES, TimelineEntry
+from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_today
 from webapp.extensions import db
-from webapp.holidays.services import PROVISIONAL_RECOMPUTERS, work_calendar
+from webapp.holidays.services import work_calendar
 from webapp.lookups import dict_items, dict_label, param_int
 from webapp.models import Attachment, Cadre, NegativeInfo, NegativeInfoEvent, OrgUnit, User
 from webapp.negative_info.numbering import next_number
@@ -121,10 +120,6 @@ VERIFICATION_MESSAGES = {
     "date_in_future": _l("核实办结日期不能晚于今天"),
     "date_before_start": _l("核实办结日期不能早于开始核实日期"),
 }
-
-# Called after a conclusion, in the same transaction, with (info, previous status, user):
-# the warning workflow registers here to revoke warnings that rest on untrue information.
-VERIFICATION_LISTENERS: list[Callable[[NegativeInfo, str, User], None]] = []
 
 
 class ReportError(ValueError):
@@ -654,8 +649,7 @@ def conclude_verification(
     info.verified_on = concluded_on
     info.verified_by_id = user.id
     _history(info, user, "conclude", from_status=old, to_status=new.value, note=note)
-    for listener in VERIFICATION_LISTENERS:
-        listener(info, old, user)
+    signals.verification_concluded.send(info, previous=old, actor=user)
     _commit()
     return info
 
@@ -742,15 +736,16 @@ def _editable(info_id: int, user: User) -> NegativeInfo | None:
     return db.session.scalars(stmt).first()
 
 
-attachments.register_owner(
-    OWNER_TYPE,
-    attachments.Owner(
-        viewable=_viewable,
-        editable=_editable,
-        on_change=_attachment_history,
-        url=lambda info: url_for("negative_info.detail", info_id=info.id),
-    ),
-)
+def attachment_owners(_app: object) -> dict[str, attachments.Owner]:
+    """Let negative-information items own attachments (answers `signals.attachment_owners`)."""
+    return {
+        OWNER_TYPE: attachments.Owner(
+            viewable=_viewable,
+            editable=_editable,
+            on_change=_attachment_history,
+            url=lambda info: url_for("negative_info.detail", info_id=info.id),
+        )
+    }
 
 
 FILES = attachments.OwnerFiles(OWNER_TYPE)
@@ -763,13 +758,11 @@ add_files = FILES.add
 # ---------------------------------------------------------------- timeline and deadlines
 
 
-def report_entries(cadre: Cadre) -> list[TimelineEntry]:
+def report_entries(cadre: Cadre, *, user: User | None = None, **_kw: object) -> list[TimelineEntry]:
     """Put the cadre's negative information the viewer may see on the profile timeline."""
-    if not current_user.is_authenticated or not current_user.can(Permission.REPORT_VIEW):
+    if user is None or not user.can(Permission.REPORT_VIEW):
         return []
-    stmt = scoped(
-        select(NegativeInfo).where(NegativeInfo.cadre_id == cadre.id), NegativeInfo, current_user
-    )
+    stmt = scoped(select(NegativeInfo).where(NegativeInfo.cadre_id == cadre.id), NegativeInfo, user)
     return [
         TimelineEntry(
             info.occurred_on,
@@ -789,6 +782,11 @@ def report_entries(cadre: Cadre) -> list[TimelineEntry]:
         )
         for info in db.session.scalars(stmt)
     ]
+
+
+def page_sections(info: NegativeInfo, user: User) -> list[signals.Section]:
+    """Return the panels other areas show on the item's page."""
+    return list(signals.answers(signals.negative_info_sections, info, user=user))
 
 
 def recompute_provisional_deadlines(cal: WorkCalendar) -> int:
@@ -814,9 +812,3 @@ def recompute_provisional_deadlines(cal: WorkCalendar) -> int:
         changed += 1
     db.session.flush()  # the holiday page commits once, after every area has recomputed
     return changed
-
-
-if report_entries not in TIMELINE_SOURCES:
-    TIMELINE_SOURCES.append(report_entries)
-if recompute_provisional_deadlines not in PROVISIONAL_RECOMPUTERS:
-    PROVISIONAL_RECOMPUTERS.append(recompute_provisional_deadlines)

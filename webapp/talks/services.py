@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
-from flask_login import current_user
+from flask import current_app, url_for
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from webapp.attachments import services as attachments
 from webapp.audit.services import record_access
 from webapp.cadre_picker import cadre_title
-from webapp.cadres.services import TIMELINE_SOURCES, TimelineEntry
+from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_zone
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
@@ -203,11 +202,11 @@ def may_read(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.can(Permission.REPORT_VIEW))
 
 
-def talk_entries(cadre: Cadre) -> list[TimelineEntry]:
-    """Turn the talks with a cadre that the current user may see into timeline entries."""
-    if not has_request_context() or not may_read(current_user):
+def talk_entries(cadre: Cadre, *, user: User | None = None, **_kw: object) -> list[TimelineEntry]:
+    """Turn the talks with a cadre that the user may see into timeline entries."""
+    if not may_read(user):
         return []
-    stmt = scoped(select(Talk).where(Talk.cadre_id == cadre.id), Talk, current_user)
+    stmt = scoped(select(Talk).where(Talk.cadre_id == cadre.id), Talk, user)
     return [
         TimelineEntry(
             talk_day(talk),
@@ -239,13 +238,13 @@ def _attachment_changed(talk: Talk, user: User, event: str, attachment: Attachme
     return None
 
 
-attachments.register_owner(
-    OWNER_TYPE,
-    attachments.Owner(
-        viewable=lambda talk_id, user: _talk_for(user, talk_id, Permission.REPORT_VIEW),
-        editable=lambda talk_id, user: _talk_for(user, talk_id, Permission.TALK_EDIT),
-        on_change=_attachment_changed,
-        url=lambda talk: url_for("talks.detail", talk_id=talk.id),
-    ),
-)
-TIMELINE_SOURCES.append(talk_entries)
+def attachment_owners(_app: object) -> dict[str, attachments.Owner]:
+    """Let talks own attachments (answers `signals.attachment_owners`)."""
+    return {
+        OWNER_TYPE: attachments.Owner(
+            viewable=lambda talk_id, user: _talk_for(user, talk_id, Permission.REPORT_VIEW),
+            editable=lambda talk_id, user: _talk_for(user, talk_id, Permission.TALK_EDIT),
+            on_change=_attachment_changed,
+            url=lambda talk: url_for("talks.detail", talk_id=talk.id),
+        )
+    }

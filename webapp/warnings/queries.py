@@ -11,13 +11,12 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy.orm import selectinload
 
 from webapp import clock
 from webapp.audit.services import day_start_utc, record_operation
-from webapp.cadres.services import TIMELINE_SOURCES, TimelineEntry
+from webapp.cadres.services import TimelineEntry
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
@@ -364,9 +363,8 @@ class CadrePanel:
     closed: list[Warning]
 
 
-def cadre_panel(cadre: Cadre) -> CadrePanel:
-    """Return the current user's view of a cadre's warnings for the profile page."""
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+def cadre_panel(cadre: Cadre, user: User) -> CadrePanel:
+    """Return the user's view of a cadre's warnings for the profile page."""
     today = clock.org_today()
     warnings = cadre_warnings(cadre, user)
     open_ = [w for w in warnings if not State(w.state).is_final]
@@ -381,9 +379,12 @@ def cadre_panel(cadre: Cadre) -> CadrePanel:
     return CadrePanel(open_, influences, closed)
 
 
-def warning_entries(cadre: Cadre) -> list[TimelineEntry]:
-    """Turn the cadre's warning history into timeline entries."""
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+def warning_entries(
+    cadre: Cadre, *, user: User | None = None, **_kw: object
+) -> list[TimelineEntry]:
+    """Turn the cadre's warning history that the user may see into timeline entries."""
+    if user is None:
+        return []
     entries = []
     for warning in cadre_warnings(cadre, user):
         url = url_for("warnings.detail", warning_id=warning.id) if has_request_context() else None
@@ -400,10 +401,6 @@ def warning_entries(cadre: Cadre) -> list[TimelineEntry]:
                 )
             )
     return entries
-
-
-if warning_entries not in TIMELINE_SOURCES:
-    TIMELINE_SOURCES.append(warning_entries)
 
 
 @dataclass(frozen=True)

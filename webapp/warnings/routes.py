@@ -19,10 +19,8 @@ from flask_login import current_user
 from werkzeug.datastructures import CombinedMultiDict
 
 from webapp import clock
-from webapp.attachments.services import attachments_of
 from webapp.audit.services import record_access
 from webapp.extensions import db
-from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
 from webapp.lookups import all_params
 from webapp.models import Cadre, Inquiry, Talk, Warning
@@ -46,20 +44,16 @@ from webapp.warnings.forms import (
 from webapp.warnings.queries import (
     WarningFilters,
     cadre_as_of,
-    cadre_panel,
     deadlines,
     export_register,
-    item_warnings,
     open_proposals,
     pending_for,
     role_name,
-    running_light,
     search_warnings,
     user_events,
     warning_as_of,
 )
 from webapp.warnings.services import (
-    COMMITTEE_OWNER,
     WarningConflict,
     WarningForbidden,
     WorkflowError,
@@ -67,12 +61,11 @@ from webapp.warnings.services import (
     cadre_items,
     complete_clarification,
     create_warning,
-    current_due,
     may_perform,
     suggestion_for,
 )
 from workflows.states import Event, State
-from workflows.tiers import ACTION_LABELS, COMMITTEE_ROLE, Tier, tier_policy
+from workflows.tiers import COMMITTEE_ROLE, Tier, tier_policy
 
 bp = Blueprint("warnings", __name__, url_prefix="/warnings", cli_group=None)
 bp.cli.add_command(warnings_cli)
@@ -311,63 +304,3 @@ def help_page():
         rows=diagram.table(),
         policies=[tier_policy(t, all_params()) for t in Tier],
     )
-
-
-@bp.app_template_global("workflow_tier")
-def workflow_tier(value) -> Tier:
-    """Return the Tier for a stored tier number (templates show its label and colour)."""
-    return Tier.parse(value)
-
-
-@bp.app_template_global("workflow_state")
-def workflow_state(value) -> State:
-    """Return the State for a stored state code."""
-    return State(value)
-
-
-@bp.app_template_global("cadre_warning_panel")
-def cadre_warning_panel(cadre: Cadre):
-    """Return the cadre profile's warning panel data for the current user."""
-    return cadre_panel(cadre)
-
-
-@bp.app_template_global("negative_info_warnings")
-def negative_info_warnings(info) -> list[Warning]:
-    """Return the warnings resting on a negative-info item, for its detail page."""
-    return item_warnings(info.id, current_user)
-
-
-@bp.app_template_global("current_due")
-def current_due_global(warning: Warning):
-    """Return (kind, due, provisional) of the warning's running deadline."""
-    return current_due(warning)
-
-
-@bp.app_template_global("warning_light")
-def warning_light(warning: Warning):
-    """Return the 黄灯/红灯 of the warning's running deadline, if any."""
-    return running_light(warning, clock.org_today(), work_calendar())
-
-
-@bp.app_template_global("role_display")
-def role_display(code: str | None) -> str:
-    """Return a role's display name."""
-    return role_name(code)
-
-
-@bp.app_template_global("event_label")
-def event_label(code: str) -> str:
-    """Return the label of a history row's event in the UI's language."""
-    return _("发起") if code == "create" else translate(Event(code).label)
-
-
-@bp.app_template_global("action_label")
-def action_label(code: str) -> str:
-    """Return the label of an action kind in the UI's language."""
-    return translate(ACTION_LABELS.get(code, code))
-
-
-@bp.app_template_global("committee_documents")
-def committee_documents(decision) -> list:
-    """Return the uploaded documents of a party-committee decision."""
-    return attachments_of(COMMITTEE_OWNER, decision.id)

@@ -31,10 +31,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
-from webapp import clock
+from webapp import clock, signals
 from webapp.attachments import services as attachments
 from webapp.extensions import db
-from webapp.holidays.services import PROVISIONAL_RECOMPUTERS, work_calendar
+from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
 from webapp.lookups import all_params
 from webapp.models import (
@@ -56,7 +56,6 @@ from webapp.models import (
     warning_basis,
 )
 from webapp.negative_info.numbering import next_number
-from webapp.negative_info.services import VERIFICATION_LISTENERS
 from webapp.security.permissions import Permission
 from webapp.security.scope import get_in_scope_or_404, scoped
 from webapp.warnings.history import Snapshot, colour_of, in_force_tier
@@ -100,9 +99,6 @@ _VERIFICATION = {
     InfoStatus.UNTRUE.value: Verification.UNTRUE,
     InfoStatus.UNVERIFIABLE.value: Verification.UNVERIFIABLE,
 }
-
-# Called with each escalation proposal filed by the overdue sweep (the alerts area notifies).
-PROPOSAL_LISTENERS: list[Callable[[WarningProposal], None]] = []
 
 
 class WorkflowError(Exception):
@@ -1014,8 +1010,7 @@ def file_overdue_proposals(today: date | None = None) -> list[WarningProposal]:
             filed.append(db.session.get(WarningProposal, new_id))
             db.session.expire(by_id[proposal.warning_id], ["proposals"])
     for proposal in filed:
-        for listener in PROPOSAL_LISTENERS:
-            listener(proposal)
+        signals.escalation_proposed.send(proposal)
     return filed
 
 
@@ -1055,18 +1050,12 @@ def recompute_provisional_deadlines(cal: WorkCalendar) -> int:
     return changed
 
 
-if recompute_provisional_deadlines not in PROVISIONAL_RECOMPUTERS:
-    PROVISIONAL_RECOMPUTERS.append(recompute_provisional_deadlines)
-
-
-def _on_verification_concluded(info: NegativeInfo, previous: str, user: User) -> None:
+def on_verification_concluded(
+    info: NegativeInfo, *, previous: str, actor: User | None, **_kw: object
+) -> None:
     """Revoke the warnings an item rested on once its verification concludes 失实."""
     if info.status == UNTRUE_CODE and previous != UNTRUE_CODE:
-        on_item_found_untrue(info, user)
-
-
-if _on_verification_concluded not in VERIFICATION_LISTENERS:
-    VERIFICATION_LISTENERS.append(_on_verification_concluded)
+        on_item_found_untrue(info, actor)
 
 
 def _committee_decision_for(user: User, decision_id: int) -> CommitteeDecision | None:
@@ -1084,13 +1073,14 @@ def _committee_url(decision: CommitteeDecision) -> str:
     return url_for("warnings.detail", warning_id=decision.warning_id)
 
 
-attachments.register_owner(
-    COMMITTEE_OWNER,
-    attachments.Owner(
-        viewable=lambda decision_id, user: _committee_decision_for(user, decision_id),
-        # A recorded decision is part of the history: its document is never swapped.
-        editable=lambda decision_id, user: None,
-        on_change=lambda record, user, event, attachment: None,
-        url=_committee_url,
-    ),
-)
+def attachment_owners(_app: object) -> dict[str, attachments.Owner]:
+    """Let party-committee decisions own their documents (answers `signals.attachment_owners`)."""
+    return {
+        COMMITTEE_OWNER: attachments.Owner(
+            viewable=lambda decision_id, user: _committee_decision_for(user, decision_id),
+            # A recorded decision is part of the history: its document is never swapped.
+            editable=lambda decision_id, user: None,
+            on_change=lambda record, user, event, attachment: None,
+            url=_committee_url,
+        )
+    }

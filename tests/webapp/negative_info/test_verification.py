@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from tests.factories import make_report, make_user
+from webapp import signals
 from webapp.holidays.services import recompute_provisional
 from webapp.models import HolidayDay, HolidayYear
 from webapp.negative_info import services
@@ -108,19 +109,17 @@ def test_conclusion_with_note_is_recorded(client, db, world, as_supervisor, conc
     assert info.history[-1].to_status == conclusion
 
 
-def test_conclusion_listeners_run_in_the_same_transaction(
-    client, db, world, as_supervisor, monkeypatch
-):
+def test_conclusion_signal_is_sent_in_the_same_transaction(client, db, world, as_supervisor):
     seen = []
-    monkeypatch.setattr(
-        services,
-        "VERIFICATION_LISTENERS",
-        [lambda info, old, user: seen.append((info.number, old, info.status, user.id))],
-    )
+
+    def receiver(info, *, previous, actor, **_kw):
+        seen.append((info.number, previous, info.status, actor.id))
+
     info = make_report(world.cadre)
     start(client, info, as_supervisor)
     db.session.refresh(info)
-    conclude(client, info, conclusion="untrue")
+    with signals.verification_concluded.connected_to(receiver):
+        conclude(client, info, conclusion="untrue")
     assert seen == [(info.number, "verifying", "untrue", as_supervisor.id)]
 
 

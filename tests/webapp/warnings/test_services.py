@@ -11,6 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from tests.factories import make_report, make_talk
 from tests.webapp.warnings.conftest import SHANGHAI, act, approve_all, issue
+from webapp import signals
 from webapp.audit.recorder import AppendOnlyError
 from webapp.holidays.services import recompute_provisional
 from webapp.models import (
@@ -274,13 +275,13 @@ def test_overdue_files_a_proposal_and_never_escalates_by_itself(db, world):
     warning = issue(world, 1)  # action due Tue 2026-03-24
     assert services.file_overdue_proposals(date(2026, 3, 31)) == []  # 5 days: within grace
     heard = []
-    services.PROPOSAL_LISTENERS.append(heard.append)
-    try:
-        with at(date(2026, 4, 1)):
-            filed = services.file_overdue_proposals()
-            again = services.file_overdue_proposals()
-    finally:
-        services.PROPOSAL_LISTENERS.remove(heard.append)
+
+    def receiver(proposal, **_kw):
+        heard.append(proposal)
+
+    with signals.escalation_proposed.connected_to(receiver), at(date(2026, 4, 1)):
+        filed = services.file_overdue_proposals()
+        again = services.file_overdue_proposals()
     assert len(filed) == 1 and again == [] and heard == filed
     proposal = filed[0]
     assert (proposal.warning_id, proposal.from_tier, proposal.to_tier) == (warning.id, 1, 2)
