@@ -68,6 +68,16 @@ verification_concluded = _signals.signal(
     """,
 )
 
+inquiry_concluded = _signals.signal(
+    "inquiry-concluded",
+    doc="""An inquiry (函询) was concluded.
+
+    Sender: the `Inquiry` (conclusion already set); keyword `actor` (the `User`). Sent inside
+    the conclusion's transaction: receivers write in it and do not commit (a 转初步核实
+    conclusion puts the linked negative information into 核实中, or opens an item for it).
+    """,
+)
+
 escalation_proposed = _signals.signal(
     "escalation-proposed",
     doc="""The overdue sweep filed an escalation proposal (a person still confirms it).

@@ -6,6 +6,9 @@ Hooked on the session, so no service can forget it: models opt in with `__audite
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
@@ -24,8 +27,26 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a log row."""
 
 
+# Set by `acting_as` for work done outside a request (a background import, a scheduled job).
+_acting: ContextVar[tuple[int | None, str, str] | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(user: Any, ip: str = "") -> Iterator[None]:
+    """Record the audit rows written inside the block as `user`'s, or "system"'s."""
+    who = (None, "system", ip) if user == "system" or user is None else (user.id, user.username, ip)
+    token = _acting.set(who)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 def actor() -> tuple[int | None, str, str]:
     """Return (user id, username, IP) of whoever is acting now, or the system."""
+    explicit = _acting.get()
+    if explicit is not None:
+        return explicit
     if has_request_context():
         ip = request.remote_addr or ""
         if current_user and current_user.is_authenticated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -46,6 +47,44 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class EnumText(TypeDecorator):
+    """Store a StrEnum member as its value (text) and hand the member back.
+
+    Assigning the plain value ("issued") works too, so fixtures and imports need no change;
+    what is read is always the enum member, so services compare members, never strings.
+    """
+
+    impl = sa.String(32)
+    cache_ok = True
+
+    def __init__(self, enum_class: type[enum.StrEnum], length: int = 32) -> None:
+        super().__init__(length)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_class(value)
+
+
+class EnumInt(TypeDecorator):
+    """Store an IntEnum member as its number and hand the member back."""
+
+    impl = sa.Integer
+    cache_ok = True
+
+    def __init__(self, enum_class: type[enum.IntEnum]) -> None:
+        super().__init__()
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else int(self.enum_class(int(value)))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_class(value)
 
 
 class Base(DeclarativeBase):
