@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from workflows.states import State
 from workflows.text import N_
 from workflows.tiers import COMMITTEE_ROLE, Tier, TierPolicy
 
@@ -51,6 +52,9 @@ class TransitionContext:
     # The warning's own volatile bits, read from its row by the caller.
     paused: bool = False
     approval_step: int | None = None
+    # While an escalation awaits approval: the state the warning stood in before it, so a
+    # rejection returns there at the tier already issued (None for a first submission).
+    escalated_from: State | None = None
 
     def __post_init__(self) -> None:
         # Callers hand over lists, sets or a single code from the database; normalise once.
@@ -158,8 +162,8 @@ def untrue_or_judgement(ctx: TransitionContext, tier: Tier, policy: TierPolicy) 
 
 
 def tolerance_decided(ctx: TransitionContext, tier: Tier, policy: TierPolicy) -> bool:
-    """Pass when a tolerance decision grants 免责 or 减责."""
-    return ctx.tolerance_outcome in (ToleranceOutcome.EXEMPT, ToleranceOutcome.REDUCED)
+    """Pass when a tolerance decision was reached: 免责, 减责 or 不予容错."""
+    return ctx.tolerance_outcome is not None
 
 
 def reduction_possible(ctx: TransitionContext, tier: Tier, policy: TierPolicy) -> bool:
@@ -211,7 +215,7 @@ GUARDS: dict[str, Guard] = {
             N_("须依据负面信息核实为失实，或由科长写明研判意见"),
             needs_input=True,
         ),
-        _guard(tolerance_decided, N_("须有认定免责或减责的容错认定结论"), needs_input=True),
+        _guard(tolerance_decided, N_("须有容错认定结论（免责、减责或不予容错）"), needs_input=True),
         _guard(
             reduction_possible, N_("一级预警无法减责降级，请按免责处理或继续办理"), needs_input=True
         ),

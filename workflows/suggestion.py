@@ -15,52 +15,11 @@ Decisions where DESIGN is silent:
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 
 from workflows.states import ACTIVE_STATES, State
 from workflows.text import N_, Listing, Text
 from workflows.tiers import Tier, param_int
-
-
-class Verification(StrEnum):
-    """Verification status of a negative-info item."""
-
-    PENDING = "pending"
-    VERIFYING = "verifying"
-    CONFIRMED = "confirmed"
-    PARTLY_CONFIRMED = "partly_confirmed"
-    UNTRUE = "untrue"
-    UNVERIFIABLE = "unverifiable"
-
-    @property
-    def label(self) -> str:
-        """Return the Chinese status, e.g. "属实"."""
-        return _VERIFICATION_LABELS[self]
-
-    @property
-    def is_verified(self) -> bool:
-        """Return whether the item was found true, fully or in part."""
-        return self in (Verification.CONFIRMED, Verification.PARTLY_CONFIRMED)
-
-    @classmethod
-    def parse(cls, value: "Verification | str") -> "Verification":
-        """Return the status for a code or its Chinese label."""
-        if isinstance(value, Verification):
-            return value
-        for status, label in _VERIFICATION_LABELS.items():
-            if value == label:
-                return status
-        return cls(value)
-
-
-_VERIFICATION_LABELS = {
-    Verification.PENDING: N_("待核实"),
-    Verification.VERIFYING: N_("核实中"),
-    Verification.CONFIRMED: N_("属实"),
-    Verification.PARTLY_CONFIRMED: N_("部分属实"),
-    Verification.UNTRUE: N_("失实"),
-    Verification.UNVERIFIABLE: N_("无法核实"),
-}
+from workflows.verification import Status
 
 
 @dataclass(frozen=True)
@@ -69,7 +28,7 @@ class ItemFact:
 
     id: int
     number: str
-    verification: Verification
+    verification: Status
     default_tier: Tier | None = None
     situation: str | None = None
     occurred_on: date | None = None
@@ -78,7 +37,7 @@ class ItemFact:
     in_basis: bool = True
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "verification", Verification.parse(self.verification))
+        object.__setattr__(self, "verification", Status.parse(self.verification))
         if self.default_tier is not None:
             object.__setattr__(self, "default_tier", Tier.parse(self.default_tier))
 
@@ -176,9 +135,7 @@ def _rule_situation(
     weighed = [
         item
         for item in items
-        if item.in_basis
-        and item.verification is not Verification.UNTRUE
-        and tiers[item.id] is not None
+        if item.in_basis and item.verification is not Status.UNTRUE and tiers[item.id] is not None
     ]
     if not weighed:
         return None

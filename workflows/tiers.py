@@ -124,6 +124,21 @@ class ParameterSpec:
     kind: str
 
 
+# The default 影响期 of each kind of tier-3 measure (组织处理 and 移送), in months. Sources
+# (shared/reference): 推进领导干部能上能下规定 — 调整职务、调离岗位 一年内不得提拔, 免职、责令辞职
+# 一年内不安排职务、两年内不得担任高于原层次职务, 降职 两年内不得提拔; 停职检查 follows the
+# 诫勉 practice of six months; 移送 counts one year (the lightest 党纪处分, 警告, S65) until
+# the discipline body's decision sets its own period.
+ORG_HANDLING_INFLUENCE: dict[str, tuple[int, str]] = {
+    "suspension": (6, N_("三级预警影响期：停职检查（月）")),
+    "adjust": (12, N_("三级预警影响期：调整职务（月）")),
+    "transfer_post": (12, N_("三级预警影响期：调离岗位（月）")),
+    "removal": (24, N_("三级预警影响期：免职（月）")),
+    "demotion": (24, N_("三级预警影响期：降职（月）")),
+    "resign": (24, N_("三级预警影响期：责令辞职（月）")),
+    "referral": (12, N_("三级预警影响期：移送纪检监察机关（月）")),
+}
+
 PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec(
         "warning.tier1.approval_chain",
@@ -161,6 +176,10 @@ PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
         12,
         "三级预警默认影响期（月，处理决定另有规定的从其规定）",
         "int",
+    ),
+    *(
+        ParameterSpec(f"warning.influence_months.{kind}", months, label, "int")
+        for kind, (months, label) in ORG_HANDLING_INFLUENCE.items()
     ),
     ParameterSpec(
         "suggest.count_window_months", 12, "建议规则2：统计一级问题的时间窗口（月）", "int"
@@ -249,6 +268,13 @@ def tier_policy(tier: Tier | int | str, params: Mapping[str, object] | None = No
         influence_months=param_int(params, f"warning.tier{tier.value}.influence_months"),
         required_actions=REQUIRED_ACTIONS[tier],
     )
+
+
+def influence_months_for(kind: str, params: Mapping[str, object] | None = None) -> int:
+    """Return the default 影响期 in months of a tier-3 measure kind (组织处理 or 移送)."""
+    if kind not in ORG_HANDLING_INFLUENCE:
+        raise ParameterError(f"未知的组织处理方式：{kind}")
+    return param_int(params, f"warning.influence_months.{kind}")
 
 
 def role_label(code: str) -> str:

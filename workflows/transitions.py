@@ -12,6 +12,9 @@ Decisions where DESIGN is silent:
 - While the clock is paused only `resume`, `clarify`, `tolerate` and `refer` are allowed:
   each other event starts or stops a deadline, and the paused span must be closed first so
   deadlines move by exactly the paused time. Events that end the case clear the pause.
+- A rejected escalation returns the warning to the state and tier it had before escalating
+  (the writer restores its deadlines); a rejected first submission goes back to draft.
+- 不予容错 is a recorded decision that changes neither state nor tier.
 - `withdraw` and `pause` need a reason (history keeps why); `resume` does not.
 - The committee (党委) step is a recorded decision: a user holding "committee" or a role in
   "warning.committee_recorder_roles" (default reviewer) records it, with the document.
@@ -40,6 +43,7 @@ class Rule(StrEnum):
     """A target that depends on the warning rather than a fixed state."""
 
     NEXT_APPROVAL_STEP = "next_approval_step"
+    REJECTION = "rejection"
     ESCALATE = "escalate"
     TOLERANCE = "tolerance"
     PAUSE = "pause"
@@ -79,7 +83,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Event.APPROVE, _from(State.PENDING_APPROVAL), Rule.NEXT_APPROVAL_STEP,
                ("approval_step_known", "clock_running", "committee_decision_if_needed"),
                (STEP_ROLE,)),
-    Transition(Event.REJECT, _from(State.PENDING_APPROVAL), State.DRAFT,
+    Transition(Event.REJECT, _from(State.PENDING_APPROVAL), Rule.REJECTION,
                ("approval_step_known", "clock_running", "reason_given"), (STEP_ROLE,)),
     Transition(Event.RECORD_ACTION, _from(State.ISSUED), State.RECTIFYING,
                ("clock_running", "action_recorded"), ("supervisor",)),
@@ -287,11 +291,19 @@ def _target(
             if step < len(policy.approval_chain):
                 return State.PENDING_APPROVAL, tier, step, ctx.paused
             return State.ISSUED, tier, None, ctx.paused
+        case Rule.REJECTION:
+            if ctx.escalated_from is not None:
+                # A refused escalation: the tier already issued goes on where it stood.
+                return ctx.escalated_from, Tier(tier - 1), None, ctx.paused
+            return State.DRAFT, tier, None, False
         case Rule.ESCALATE:
             return State.PENDING_APPROVAL, Tier(tier + 1), 0, ctx.paused
         case Rule.TOLERANCE:
             if ctx.tolerance_outcome is ToleranceOutcome.EXEMPT:
                 return State.REVOKED, tier, None, False
+            if ctx.tolerance_outcome is ToleranceOutcome.DENIED:
+                # 不予容错: the decision is recorded and the warning goes on unchanged.
+                return state, tier, ctx.approval_step, ctx.paused
             # 减责: one tier down, same state; a pending approval restarts on the new chain.
             step = 0 if state is State.PENDING_APPROVAL else None
             return state, Tier(tier - 1), step, ctx.paused

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from workflows.text import N_
+
 
 class Status(StrEnum):
     """Verification status; the values are the `verification_status` dictionary's values."""
@@ -29,6 +31,35 @@ class Status(StrEnum):
     UNTRUE = "untrue"
     UNVERIFIABLE = "unverifiable"
 
+    @property
+    def label(self) -> str:
+        """Return the Chinese status, e.g. "属实"."""
+        return _STATUS_LABELS[self]
+
+    @property
+    def is_verified(self) -> bool:
+        """Return whether the item was found true, fully or in part."""
+        return self in VERIFIED
+
+    @classmethod
+    def parse(cls, value: Status | str) -> Status:
+        """Return the status for a code or its Chinese label."""
+        if isinstance(value, Status):
+            return value
+        for status, label in _STATUS_LABELS.items():
+            if value == label:
+                return status
+        return cls(value)
+
+
+_STATUS_LABELS = {
+    Status.PENDING: N_("待核实"),
+    Status.VERIFYING: N_("核实中"),
+    Status.TRUE: N_("属实"),
+    Status.PARTLY_TRUE: N_("部分属实"),
+    Status.UNTRUE: N_("失实"),
+    Status.UNVERIFIABLE: N_("无法核实"),
+}
 
 CONCLUSIONS = frozenset({Status.TRUE, Status.PARTLY_TRUE, Status.UNTRUE, Status.UNVERIFIABLE})
 # Items that count as established facts for the suggestion rules (DESIGN §4).

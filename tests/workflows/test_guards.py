@@ -62,10 +62,7 @@ CASES: dict[str, list[tuple[tuple[TransitionContext, Tier], tuple[TransitionCont
     ],
     "tolerance_decided": [
         ((C(tolerance_outcome="exempt"), Tier.ORANGE), (C(), Tier.ORANGE)),
-        (
-            (C(tolerance_outcome="reduced"), Tier.ORANGE),
-            (C(tolerance_outcome="denied"), Tier.ORANGE),
-        ),
+        ((C(tolerance_outcome="denied"), Tier.ORANGE), (C(), Tier.RED)),
     ],
     "reduction_possible": [
         (

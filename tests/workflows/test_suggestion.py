@@ -8,13 +8,13 @@ from workflows.states import State
 from workflows.suggestion import (
     EscalationProposal,
     ItemFact,
-    Verification,
     WarningFact,
     months_before,
     overdue_escalations,
     suggest_tier,
 )
 from workflows.tiers import Tier
+from workflows.verification import Status
 
 TODAY = date(2026, 3, 2)
 
@@ -22,7 +22,7 @@ TODAY = date(2026, 3, 2)
 def item(
     n: int,
     tier: int | None = 1,
-    status: str = "confirmed",
+    status: str = "true",
     occurred: date | None = date(2026, 1, 10),
     *,
     in_basis: bool = True,
@@ -256,13 +256,13 @@ def test_every_fired_rule_is_explained_and_the_maximum_wins() -> None:
 
 def test_facts_accept_database_values() -> None:
     fact = item(1, status="属实")
-    assert fact.verification is Verification.CONFIRMED
-    assert Verification.parse("partly_confirmed").is_verified
-    assert not Verification.parse("无法核实").is_verified
+    assert fact.verification is Status.TRUE
+    assert Status.parse("partly_true").is_verified
+    assert not Status.parse("无法核实").is_verified
     w = WarningFact(id=1, tier="2", state="issued")
     assert (w.tier, w.state, w.active, w.display) == (Tier.ORANGE, State.ISSUED, True, "#1")
     with pytest.raises(ValueError):
-        Verification.parse("maybe")
+        Status.parse("maybe")
 
 
 @pytest.mark.parametrize(

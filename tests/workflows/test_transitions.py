@@ -342,18 +342,34 @@ def test_tolerance_reduced_while_pending_restarts_the_lower_chain() -> None:
     )
 
 
-def test_tolerance_refused_when_denied_missing_or_below_tier1() -> None:
-    for outcome_value, failed in (
-        (None, ("tolerance_decided",)),
-        ("denied", ("tolerance_decided",)),
-    ):
-        with pytest.raises(GuardError) as caught:
-            transition(
-                State.ISSUED, 2, Event.TOLERATE, _as("approver", tolerance_outcome=outcome_value)
-            )
-        assert caught.value.failed == failed
+def test_tolerance_refused_when_missing_or_below_tier1() -> None:
+    with pytest.raises(GuardError) as caught:
+        transition(State.ISSUED, 2, Event.TOLERATE, _as("approver", tolerance_outcome=None))
+    assert caught.value.failed == ("tolerance_decided",)
     with pytest.raises(GuardError, match="一级预警无法减责降级"):
         transition(State.ISSUED, 1, Event.TOLERATE, _as("approver", tolerance_outcome="reduced"))
+
+
+@pytest.mark.parametrize("state", [State.DRAFT, State.PENDING_APPROVAL, State.ISSUED])
+def test_tolerance_denied_is_recorded_and_changes_nothing(state: State) -> None:
+    step = 1 if state is State.PENDING_APPROVAL else None
+    ctx = _as("approver", tolerance_outcome="denied", approval_step=step)
+    outcome = transition(state, 2, Event.TOLERATE, ctx)
+    assert (outcome.state, outcome.tier, outcome.approval_step) == (state, Tier.ORANGE, step)
+
+
+def test_rejected_escalation_returns_to_the_state_and_tier_before_it() -> None:
+    ctx = _as("reviewer", approval_step=0, reason="证据不足", escalated_from=State.RECTIFYING)
+    outcome = transition(State.PENDING_APPROVAL, 2, Event.REJECT, ctx)
+    assert (outcome.state, outcome.tier, outcome.approval_step) == (
+        State.RECTIFYING,
+        Tier.YELLOW,
+        None,
+    )
+    first = transition(
+        State.PENDING_APPROVAL, 2, Event.REJECT, _as("reviewer", approval_step=0, reason="证据不足")
+    )
+    assert (first.state, first.tier) == (State.DRAFT, Tier.ORANGE)
 
 
 def test_clarify_needs_a_record_and_untrue_basis_or_judgement() -> None:
