@@ -39,6 +39,11 @@ class LogFilterForm(FlaskForm):
         choices=options([("", _l("全部")), *ACTION_LABELS.items()]),
     )
     object_type = StringField(_l("对象类型"), validators=[Optional(), Length(max=64)])
+    result = SelectField(
+        _l("结果"),
+        validators=[Optional()],
+        choices=options([("", _l("全部")), ("allowed", _l("已查看")), ("denied", _l("已拒绝"))]),
+    )
     date_from = DateField(_l("起始日期"), validators=[Optional()])
     date_to = DateField(_l("截止日期"), validators=[Optional()])
 
@@ -54,6 +59,7 @@ def show(kind: str):
             form.object_type.data or "",
             form.date_from.data,
             form.date_to.data,
+            form.result.data or "",
         )
     page = search_log(kind, filters, request.args.get("page", 1, type=int))
     return render_template(

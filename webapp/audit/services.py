@@ -29,6 +29,22 @@ def record_access(object_type: str, object_id: int | str) -> None:
     )
 
 
+def record_denied(object_type: str, object_id: int | str) -> None:
+    """Log a refused attempt by the current user (a 404 outside scope, a 403)."""
+    user_id, username, ip = actor()
+    db.session.add(
+        AccessLog(
+            user_id=user_id,
+            username=username,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            ip=ip,
+            path=request.path[:255] if has_request_context() else "",
+            denied=True,
+        )
+    )
+
+
 def record_operation(
     action: str, object_type: str, object_id: int | str = "", summary: str = ""
 ) -> None:
@@ -56,6 +72,7 @@ class LogFilters:
     object_type: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    result: str = ""  # access log only: "allowed", "denied" or both
 
 
 def day_start_utc(day: date) -> datetime:
@@ -76,6 +93,8 @@ def search_log(kind: str, filters: LogFilters, page: int):
         stmt = stmt.where(AuditLog.action == filters.action)
     if filters.object_type and kind != "logins":
         stmt = stmt.where(model.object_type == filters.object_type)
+    if filters.result and kind == "accesses":
+        stmt = stmt.where(AccessLog.denied.is_(filters.result == "denied"))
     if filters.date_from:
         stmt = stmt.where(model.at >= day_start_utc(filters.date_from))
     if filters.date_to:

@@ -46,7 +46,7 @@ class LoginLog(Base):
 
 
 class AccessLog(Base):
-    """One view of a sensitive record (a cadre profile, a warning)."""
+    """One view of a sensitive record, or one refused attempt (outside scope, no permission)."""
 
     __tablename__ = "access_log"
     __append_only__ = True
@@ -59,3 +59,6 @@ class AccessLog(Base):
     object_id: Mapped[str] = mapped_column(sa.String(64))
     path: Mapped[str] = mapped_column(sa.String(255), default="")
     ip: Mapped[str] = mapped_column(sa.String(64), default="")
+    # A refused attempt: a 404 outside data scope (object_type/object_id name the record) or a
+    # 403 for a missing permission (object_type "endpoint", object_id the endpoint's name).
+    denied: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

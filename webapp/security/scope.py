@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from flask import abort
+from werkzeug.exceptions import NotFound
 
 from webapp.extensions import db
 from webapp.models import DataScope, OrgUnit, User, user_scope_unit
+
+
+class OutOfScope(NotFound):
+    """A 404 for a record that exists outside the user's data scope (logged as denied)."""
+
+    def __init__(self, object_type: str, object_id: int | str) -> None:
+        super().__init__()
+        self.object_type = object_type
+        self.object_id = str(object_id)
 
 
 class Scoped(Protocol):
@@ -51,6 +60,9 @@ def get_in_scope_or_404(model: type[Scoped], ident: int, user: User):
     """Load one row the user may see, or answer 404 (never reveal that it exists)."""
     stmt = scoped(sa.select(model).where(model.id == ident), model, user)  # type: ignore[attr-defined]
     obj = db.session.scalars(stmt).first()
-    if obj is None:
-        abort(404)
-    return obj
+    if obj is not None:
+        return obj
+    # Only on the refusal path: a record that exists is a denied attempt, a missing one a typo.
+    if db.session.scalar(sa.select(model.id).where(model.id == ident)) is None:  # type: ignore[attr-defined]
+        raise NotFound()
+    raise OutOfScope(model.__name__, ident)
