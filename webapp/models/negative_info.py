@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
 from webapp.models.base import Base, TimestampMixin, utcnow
-from webapp.models.cadres import Cadre
+from webapp.models.cadres import Cadre, unit_of_cadre
 from webapp.models.org import OrgUnit
 
 
@@ -36,7 +36,8 @@ class NegativeInfo(TimestampMixin, Base):
     # Empty while a liaison's submission names a cadre the system could not match; the
     # supervisor picks the cadre before verification starts.
     cadre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cadre.id"), index=True)
-    # Snapshot of the cadre as reported (b.1 "FK + snapshot"); `unit_id` is also the scope.
+    # Snapshot of the cadre as reported (b.1 "FK + snapshot"). The scope follows the cadre's
+    # current unit (`current_unit_id`); `unit_id` stands in only while no cadre is linked.
     cadre_name: Mapped[str] = mapped_column(sa.String(50))
     cadre_position: Mapped[str] = mapped_column(sa.String(100), default="")
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
@@ -83,9 +84,15 @@ class NegativeInfo(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     @classmethod
+    def current_unit_id(cls) -> sa.ColumnElement[int]:
+        """Select the linked cadre's current unit, else the unit as reported."""
+        # A transferred cadre's items go with the cadre, as its talks and warnings do.
+        return sa.func.coalesce(unit_of_cadre(cls.cadre_id), cls.unit_id)
+
+    @classmethod
     def scope_columns(cls):
-        """Return the unit and creator columns the data scope filters on."""
-        return cls.unit_id, cls.created_by_id
+        """Return the unit (the cadre's current one) and creator columns the scope filters on."""
+        return cls.current_unit_id(), cls.created_by_id
 
     def __str__(self) -> str:
         return f"{self.number} {self.cadre_name}"

@@ -265,7 +265,7 @@ def register_query(user: User, filters: ReportFilters):
     if filters.unit_id:
         unit = db.session.get(OrgUnit, filters.unit_id)
         if unit is not None:
-            stmt = stmt.where(NegativeInfo.unit_id.in_(subtree_ids(unit)))
+            stmt = stmt.where(NegativeInfo.current_unit_id().in_(subtree_ids(unit)))
     for column, value in (
         (NegativeInfo.category, filters.category),
         (NegativeInfo.situation, filters.situation),
