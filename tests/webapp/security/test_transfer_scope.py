@@ -71,7 +71,7 @@ def test_old_unit_loses_the_records_of_a_transferred_cadre(client, login, transf
 
 def test_register_unit_filter_follows_the_transfer(client, login, transferred):
     """Filtering the register by the new district finds the item reported under the old one."""
-    _old, new_supervisor, records = transferred
+    _old, new_supervisor, _records = transferred
     login(new_supervisor.username)
     new_unit_id = new_supervisor.unit_id
     page = client.get(f"/negative-info/?unit_id={new_unit_id}")
