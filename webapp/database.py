@@ -1,10 +1,14 @@
-"""Engine set-up per dialect: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+"""Engine set-up per dialect (SQLite: WAL, a busy timeout, BEGIN IMMEDIATE) and dialect helpers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.dml import Insert
 
 from webapp.extensions import db
 
@@ -37,3 +41,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # A deferred read-then-write transaction fails at once with "database is locked";
         # taking the write lock up front makes writers queue behind the busy timeout instead.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_ignoring(model: type, conflict_columns: list[str], **values: Any) -> Insert:
+    """Return INSERT … ON CONFLICT (columns) DO NOTHING for the session's dialect."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)

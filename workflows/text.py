@@ -41,3 +41,21 @@ class Listing(str):
         self.items = items
         self.separator = separator
         return self
+
+
+def to_data(value: object) -> object:
+    """Return a message as JSON-ready data (template and parts), so it can be stored."""
+    if isinstance(value, Text):
+        return {"t": value.template, "p": {k: to_data(v) for k, v in value.params.items()}}
+    if isinstance(value, Listing):
+        return {"l": [to_data(item) for item in value.items], "s": value.separator}
+    return value if isinstance(value, int | float) or value is None else str(value)
+
+
+def from_data(data: object) -> object:
+    """Rebuild a stored message (see `to_data`); it reads as Chinese and translates again."""
+    if isinstance(data, dict) and "t" in data:
+        return Text(data["t"], **{k: from_data(v) for k, v in data.get("p", {}).items()})
+    if isinstance(data, dict) and "l" in data:
+        return Listing((from_data(item) for item in data["l"]), data.get("s", N_("、")))
+    return data

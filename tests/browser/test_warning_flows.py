@@ -25,7 +25,7 @@ from webapp.extensions import db
 from webapp.models import Cadre, NegativeInfo, User, Warning
 from webapp.negative_info import services as negative_info
 from webapp.warnings import services as warnings
-from workflows.states import Event
+from workflows.commands import Approve
 
 YELLOW, ORANGE, RED, GREEN = (
     "一级预警（黄色）",
@@ -98,9 +98,7 @@ def issue_warning(cadre: Cadre, info: NegativeInfo, tier: int, reason: str = "")
     )
     chain = {1: ["reviewer", "approver"], 2: ["reviewer", "approver", "minister"]}[tier]
     for username in chain:
-        warnings.apply_event(
-            warning.id, Event.APPROVE, user(username), {"comment": "同意。"}, warning.version
-        )
+        warnings.apply_event(warning.id, Approve(comment="同意。"), user(username), warning.version)
     assert warning.state == "issued"
     return warning
 

@@ -12,10 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
-from webapp.models.base import Base, TimestampMixin, utcnow
+from webapp.models.base import Base, EnumInt, EnumText, TimestampMixin, utcnow
 from webapp.models.cadres import Cadre, unit_of_cadre
 from webapp.models.negative_info import NegativeInfo
 from webapp.models.talks import Inquiry, Talk
+from workflows.states import State
+from workflows.text import from_data
+from workflows.tiers import Tier
 
 # The negative-information items a warning rests on (依据).
 warning_basis = sa.Table(
@@ -35,13 +38,13 @@ class Warning(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     cadre_id: Mapped[int] = mapped_column(sa.ForeignKey("cadre.id"), index=True)
-    tier: Mapped[int]
-    state: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    tier: Mapped[Tier] = mapped_column(EnumInt(Tier))
+    state: Mapped[State] = mapped_column(EnumText(State, 20), default=State.DRAFT, index=True)
     # Index into the tier's approval chain while pending approval; the role is kept for lists.
     approval_step: Mapped[int | None]
     awaiting_role: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     # The tier last approved: an escalation awaiting approval leaves it in force.
-    issued_tier: Mapped[int | None]
+    issued_tier: Mapped[Tier | None] = mapped_column(EnumInt(Tier))
     paused: Mapped[bool] = mapped_column(default=False)
     paused_since: Mapped[date | None]
     paused_reason: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -49,10 +52,16 @@ class Warning(TimestampMixin, Base):
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     suggested_tier: Mapped[int | None]
-    suggestion: Mapped[str] = mapped_column(sa.Text, default="")
+    # The suggestion's reasons as message data (workflows.text.to_data): each reader sees them
+    # in their own language.
+    suggestion_data: Mapped[list | None] = mapped_column(sa.JSON)
     # Start of the deadline now running and the workdays paused within it (for the lights).
     clock_started_on: Mapped[date | None]
     clock_paused_workdays: Mapped[int] = mapped_column(default=0)
+    # The span the running deadline was set with (working days, or months for rectification):
+    # a recount after 节假日维护 uses it, never the parameter value in force later.
+    clock_workdays: Mapped[int | None]
+    clock_months: Mapped[int | None]
     action_due: Mapped[date | None] = mapped_column(index=True)
     action_due_provisional: Mapped[bool] = mapped_column(default=False)
     rectification_due: Mapped[date | None] = mapped_column(index=True)
@@ -98,6 +107,16 @@ class Warning(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def suggestion_reasons(self) -> list[str]:
+        """Return the suggestion's reasons as messages (they translate at display)."""
+        return [from_data(item) for item in self.suggestion_data or []]
+
+    @property
+    def suggestion(self) -> str:
+        """Return the suggestion's reasons as Chinese text, one per line."""
+        return "\n".join(str(r) for r in self.suggestion_reasons)
 
 
 class WarningEvent(Base):
@@ -230,7 +249,7 @@ class ToleranceDecision(_WarningRecord, Base):
     distinctions: Mapped[str] = mapped_column(sa.Text, default="")
     collective_decision: Mapped[str] = mapped_column(sa.String(200), default="")
     decided_on: Mapped[date]
-    outcome: Mapped[str] = mapped_column(sa.String(16))  # exempt | reduced
+    outcome: Mapped[str] = mapped_column(sa.String(16))  # a workflows ToleranceOutcome value
     from_tier: Mapped[int]
     to_tier: Mapped[int | None]
 
@@ -261,7 +280,8 @@ class WarningProposal(Base):
     from_tier: Mapped[int]
     to_tier: Mapped[int]
     overdue_workdays: Mapped[int]
-    reason: Mapped[str] = mapped_column(sa.Text)
+    # Why, as message data (workflows.text.to_data), shown in each reader's language.
+    reason_data: Mapped[dict | str] = mapped_column(sa.JSON)
     proposed_on: Mapped[date]
     # open | accepted (the warning was escalated) | lapsed (it left the active states)
     status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)
@@ -269,3 +289,8 @@ class WarningProposal(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     warning: Mapped[Warning] = relationship(back_populates="proposals")
+
+    @property
+    def reason(self) -> str:
+        """Return the proposal's reason (Chinese; translates at display)."""
+        return from_data(self.reason_data)

@@ -267,6 +267,7 @@ def table() -> list[Row]:
 
     targets = {
         Rule.NEXT_APPROVAL_STEP: _("下一审批环节；最后环节通过后为「已下达」"),
+        Rule.REJECTION: _("首次送审退回「拟预警」；升级未获批准则回到升级前的状态和等级"),
         Rule.ESCALATE: _("升一级，回到「待审批」"),
         Rule.TOLERANCE: _("免责：「已撤销」；减责：降一级，状态不变"),
         Rule.PAUSE: _("状态不变，暂停计时"),

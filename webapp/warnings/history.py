@@ -20,7 +20,8 @@ from datetime import date
 
 from webapp import clock
 from webapp.models import WarningEvent
-from workflows.states import ACTIVE_STATES, State
+from workflows.states import ACTIVE_STATES, Event, State
+from workflows.text import N_
 from workflows.tiers import Tier
 
 GREEN = "green"
@@ -111,3 +112,21 @@ def local_day(event: WarningEvent) -> date:
 def snapshot_on(events: Sequence[WarningEvent], day: date) -> Snapshot | None:
     """Return the warning at the end of `day` (None if it did not exist yet)."""
     return replay([e for e in events if local_day(e) <= day])
+
+
+# History rows that record something besides a workflow event (same state before and after).
+RECORD_LABELS = {
+    "create": N_("发起"),
+    "clarification_completed": N_("补充澄清正名记录"),
+    "deadline_recomputed": N_("节假日数据录入后重算期限"),
+}
+
+
+def event_label(row: WarningEvent) -> str:
+    """Return the label of a history row as a message to translate (升级未获批准 for a refused escalation)."""
+    details = (row.payload or {}).get("details", {})
+    if row.event == Event.REJECT.value and details.get("escalation_rejected"):
+        return N_("升级未获批准")
+    if row.event in RECORD_LABELS:
+        return RECORD_LABELS[row.event]
+    return Event(row.event).label

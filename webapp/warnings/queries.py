@@ -1,21 +1,17 @@
-"""Reading warnings: the register (台账) and its export, the 待审批 queue, the detail page's
-deadlines and actions, the cadre profile's panel and timeline, and "as of date" views."""
+"""Reading warnings: the 待审批 queue, the detail page's deadlines and actions, the cadre
+profile's panel and timeline, and "as of date" views."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
+from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from sqlalchemy.orm import selectinload
 
 from webapp import clock
-from webapp.audit.services import day_start_utc, record_operation
 from webapp.cadres.services import TimelineEntry
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
@@ -23,7 +19,6 @@ from webapp.i18n import translate
 from webapp.lookups import all_params
 from webapp.models import (
     Cadre,
-    OrgUnit,
     Role,
     User,
     Warning,
@@ -32,16 +27,18 @@ from webapp.models import (
     warning_basis,
 )
 from webapp.security.permissions import Permission
-from webapp.security.scope import scoped, subtree_ids
+from webapp.security.scope import scoped
+from webapp.warnings.facts import clock_day, current_due, snapshot_of
 from webapp.warnings.history import (
     Snapshot,
     colour_of,
+    event_label,
     in_force_tier,
     local_day,
     replay,
     snapshot_on,
 )
-from webapp.warnings.services import clock_day, current_due, may_perform, snapshot_of
+from webapp.warnings.writer import may_perform
 from workflows.calendar import PROVISIONAL_LABEL, WorkCalendar
 from workflows.deadlines import Light, light
 from workflows.guards import TransitionContext
@@ -56,88 +53,6 @@ DEADLINE_LABELS = {
 }
 
 
-# ---------------------------------------------------------------------------------------------
-# Register
-
-
-@dataclass(frozen=True)
-class WarningFilters:
-    """What the register is filtered by."""
-
-    q: str = ""
-    tier: int = 0
-    state: str = ""
-    unit_id: int = 0
-    overdue: bool = False
-    created_from: date | None = None
-    created_to: date | None = None
-    issued_from: date | None = None
-    issued_to: date | None = None
-    cadre_id: int = 0
-
-    def describe(self) -> str:
-        """Return the filters in words, for the export's audit line."""
-        parts = [f"{k}={v}" for k, v in vars(self).items() if v not in ("", 0, False, None)]
-        return "，".join(parts) or "无筛选"
-
-
-def overdue_condition(today: date) -> sa.ColumnElement:
-    """Return the WHERE clause for warnings whose running deadline has passed."""
-    # A paused clock stands at its pause day: overdue only if it was overdue then.
-    day = sa.case((Warning.paused.is_(True), Warning.paused_since), else_=sa.literal(today))
-    return sa.or_(
-        sa.and_(Warning.state == State.ISSUED.value, Warning.action_due < day),
-        sa.and_(Warning.state == State.RECTIFYING.value, Warning.rectification_due < day),
-        sa.and_(Warning.state == State.REVIEWING.value, Warning.review_due < day),
-    )
-
-
-def register_query(user: User, filters: WarningFilters, today: date | None = None) -> sa.Select:
-    """Build the scoped, filtered register select, newest first."""
-    today = today or clock.org_today()
-    stmt = scoped(sa.select(Warning).join(Warning.cadre), Warning, user)
-    if filters.q:
-        stmt = stmt.where(
-            sa.or_(
-                Cadre.name.contains(filters.q.strip(), autoescape=True),
-                Warning.number.contains(filters.q.strip(), autoescape=True),
-            )
-        )
-    if filters.cadre_id:
-        stmt = stmt.where(Warning.cadre_id == filters.cadre_id)
-    if filters.tier:
-        stmt = stmt.where(Warning.tier == filters.tier)
-    if filters.state:
-        stmt = stmt.where(Warning.state == filters.state)
-    if filters.unit_id:
-        unit = db.session.get(OrgUnit, filters.unit_id)
-        if unit is not None:
-            stmt = stmt.where(Cadre.unit_id.in_(subtree_ids(unit)))
-    if filters.overdue:
-        stmt = stmt.where(overdue_condition(today))
-    if filters.created_from:
-        stmt = stmt.where(Warning.created_at >= day_start_utc(filters.created_from))
-    if filters.created_to:
-        stmt = stmt.where(
-            Warning.created_at < day_start_utc(filters.created_to + timedelta(days=1))
-        )
-    if filters.issued_from:
-        stmt = stmt.where(Warning.issued_on >= filters.issued_from)
-    if filters.issued_to:
-        stmt = stmt.where(Warning.issued_on <= filters.issued_to)
-    return stmt.order_by(Warning.id.desc())
-
-
-def search_warnings(user: User, filters: WarningFilters, page: int):
-    """Return one page of the register."""
-    return db.paginate(
-        register_query(user, filters),
-        page=page,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
-
-
 def open_proposals(user: User) -> list[WarningProposal]:
     """Return the escalation proposals in scope that still wait for a person, oldest first."""
     stmt = scoped(
@@ -148,10 +63,6 @@ def open_proposals(user: User) -> list[WarningProposal]:
         user,
     ).order_by(WarningProposal.id)
     return list(db.session.scalars(stmt))
-
-
-# ---------------------------------------------------------------------------------------------
-# Deadlines and lights
 
 
 @dataclass(frozen=True)
@@ -217,10 +128,6 @@ def deadlines(warning: Warning, today: date | None = None) -> list[DeadlineView]
     return views
 
 
-# ---------------------------------------------------------------------------------------------
-# What this user may do now
-
-
 def user_events(warning: Warning, user: User) -> tuple[Event, ...]:
     """Return the events the user may perform on the warning now (standing guards only)."""
     ctx = TransitionContext(
@@ -257,80 +164,9 @@ def role_name(code: str | None) -> str:
     return name or translate(role_label(code))
 
 
-# ---------------------------------------------------------------------------------------------
-# Export
-
-
-EXPORT_HEADERS = (
-    "预警编号",
-    "干部",
-    "单位",
-    "职务",
-    "预警等级",
-    "状态",
-    "待审批环节",
-    "提出人",
-    "提出日期",
-    "下达日期",
-    "当前期限",
-    "期限提示",
-    "影响期至",
-    "办结日期",
-    "依据",
-    "事由",
-)
-
-
-def export_register(user: User, filters: WarningFilters) -> tuple[bytes, int]:
-    """Write the filtered, scoped register to an .xlsx file and audit the export."""
-    today = clock.org_today()
-    cal = work_calendar()
-    percent = yellow_percent()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("预警台账")
-    sheet.append(list(EXPORT_HEADERS))
-    stmt = register_query(user, filters, today).options(
-        selectinload(Warning.basis), selectinload(Warning.proposer)
-    )
-    count = 0
-    for w in db.session.scalars(stmt):
-        _, due, provisional = current_due(w)
-        lit = running_light(w, today, cal, percent)
-        sheet.append(
-            [
-                w.number,
-                w.cadre.name,
-                w.cadre.unit.name,
-                w.cadre.position,
-                tier_label(w.tier),
-                State(w.state).label,
-                role_name(w.awaiting_role),
-                w.proposer.full_name,
-                clock.to_org(w.created_at).date(),
-                w.issued_on,
-                due,
-                " ".join(filter(None, [lit.label if lit else "", PROVISIONAL_LABEL * provisional])),
-                w.influence_until,
-                w.closed_on,
-                "、".join(item.number for item in w.basis),
-                w.reason,
-            ]
-        )
-        count += 1
-    buffer = io.BytesIO()
-    book.save(buffer)
-    record_operation("export", "Warning", "", f"导出预警台账 {count} 条（{filters.describe()}）")
-    db.session.commit()
-    return buffer.getvalue(), count
-
-
 def tier_label(tier: int) -> str:
     """Return a tier's badge label, e.g. 一级预警（黄色）."""
     return Tier(tier).label
-
-
-# ---------------------------------------------------------------------------------------------
-# Cadre profile: panel, timeline, colour on a date
 
 
 def cadre_warnings(cadre: Cadre, user: User | None = None) -> list[Warning]:
@@ -390,7 +226,7 @@ def warning_entries(
         url = url_for("warnings.detail", warning_id=warning.id) if has_request_context() else None
         # Newest first, as the timeline lists a day's entries in the order given.
         for event in reversed(warning.events):
-            label = _("发起") if event.event == "create" else translate(Event(event.event).label)
+            label = translate(event_label(event))
             entries.append(
                 TimelineEntry(
                     local_day(event),

@@ -28,32 +28,29 @@ from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404, scoped
 from webapp.units import unit_choices
 from webapp.warnings import diagram
-from webapp.warnings.commands import warnings_cli
-from webapp.warnings.forms import (
+from webapp.warnings.cli import warnings_cli
+from webapp.warnings.event_forms import (
     EVENT_FORMS,
-    AsOfForm,
     ClarifyForm,
     CommitteeApproveForm,
     CompleteClarificationForm,
-    CreateWarningForm,
     EventForm,
     RecordActionForm,
-    RegisterFilterForm,
     TolerateForm,
 )
+from webapp.warnings.forms import AsOfForm, CreateWarningForm, RegisterFilterForm
 from webapp.warnings.queries import (
-    WarningFilters,
     cadre_as_of,
     deadlines,
-    export_register,
     open_proposals,
     pending_for,
     role_name,
-    search_warnings,
     user_events,
     warning_as_of,
 )
+from webapp.warnings.register import WarningFilters, export_register, search_warnings
 from webapp.warnings.services import (
+    CONFLICT_MESSAGE,
     WarningConflict,
     WarningForbidden,
     WorkflowError,
@@ -66,6 +63,7 @@ from webapp.warnings.services import (
 )
 from workflows.states import Event, State
 from workflows.tiers import COMMITTEE_ROLE, Tier, tier_policy
+from workflows.verification import Status
 
 bp = Blueprint("warnings", __name__, url_prefix="/warnings", cli_group=None)
 bp.cli.add_command(warnings_cli)
@@ -74,7 +72,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(form: RegisterFilterForm) -> WarningFilters:
-    if not form.validate():
+    # A unit outside the user's scope is not offered, yet filtering by it must find nothing
+    # rather than drop the filter: only other errors fall back to the unfiltered register.
+    if not form.validate() and set(form.errors) - {"unit_id"}:
         return WarningFilters()
     return WarningFilters(
         q=form.q.data or "",
@@ -93,7 +93,7 @@ def _filters(form: RegisterFilterForm) -> WarningFilters:
 @permission_required(Permission.CADRE_VIEW)
 def index():
     """List the warnings in the user's scope (预警台账), filtered and paginated."""
-    form = RegisterFilterForm(request.args).fill_choices(unit_choices())
+    form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
     filters = _filters(form)
     page = search_warnings(current_user, filters, request.args.get("page", 1, type=int))
     proposals = open_proposals(current_user) if current_user.can(Permission.WARNING_PROPOSE) else []
@@ -104,7 +104,7 @@ def index():
 @permission_required(Permission.CADRE_VIEW, Permission.CADRE_EXPORT)
 def export():
     """Download the filtered register as Excel (audited)."""
-    form = RegisterFilterForm(request.args).fill_choices(unit_choices())
+    form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
     content, _count = export_register(current_user, _filters(form))
     name = f"预警台账_{clock.org_today():%Y%m%d}.xlsx"
     return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
@@ -124,7 +124,7 @@ def create():
     cadre = get_in_scope_or_404(
         Cadre, request.args.get("cadre_id", type=int) or abort(404), current_user
     )
-    items = [i for i in cadre_items(cadre.id) if i.status != "untrue"]
+    items = [i for i in cadre_items(cadre.id, current_user) if i.status != Status.UNTRUE]
     form = CreateWarningForm().fill_choices(items)
     if request.method == "GET":
         item_id = request.args.get("item_id", type=int)
@@ -146,6 +146,10 @@ def create():
         except WarningForbidden:
             abort(403)
         except WorkflowError as exc:
+            # Nothing was saved: show the refusal beside its field, with everything typed kept.
+            target = getattr(form, exc.field or "", None)
+            if target is not None:
+                target.errors = [*target.errors, exc.message]
             flash(exc.message, "danger")
         else:
             flash(_("已发起预警 %(number)s。", number=warning.number), "success")
@@ -226,6 +230,12 @@ def act(warning_id: int, event_code: str):
         event = Event(event_code)
     except ValueError:
         abort(404)
+    # A page rendered before someone else acted gets the conflict message, whatever the
+    # role: the step it was meant for may have moved on (two approvers at once).
+    posted = request.form.get(f"{event.value}-version", type=int)
+    if posted is not None and posted != warning.version:
+        flash(str(CONFLICT_MESSAGE), "warning")
+        return redirect(url_for("warnings.detail", warning_id=warning_id))
     # The role is checked before the form, so a hand-made post without it learns nothing.
     if not may_perform(warning, event, current_user):
         abort(403)
@@ -235,13 +245,19 @@ def act(warning_id: int, event_code: str):
         flash(_("请检查「%(event)s」表单中标出的内容。", event=translate(event.label)), "danger")
         return _render_detail(warning, {event: form}, 400)
     try:
-        apply_event(warning.id, event, current_user, form.data, form.expected_version())
+        apply_event(warning.id, form.command(), current_user, form.expected_version())
     except WarningForbidden:
         abort(403)
     except WarningConflict as exc:
         flash(exc.message, "warning")
     except WorkflowError as exc:
+        # Nothing was saved: the form comes back with the refusal beside its field.
+        target = getattr(form, exc.field or "", None)
+        if target is not None:
+            target.errors = [*target.errors, exc.message]
         flash(exc.message, "danger")
+        warning = get_in_scope_or_404(Warning, warning_id, current_user)
+        return _render_detail(warning, {event: form}, 400)
     else:
         flash(_("已执行「%(event)s」。", event=translate(event.label)), "success")
     return redirect(url_for("warnings.detail", warning_id=warning_id))
@@ -255,7 +271,14 @@ def complete_clarification_view(warning_id: int):
     form = CompleteClarificationForm().fill_choices()
     if form.validate_on_submit():
         try:
-            complete_clarification(warning, current_user, form.data)
+            complete_clarification(
+                warning,
+                current_user,
+                method=form.method.data or "",
+                clarified_on=form.clarified_on.data,
+                scope=form.scope.data or "",
+                document_number=form.document_number.data or "",
+            )
         except WorkflowError as exc:
             flash(exc.message, "danger")
         else:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import gettext as _
 
 from webapp import clock
 from webapp.attachments.services import attachments_of
 from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
-from webapp.models import Cadre, NegativeInfo, User, Warning
+from webapp.models import Cadre, NegativeInfo, User, Warning, WarningEvent
 from webapp.signals import Section
+from webapp.warnings import history
+from webapp.warnings.facts import current_due
+from webapp.warnings.owners import COMMITTEE_OWNER, RECTIFICATION_OWNER
 from webapp.warnings.queries import cadre_panel, item_warnings, role_name, running_light
-from webapp.warnings.services import COMMITTEE_OWNER, current_due
-from workflows.states import Event, State
+from workflows.states import State
 from workflows.tiers import ACTION_LABELS, Tier
 
 
@@ -32,9 +33,9 @@ def negative_info_section(
     return Section("warnings/_item_warnings.html", {"warnings": warnings}) if warnings else None
 
 
-def event_label(code: str) -> str:
-    """Return the label of a history row's event in the UI's language."""
-    return _("发起") if code == "create" else translate(Event(code).label)
+def event_label(row: WarningEvent) -> str:
+    """Return the label of a history row in the UI's language (升级未获批准 included)."""
+    return translate(history.event_label(row))
 
 
 def action_label(code: str) -> str:
@@ -52,6 +53,11 @@ def committee_documents(decision) -> list:
     return attachments_of(COMMITTEE_OWNER, decision.id)
 
 
+def report_documents(round_) -> list:
+    """Return the attachments of a rectification round's report."""
+    return attachments_of(RECTIFICATION_OWNER, round_.id)
+
+
 def init_app(app: Flask) -> None:
     """Give templates the warnings' labels and light (their badges render on several pages)."""
     app.jinja_env.globals.update(
@@ -63,4 +69,5 @@ def init_app(app: Flask) -> None:
         event_label=event_label,
         action_label=action_label,
         committee_documents=committee_documents,
+        report_documents=report_documents,
     )

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from tests.factories import make_cadre, make_unit, make_user
+from tests.helpers import command
 from webapp.extensions import db as _db
 from webapp.models import DataScope, Warning
 from webapp.warnings import services
@@ -49,7 +50,7 @@ def world(db):
 
 def act(warning: Warning, event: str, user, **data) -> Warning:
     """Apply an event through the service with the version the user would have seen."""
-    return services.apply_event(warning.id, event, user, data, warning.version)
+    return services.apply_event(warning.id, command(event, **data), user, warning.version)
 
 
 def issue(world, tier: int = 1, cadre=None, items=(), reason: str = "经研判需预警") -> Warning:

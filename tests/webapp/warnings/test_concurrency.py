@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tests.databases import DATABASES, database_config, drop_postgres_schema
 from tests.factories import make_cadre, make_unit, make_user
+from tests.helpers import command
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import DataScope, User, Warning, WarningEvent
@@ -50,7 +51,7 @@ def pending_warning(app) -> tuple[int, int]:
     with app.app_context():
         supervisor = db.session.get(User, app.config["SUPERVISOR_ID"])
         warning = services.create_warning(supervisor, app.config["CADRE_ID"], 1, [], "并发测试")
-        services.apply_event(warning.id, "submit", supervisor, {}, warning.version)
+        services.apply_event(warning.id, command("submit"), supervisor, warning.version)
         ident, version = warning.id, warning.version
         db.session.remove()
     return ident, version
@@ -78,7 +79,7 @@ def test_two_reviewers_at_once_one_wins(fresh):
         with fresh.app_context():
             try:
                 user = db.session.scalars(select(User).where(User.username == username)).one()
-                services.apply_event(warning_id, event, user, data, version)
+                services.apply_event(warning_id, command(event, **data), user, version)
                 results[username] = "ok"
             except WarningConflict as exc:
                 results[username] = exc.message
@@ -113,10 +114,10 @@ def test_a_stale_copy_is_caught_by_the_version_column(fresh):
         assert seen.version == version
         with fresh.app_context():
             fast = db.session.scalars(select(User).where(User.username == "c_rev1")).one()
-            services.apply_event(warning_id, "approve", fast, {}, version)
+            services.apply_event(warning_id, command("approve"), fast, version)
             db.session.remove()
         with pytest.raises(WarningConflict):
-            services.apply_event(warning_id, "reject", slow, {"reason": "迟到"}, version)
+            services.apply_event(warning_id, command("reject", reason="迟到"), slow, version)
         db.session.remove()
     assert decisions(fresh, warning_id) == ["approve"]
     with fresh.app_context():

@@ -1,4 +1,4 @@
-"""Only webapp/warnings/services.py assigns a warning's state or tier.
+"""Only webapp/warnings/writer.py assigns a warning's state or tier.
 
 A module is checked when it imports the Warning model or names a warning in the assignment
 (`warning.state = …`, `self.warning.tier = …`); other models have a `state` of their own
@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-WRITER = Path("webapp/warnings/services.py")
+WRITER = Path("webapp/warnings/writer.py")
 WATCHED = ("state", "tier")
 # Modules that assign an attribute of the same name on something that is not a warning;
 # add one only after checking, with the reason.

@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from webapp.extensions import db
-from webapp.warnings.services import file_overdue_proposals, refresh_status_colours
+from webapp.warnings.colours import refresh_status_colours
+from webapp.warnings.scheduled import file_overdue_proposals
 
 warnings_cli = AppGroup("warnings", help="预警事项的定时处理。")
 
