@@ -5,83 +5,54 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.cn import ric
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.cadres.services import CadreFilters, id_number_taken
 from webapp.extensions import db
-from webapp.forms_common import not_in_future, plain_text, valid_id_number
+
+# `X as X`: re-exported for the forms of other areas until they import webapp.forms_common.
+from webapp.forms_common import BAD_DATE as BAD_DATE
+from webapp.forms_common import REQUIRED as REQUIRED
+from webapp.forms_common import DictSelectField as DictSelectField
+from webapp.forms_common import (
+    date_field,
+    fill_dict_choices,
+    required_marker,
+    text_field,
+    valid_id_number,
+)
 from webapp.lookups import dict_choices
 from webapp.models import OrgUnit
 from webapp.units import unit_in_scope
-
-REQUIRED = _l("此项为必填项")
-BAD_DATE = _l("日期格式应为 年-月-日，例如 2026-01-31")
-
-
-def required_date(label):
-    """Build a required date field that may not lie in the future."""
-    return DateField(
-        label,
-        validators=[InputRequired(REQUIRED), not_in_future],
-        format="%Y-%m-%d",
-        render_kw={"placeholder": "2026-01-31"},
-    )
-
-
-def optional_date(label):
-    """Build an optional date field that may not lie in the future."""
-    return DateField(
-        label,
-        validators=[Optional(), not_in_future],
-        format="%Y-%m-%d",
-        render_kw={"placeholder": "2026-01-31"},
-    )
-
-
-class DictSelectField(SelectField):
-    """A select whose choices are a dictionary's items, loaded when the form is built."""
-
-    def __init__(self, label, dict_code: str, **kwargs):
-        kwargs.setdefault("validators", [DataRequired(REQUIRED)])
-        super().__init__(label, choices=[], **kwargs)
-        self.dict_code = dict_code
-
-    def pre_validate(self, form):
-        if self.data and self.data not in {value for value, _ in self.choices}:
-            raise ValidationError(_l("请从列表中选择"))
 
 
 class CadreForm(FlaskForm):
     """Basic data of a cadre."""
 
-    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=50), plain_text])
+    name = text_field(_l("姓名"), 50, required=True)
     gender = DictSelectField(_l("性别"), "gender")
-    birth_date = required_date(_l("出生日期"))
+    birth_date = date_field(_l("出生日期"), required=True, past_only=True)
     ethnicity = DictSelectField(_l("民族"), "ethnicity")
     political_status = DictSelectField(_l("政治面貌"), "political_status")
     education = DictSelectField(_l("学历"), "education")
-    unit_id = SelectField(_l("单位"), coerce=int, validators=[DataRequired(REQUIRED)])
-    position = StringField(
-        _l("职务"), validators=[DataRequired(REQUIRED), Length(max=100), plain_text]
-    )
+    unit_id = SelectField(_l("单位"), coerce=int, validators=[required_marker()])
+    position = text_field(_l("职务"), 100, required=True)
     rank = DictSelectField(_l("职级"), "cadre_rank")
     category = DictSelectField(_l("干部类别"), "cadre_category")
     is_young = BooleanField(_l("年轻干部"))
     id_number = StringField(
         _l("身份证号码"),
         validators=[
-            DataRequired(REQUIRED),
+            required_marker(),
             Length(min=18, max=18, message=_l("身份证号码应为 18 位")),
             valid_id_number,
         ],
     )
-    appointed_on = optional_date(_l("任现职时间"))
-    joined_work_on = optional_date(_l("参加工作时间"))
-    joined_party_on = optional_date(_l("入党时间"))
-    work_history = TextAreaField(
-        _l("工作经历"), validators=[Optional(), Length(max=2000), plain_text]
-    )
+    appointed_on = date_field(_l("任现职时间"), past_only=True)
+    joined_work_on = date_field(_l("参加工作时间"), past_only=True)
+    joined_party_on = date_field(_l("入党时间"), past_only=True)
+    work_history = text_field(_l("工作经历"), 2000, multiline=True, plain=True)
     submit = SubmitField(_l("保存"))
 
     def __init__(self, *args, user=None, cadre_id: int | None = None, **kwargs):
@@ -102,9 +73,7 @@ class CadreForm(FlaskForm):
 
     def fill_choices(self, units: list[tuple[int, str]]) -> CadreForm:
         """Load the dictionary and unit choices."""
-        for field in self:
-            if isinstance(field, DictSelectField):
-                field.choices = dict_choices(field.dict_code, blank=str(_l("请选择")))
+        fill_dict_choices(self, _l("请选择"))
         self.unit_id.choices = [(0, str(_l("请选择"))), *units]
         return self
 
@@ -129,14 +98,14 @@ class CadreEventForm(FlaskForm):
     """A career event that may call for a mandatory talk."""
 
     kind = DictSelectField(_l("事件类型"), "cadre_event")
-    occurred_on = required_date(_l("发生日期"))
-    description = StringField(_l("说明"), validators=[Optional(), Length(max=500), plain_text])
-    document_number = StringField(_l("文号"), validators=[Optional(), Length(max=100), plain_text])
+    occurred_on = date_field(_l("发生日期"), required=True, past_only=True)
+    description = text_field(_l("说明"), 500)
+    document_number = text_field(_l("文号"), 100)
     submit = SubmitField(_l("添加"))
 
     def fill_choices(self) -> CadreEventForm:
         """Load the event types."""
-        self.kind.choices = dict_choices("cadre_event", blank=str(_l("请选择")))
+        fill_dict_choices(self, _l("请选择"))
         return self
 
 

@@ -7,7 +7,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     DateTimeLocalField,
     FieldList,
     Form,
@@ -17,51 +16,29 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from webapp.attachments.services import parse_ids
-from webapp.cadres.forms import BAD_DATE, REQUIRED, DictSelectField
 from webapp.clock import org_zone, utc_now
-from webapp.forms_common import not_in_future, plain_text
+from webapp.forms_common import (
+    REQUIRED,
+    DictSelectField,
+    cadre_field,
+    date_field,
+    fill_dict_choices,
+    int_or_zero,
+    plain_text,
+    text_field,
+)
+
+# `X as X`: re-exported for the forms of other areas until they import webapp.forms_common.
+from webapp.forms_common import too_long as too_long
 from webapp.lookups import dict_choices
 
 BAD_DATETIME = _l("时间格式应为 年-月-日 时:分，例如 2026-01-31 09:30")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 MAX_INTERVIEWERS = 10
-
-
-def too_long(limit: int) -> Length:
-    """Refuse text longer than `limit` characters, saying so in Chinese."""
-    return Length(max=limit, message=_l("不能超过 %(max)d 个字"))
-
-
-def int_or_zero(value) -> int:
-    """Coerce a posted id, treating anything that is not a number as "nothing chosen"."""
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else 0
-
-
-def cadre_field(label):
-    """Build the cadre picker's select; scope is checked by the view (outside scope: 404)."""
-    return SelectField(
-        label,
-        coerce=int_or_zero,
-        validate_choice=False,  # the list holds only some cadres; the search finds the rest
-        validators=[DataRequired(_l("请选择干部"))],
-    )
-
-
-def date_field(label, *validators):
-    """Build an optional date field with a Chinese format hint."""
-    return DateField(
-        label,
-        validators=[Optional(), *validators],
-        format="%Y-%m-%d",
-        invalid_value_message=BAD_DATE,
-        render_kw={"placeholder": "2026-01-31"},
-    )
 
 
 def datetime_field(label):
@@ -78,8 +55,8 @@ def datetime_field(label):
 class PersonForm(Form):
     """One interviewer: name and unit/position."""
 
-    name = StringField(_l("姓名"), validators=[Optional(), too_long(50), plain_text])
-    position = StringField(_l("单位职务"), validators=[Optional(), too_long(100), plain_text])
+    name = text_field(_l("姓名"), 50)
+    position = text_field(_l("单位职务"), 100)
 
     def validate_name(self, field):
         """Refuse a position without a name."""
@@ -92,28 +69,25 @@ class TalkForm(FlaskForm):
 
     cadre_id = cadre_field(_l("被谈话人"))
     talk_type = DictSelectField(_l("谈话类型"), "talk_type")
-    occasion = DictSelectField(_l("必谈情形"), "talk_occasion", validators=[Optional()])
+    occasion = DictSelectField(
+        _l("必谈情形"), "talk_occasion", blank=_l("无"), validators=[Optional()]
+    )
     interviewers = FieldList(
         FormField(PersonForm), label=_l("谈话人"), min_entries=3, max_entries=MAX_INTERVIEWERS
     )
-    note_taker_name = StringField(
-        _l("记录人"), validators=[DataRequired(REQUIRED), too_long(50), plain_text]
-    )
-    note_taker_position = StringField(
-        _l("记录人单位职务"), validators=[Optional(), too_long(100), plain_text]
-    )
+    note_taker_name = text_field(_l("记录人"), 50, required=True)
+    note_taker_position = text_field(_l("记录人单位职务"), 100)
     started_at = datetime_field(_l("开始时间"))
     ended_at = datetime_field(_l("结束时间"))
-    place = StringField(
-        _l("谈话地点"), validators=[DataRequired(REQUIRED), too_long(200), plain_text]
-    )
+    place = text_field(_l("谈话地点"), 200, required=True)
     mode = DictSelectField(_l("谈话方式"), "talk_mode")
-    reason = TextAreaField(_l("谈话事由"), validators=[DataRequired(REQUIRED), too_long(1000)])
-    content = TextAreaField(_l("谈话内容"), validators=[DataRequired(REQUIRED), too_long(10000)])
-    statement = TextAreaField(_l("本人表态"), validators=[Optional(), too_long(3000)])
-    rectification = TextAreaField(_l("整改要求"), validators=[Optional(), too_long(3000)])
+    reason = text_field(_l("谈话事由"), 1000, required=True, multiline=True)
+    content = text_field(_l("谈话内容"), 10000, required=True, multiline=True)
+    statement = text_field(_l("本人表态"), 3000, multiline=True)
+    rectification = text_field(_l("整改要求"), 3000, multiline=True)
     follow_up_on = date_field(_l("回访日期"))
-    acknowledged_on = date_field(_l("签收日期"), not_in_future)
+    acknowledged_on = date_field(_l("签收日期"), past_only=True)
+    # Not Optional(): an empty value must still reach validate_acknowledged_by.
     acknowledged_by = StringField(_l("签收人"), validators=[too_long(50), plain_text])
     negative_info_id = SelectField(
         _l("关联负面信息"), coerce=int_or_zero, validate_choice=False, validators=[Optional()]
@@ -128,10 +102,7 @@ class TalkForm(FlaskForm):
 
     def fill_choices(self, cadres: list[tuple[int, str]], infos: list[tuple[int, str]]) -> TalkForm:
         """Load the dictionary, cadre and negative-information choices."""
-        blank = str(_l("请选择"))
-        self.talk_type.choices = dict_choices("talk_type", blank=blank)
-        self.occasion.choices = dict_choices("talk_occasion", blank=str(_l("无")))
-        self.mode.choices = dict_choices("talk_mode", blank=blank)
+        fill_dict_choices(self, _l("请选择"))
         self.cadre_id.choices = cadres
         self.negative_info_id.choices = [(0, str(_l("不关联"))), *infos]
         return self

@@ -175,6 +175,7 @@ def test_cadre_outside_scope_answers_404_and_saves_nothing(client, login, db, wo
     # Also when the rest of the form is wrong, and when editing an in-scope talk.
     assert client.post("/talks/new", data={"cadre_id": world.stranger.id}).status_code == 404
     talk = make_talk(world.cadre)
+    db.session.commit()  # the 404 handler rolls the request's session back
     edit = client.post(f"/talks/{talk.id}/edit", data=talk_form(world.stranger))
     assert edit.status_code == 404
     db.session.refresh(talk)
