@@ -14,9 +14,9 @@ from sqlalchemy import select
 from webapp import signals
 from webapp.extensions import db
 from webapp.forms_common import TAG
-from webapp.imports.excel import CellError, parse_date_value
 from webapp.models.calendar import HolidayDay, HolidayYear
 from webapp.signals import answers
+from webapp.spreadsheets.cells import CellError, parse_date_value
 from workflows.calendar import (
     DayOverride,
     WorkCalendar,

@@ -27,7 +27,9 @@ from webapp import signals
 from webapp.audit.services import record_operation
 from webapp.clock import org_today, utc_now
 from webapp.extensions import db
-from webapp.imports.excel import ImportContext, ImportSpec, Progress, validate_file, write_staged
+from webapp.imports.context import ImportContext
+from webapp.imports.spec import ImportSpec
+from webapp.imports.validation import Progress, validate_file, write_staged
 from webapp.models import ImportJob, User
 from webapp.signals import answers
 

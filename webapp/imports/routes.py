@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from flask import (
     Blueprint,
     abort,
@@ -18,15 +16,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webapp.cadres.export import export_cadres
 from webapp.cadres.forms import CadreSearchForm
 from webapp.clock import org_today
 from webapp.imports import jobs
-from webapp.imports.cadres import CADRES, export_cadres
-from webapp.imports.excel import ImportContext, build_template
+from webapp.imports.cadres import CADRES
+from webapp.imports.context import ImportContext
 from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.imports.negative_info import NEGATIVE_INFO, export_register
+from webapp.imports.template import build_template
 from webapp.negative_info.forms import RegisterFilterForm
 from webapp.security.permissions import Permission, permission_required
+from webapp.spreadsheets.export import XLSX, send_export
 from webapp.units import unit_choices
 
 bp = Blueprint("imports", __name__, url_prefix="/excel")
@@ -37,7 +38,6 @@ def import_kinds(_app: object) -> list:
     return [CADRES, NEGATIVE_INFO]
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Where a finished import leads back to, per kind.
 BACK = {"cadres": "cadres.index", "negative-info": "negative_info.index"}
 
@@ -144,21 +144,6 @@ def cancel(token: str):
         jobs.cancel_job(job)
         flash(_("已取消导入，没有写入任何数据。"), "info")
     return redirect(url_for("imports.upload", kind=job.kind))
-
-
-def send_export(write, title: str):
-    """Run an export writer into a temporary file and send it as a download."""
-    # A disk-backed file, not memory: a large register never sits whole in a worker. The
-    # response closes it once sent, so no context manager here.
-    target = tempfile.TemporaryFile()  # noqa: SIM115
-    write(target)
-    target.seek(0)
-    return send_file(
-        target,
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{title}-{org_today().isoformat()}.xlsx",
-    )
 
 
 @bp.route("/cadres/export")

@@ -7,17 +7,9 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from webapp.imports.excel import (
-    CellError,
-    Column,
-    Text,
-    YesNo,
-    cell_text,
-    map_headers,
-    normalise_header,
-    parse_date_value,
-    read_rows,
-)
+from webapp.imports.columns import Column, Text, YesNo
+from webapp.imports.reading import map_headers, normalise_header, read_rows
+from webapp.spreadsheets.cells import CellError, cell_text, parse_date_value
 
 
 def test_read_rows_streams_row_numbers_and_values(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import quote
 
 from openpyxl import load_workbook
@@ -129,3 +129,22 @@ def test_export_needs_the_export_permission(db, client, login):
     login(viewer.username)
     assert client.get("/excel/cadres/export").status_code == 403
     assert "/excel/cadres/export" not in client.get("/cadres/").get_data(as_text=True)
+
+
+def test_export_writes_dates_as_dates(db, client, login):
+    unit = make_unit("市委办公室")
+    make_cadre(unit, name="张一", birth_date=date(1982, 3, 10), appointed_on=date(2021, 3, 1))
+    user = make_user("supervisor", unit, DataScope.UNIT_AND_BELOW)
+    login(user.username)
+    response = client.get("/excel/cadres/export")
+    data = response.data
+    response.close()
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    row = {header: cell for header, cell in zip(headers, sheet[2], strict=True)}
+    for header, day in (("出生日期", date(1982, 3, 10)), ("任现职时间", date(2021, 3, 1))):
+        cell = row[header]
+        assert cell.is_date and cell.data_type == "d", header
+        assert cell.number_format == "yyyy-mm-dd", header  # shown as 1982-03-10, no 00:00
+        assert cell.value.date() == day and cell.value.time() == datetime.min.time()
+    assert row["参加工作时间"].value is None
