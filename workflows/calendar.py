@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
+from dateutil.relativedelta import relativedelta
 
 from workflows.text import N_
 
@@ -204,18 +205,11 @@ class WorkCalendar:
 
 
 def add_months(day: date, months: int) -> date:
-    """Return the same day N calendar months later, clamped to the month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, _days_in_month(year, month)))
+    """Return the same day N calendar months later (earlier if negative), clamped to the month's end.
 
-
-def _days_in_month(year: int, month: int) -> int:
-    # Stdlib ``calendar.monthrange`` would do, but this module's own name shadows it when
-    # the package directory lands on sys.path.
-    first_of_next = date(year + month // 12, month % 12 + 1, 1)
-    return (first_of_next - _ONE_DAY).day
+    The one place the project does month arithmetic (影响期, 整改期, 回访, rule windows).
+    """
+    return day + relativedelta(months=months)
 
 
 def needs_next_year_schedule(today: date, cal: WorkCalendar) -> bool:

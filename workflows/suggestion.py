@@ -14,8 +14,9 @@ Decisions where DESIGN is silent:
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
+from workflows.calendar import add_months
 from workflows.states import ACTIVE_STATES, State
 from workflows.text import N_, Listing, Text
 from workflows.tiers import Tier, param_int
@@ -107,16 +108,6 @@ class Suggestion:
     escalations: tuple[EscalationProposal, ...] = ()
 
 
-def months_before(day: date, months: int) -> date:
-    """Return the same day `months` earlier, clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    first = date(year, month + 1, 1)
-    # The day before the next month's first is the month's last day.
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first.replace(day=min(day.day, last.day))
-
-
 def _numbers(items: Iterable[ItemFact]) -> str:
     return Listing(item.number for item in items)
 
@@ -156,7 +147,7 @@ def _rule_count(
 ) -> tuple[Tier, str] | None:
     window = param_int(params, "suggest.count_window_months")
     threshold = param_int(params, "suggest.count_threshold")
-    start = months_before(today, window)
+    start = add_months(today, -window)
     counted = sorted(
         (
             item

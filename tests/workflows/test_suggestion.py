@@ -4,12 +4,12 @@ from datetime import date
 
 import pytest
 
+from workflows.calendar import add_months
 from workflows.states import State
 from workflows.suggestion import (
     EscalationProposal,
     ItemFact,
     WarningFact,
-    months_before,
     overdue_escalations,
     suggest_tier,
 )
@@ -276,4 +276,4 @@ def test_facts_accept_database_values() -> None:
     ],
 )
 def test_months_before(day: date, months: int, expected: date) -> None:
-    assert months_before(day, months) == expected
+    assert add_months(day, -months) == expected

@@ -370,7 +370,7 @@ def on_resume(s: Step) -> None:
         State.ISSUED: "action_due",
         State.RECTIFYING: "rectification_due",
         State.REVIEWING: "review_due",
-    }.get(State(w.state))
+    }.get(w.state)
     if field_name and getattr(w, field_name):
         moved = shift_for_pause(getattr(w, field_name), since, s.today, s.cal)
         setattr(w, field_name, moved.due)

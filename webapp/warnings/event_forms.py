@@ -193,7 +193,7 @@ class SubmitReportForm(EventForm):
     """提交整改报告."""
 
     report = _text(_l("整改报告"), max_length=10000)
-    documents = MultipleFileField(_l("整改报告附件（pdf、jpg、png、docx、xlsx）"))
+    documents = MultipleFileField(_l("附件（pdf、jpg、png、docx、xlsx）"))
 
     def command(self) -> commands.SubmitReport:
         """Return the report with its attachments."""

@@ -16,7 +16,6 @@ from webapp.warnings.history import Snapshot
 from workflows.calendar import WorkCalendar
 from workflows.states import State
 from workflows.suggestion import ItemFact, Suggestion, WarningFact, suggest_tier
-from workflows.tiers import Tier
 from workflows.verification import Status
 
 
@@ -63,11 +62,11 @@ def warning_fact(warning: Warning, today: date, cal: WorkCalendar) -> WarningFac
 def snapshot_of(warning: Warning) -> Snapshot:
     """Return the stored warning's workflow fields."""
     return Snapshot(
-        state=State(warning.state),
-        tier=Tier(warning.tier),
+        state=warning.state,
+        tier=warning.tier,
         approval_step=warning.approval_step,
         paused=warning.paused,
-        issued_tier=Tier(warning.issued_tier) if warning.issued_tier else None,
+        issued_tier=warning.issued_tier,
         influence_until=warning.influence_until,
     )
 

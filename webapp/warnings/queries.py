@@ -151,7 +151,7 @@ def approver_roles(user: User) -> set[str]:
 def pending_for(user: User) -> list[Warning]:
     """Return the warnings in scope waiting for this user's approval step, oldest first."""
     stmt = scoped(
-        sa.select(Warning).where(Warning.state == State.PENDING_APPROVAL.value), Warning, user
+        sa.select(Warning).where(Warning.state == State.PENDING_APPROVAL), Warning, user
     ).order_by(Warning.updated_at, Warning.id)
     return [w for w in db.session.scalars(stmt) if may_perform(w, Event.APPROVE, user)]
 
@@ -203,15 +203,15 @@ def cadre_panel(cadre: Cadre, user: User) -> CadrePanel:
     """Return the user's view of a cadre's warnings for the profile page."""
     today = clock.org_today()
     warnings = cadre_warnings(cadre, user)
-    open_ = [w for w in warnings if not State(w.state).is_final]
+    open_ = [w for w in warnings if not w.state.is_final]
     influences = [
         w
         for w in warnings
         if w.influence_until is not None
         and w.influence_until >= today
-        and w.state != State.REVOKED.value
+        and w.state is not State.REVOKED
     ]
-    closed = [w for w in warnings if State(w.state).is_final]
+    closed = [w for w in warnings if w.state.is_final]
     return CadrePanel(open_, influences, closed)
 
 

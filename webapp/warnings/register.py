@@ -54,9 +54,9 @@ def overdue_condition(today: date) -> sa.ColumnElement:
     # A paused clock stands at its pause day: overdue only if it was overdue then.
     day = sa.case((Warning.paused.is_(True), Warning.paused_since), else_=sa.literal(today))
     return sa.or_(
-        sa.and_(Warning.state == State.ISSUED.value, Warning.action_due < day),
-        sa.and_(Warning.state == State.RECTIFYING.value, Warning.rectification_due < day),
-        sa.and_(Warning.state == State.REVIEWING.value, Warning.review_due < day),
+        sa.and_(Warning.state == State.ISSUED, Warning.action_due < day),
+        sa.and_(Warning.state == State.RECTIFYING, Warning.rectification_due < day),
+        sa.and_(Warning.state == State.REVIEWING, Warning.review_due < day),
     )
 
 
@@ -148,7 +148,7 @@ def export_register(user: User, filters: WarningFilters) -> tuple[bytes, int]:
                 w.cadre.unit.name,
                 w.cadre.position,
                 tier_label(w.tier),
-                State(w.state).label,
+                w.state.label,
                 role_name(w.awaiting_role),
                 w.proposer.full_name,
                 clock.to_org(w.created_at).date(),
