@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import DictItem, DictType, Parameter
-from webapp.seed.parameters import PARAMETER_DEFAULTS
+from webapp.parameters import PARAMETER_DEFAULTS
 
 
 def _cache(name: str) -> dict:

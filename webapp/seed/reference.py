@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import DictItem, DictType, Parameter, Role
+from webapp.parameters import DEFAULT_PARAMETERS
 from webapp.security.permissions import DEFAULT_ROLES
 from webapp.seed.dictionaries import DEFAULT_DICTIONARIES, NEGATIVE_CATEGORIES
-from webapp.seed.parameters import DEFAULT_PARAMETERS
 
 
 def ensure_roles() -> int:

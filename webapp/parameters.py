@@ -1,10 +1,20 @@
-"""Default parameters (参数): every deadline and threshold of DESIGN §4–§6, as data."""
+"""Every parameter (参数) the app reads: key, default, type, group, meaning and bounds.
+
+The one runtime registry: `webapp.lookups` fills in these defaults, the seed creates the missing
+rows from them and 参数管理 reads each parameter's kind and bounds here. The workflow's own
+parameters are declared next to the rules that read them (`workflows.tiers.PARAMETER_SPECS`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from workflows.tiers import PARAMETER_SPECS
+
+# Value types: "int", "str", "bool", "time", "list" (comma-separated words), "roles" (a set of
+# role codes) and "role_chain" (role codes in approval order). Role lists are stored as
+# "a,b,c" either way, as `workflows.tiers.param_roles` reads them.
+ROLE_TYPES = ("roles", "role_chain")
 
 
 @dataclass(frozen=True)
@@ -13,19 +23,19 @@ class ParameterDefault:
 
     key: str
     value: str
-    value_type: str  # int | str | bool | time | list
+    value_type: str
     group: str
     description: str
     min_value: int | None = None
     max_value: int | None = None
 
 
-def p(key, value, group, description, lo=None, hi=None, value_type="int"):
+def p(key, value, group, description, lo=None, hi=None, value_type="int") -> ParameterDefault:
     """Shorten the table below."""
     return ParameterDefault(key, str(value), value_type, group, description, lo, hi)
 
 
-DEFAULT_PARAMETERS: list[ParameterDefault] = [
+APP_PARAMETERS: tuple[ParameterDefault, ...] = (
     p("auth.password_min_length", 10, "安全", "密码最小长度", 8, 64),
     p("auth.lockout_threshold", 5, "安全", "连续登录失败多少次后锁定账号", 1, 20),
     p("auth.lockout_minutes", 15, "安全", "账号锁定时长（分钟）", 1, 1440),
@@ -52,11 +62,10 @@ DEFAULT_PARAMETERS: list[ParameterDefault] = [
     p("reminder.weekly_analysis_time", "09:00", "提醒", "每周一分析发送时间", value_type="time"),
     p("notify.max_attempts", 6, "提醒", "投递失败最多重试次数", 1, 20),
     p("notify.backoff_seconds", 60, "提醒", "重试退避基数（秒）", 5, 3600),
-]
+)
 
-# Workflow deadlines, periods, chains and suggestion thresholds are declared next to the rules
-# that read them (workflows.tiers); bounds for the numeric ones are set here.
-WORKFLOW_BOUNDS = {
+# Bounds of the workflow's numeric parameters (the workflow declares only key, default, label).
+WORKFLOW_BOUNDS: dict[str, tuple[int, int]] = {
     "warning.action_deadline_workdays": (1, 60),
     "warning.rectification_months": (1, 24),
     "warning.review_workdays": (1, 60),
@@ -67,16 +76,33 @@ WORKFLOW_BOUNDS = {
     "suggest.count_threshold": (2, 10),
     "suggest.overdue_grace_workdays": (0, 60),
 }
-DEFAULT_PARAMETERS += [
+
+
+def workflow_type(kind: str, key: str) -> str:
+    """Return the value type of a workflow parameter."""
+    if kind == "int":
+        return "int"
+    # An approval chain is walked step by step, so its order matters; other role lists are sets.
+    return "role_chain" if key.endswith(".approval_chain") else "roles"
+
+
+WORKFLOW_PARAMETERS: tuple[ParameterDefault, ...] = tuple(
     ParameterDefault(
         spec.key,
         str(spec.default),
-        "int" if spec.kind == "int" else "list",
+        workflow_type(spec.kind, spec.key),
         "研判规则" if spec.key.startswith("suggest.") else "预警",
         spec.label,
         *WORKFLOW_BOUNDS.get(spec.key, (None, None)),
     )
     for spec in PARAMETER_SPECS
-]
+)
 
+DEFAULT_PARAMETERS: tuple[ParameterDefault, ...] = APP_PARAMETERS + WORKFLOW_PARAMETERS
 PARAMETER_DEFAULTS: dict[str, ParameterDefault] = {d.key: d for d in DEFAULT_PARAMETERS}
+
+
+def value_type_of(key: str, stored: str) -> str:
+    """Return a parameter's type as declared here, else as its row says (an unknown key)."""
+    spec = PARAMETER_DEFAULTS.get(key)
+    return spec.value_type if spec else stored
