@@ -18,12 +18,12 @@ from pathlib import Path
 from flask import Flask, abort, current_app, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from flask_login import login_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from webapp import signals
+from webapp.audit.recorder import acting_as
 from webapp.audit.services import record_operation
 from webapp.clock import org_today, utc_now
 from webapp.extensions import db
@@ -283,15 +283,16 @@ def _start_thread(job: ImportJob, step: str) -> None:
 
 def run_step(app: Flask, job_id: int, step: str, ip: str = "") -> None:
     """Run a job step in a thread, as its uploader (so the audit trail names them)."""
-    # A request context of our own carries the uploader for the audit trail and the locale.
-    with app.test_request_context("/", environ_base={"REMOTE_ADDR": ip}):
+    # An app context, no request: the uploader is named to the audit trail explicitly, and
+    # the job's locale is forced for the messages it stores.
+    with app.app_context():
         session = db.session()
         # Progress commits must not expire the lookups (units, dictionaries) loaded once.
         session.expire_on_commit = False
         try:
             job = db.session.get(ImportJob, job_id)
-            login_user(db.session.get(User, job.user_id))
-            with force_locale(job.locale):
+            uploader = db.session.get(User, job.user_id)
+            with acting_as(uploader, ip), force_locale(job.locale):
                 if step == "validate":
                     validate_job(job, session_progress(job_id))
                 else:

@@ -156,3 +156,57 @@ def test_large_files_run_in_a_thread_with_progress(committed_app, tmp_path):
             select(AuditLog).where(AuditLog.action == "import", AuditLog.user_id == user_id)
         ).one()
         _db.session.remove()
+
+
+def test_the_thread_acts_as_the_uploader_without_a_faked_request(committed_app, tmp_path):
+    from flask import has_request_context
+
+    from webapp.audit.recorder import actor
+    from webapp.imports.cadres import CadreImport
+
+    app = committed_app
+    with app.app_context():
+        unit = make_unit("线程审计单位")
+        user = make_user("supervisor", unit, DataScope.UNIT_AND_BELOW)
+        _db.session.commit()
+        unit_name, username, user_id = unit.name, user.username, user.id
+        _db.session.remove()
+
+    class Unit:
+        name = unit_name
+
+    seen = []
+    write_batch = CadreImport.write_batch
+
+    def spying_write_batch(self, rows, ctx):
+        seen.append((has_request_context(), actor()))
+        return write_batch(self, rows, ctx)
+
+    rows = [
+        cadre_row(Unit, birth=date(1960, 1, 1) + timedelta(days=i), 姓名=f"审计{i}")
+        for i in range(3)
+    ]
+    path = write_xlsx(tmp_path / "审计.xlsx", CADRE_HEADERS, rows, write_only=True)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": username, "password": PASSWORD})
+    token = token_of(upload(client, path))
+    assert wait_until_finished(client, token)["state"] == "valid"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CadreImport, "write_batch", spying_write_batch)
+        client.post(f"/excel/jobs/{token}/confirm")
+        assert wait_until_finished(client, token)["state"] == "done"
+
+    # Written in the thread, with no request context, under the uploader set explicitly.
+    assert seen and all(ctx is False for ctx, _who in seen)
+    assert {who for _ctx, who in seen} == {(user_id, username, "127.0.0.1")}
+    with app.app_context():
+        logged = list(
+            _db.session.execute(
+                select(AuditLog.action, AuditLog.user_id, AuditLog.username, AuditLog.ip).where(
+                    AuditLog.object_type == "Cadre", AuditLog.summary.like("%审计%")
+                )
+            )
+        )
+        assert sorted(action for action, *_who in logged) == ["create"] * 3 + ["import"]
+        assert {tuple(who) for _action, *who in logged} == {(user_id, username, "127.0.0.1")}
+        _db.session.remove()
