@@ -22,7 +22,7 @@ from webapp.models import (
 )
 from webapp.warnings.errors import WorkflowError
 from webapp.warnings.owners import COMMITTEE_OWNER, RECTIFICATION_OWNER
-from webapp.warnings.writer import Step, escalation_start, lapse_proposals
+from webapp.warnings.step import Step, escalation_start, lapse_proposals
 from workflows.calendar import add_months
 from workflows.commands import (
     Accept,

@@ -10,7 +10,6 @@ the code base assigns `Warning.state` or `Warning.tier` (tests/webapp/warnings/t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -24,11 +23,11 @@ from webapp.lookups import all_params
 from webapp.models import User, Warning, WarningEvent
 from webapp.security.scope import get_in_scope_or_404
 from webapp.warnings.colours import recompute_status_colour
+from webapp.warnings.effects import EFFECTS
 from webapp.warnings.errors import WarningForbidden, WorkflowError, conflict
 from webapp.warnings.facts import snapshot_of
-from webapp.warnings.history import Snapshot
 from webapp.warnings.inputs import check_inputs
-from workflows.calendar import WorkCalendar
+from webapp.warnings.step import Step, escalation_start, lapse_proposals
 from workflows.commands import (
     Approve,
     Clarify,
@@ -50,38 +49,6 @@ from workflows.transitions import (
     transition,
 )
 from workflows.verification import VERIFIED, Status
-
-
-@dataclass
-class Step:
-    """Everything one event's side effects need."""
-
-    warning: Warning
-    command: Command
-    actor: User | None
-    outcome: Outcome
-    before: Snapshot
-    today: date
-    now: datetime
-    cal: WorkCalendar
-    params: dict[str, str]
-    details: dict[str, Any] = field(default_factory=dict)
-    reason: str = ""
-
-    @property
-    def actor_id(self) -> int | None:
-        """Return the acting user's id, or None for the system."""
-        return self.actor.id if self.actor else None
-
-
-def escalation_start(warning: Warning) -> WarningEvent | None:
-    """Return the escalate event that opened the approval now pending, if it was one."""
-    if warning.state is not State.PENDING_APPROVAL:
-        return None
-    entered = next(
-        (e for e in reversed(warning.events) if e.to_state == State.PENDING_APPROVAL.value), None
-    )
-    return entered if entered is not None and entered.event == Event.ESCALATE.value else None
 
 
 def _context(
@@ -200,14 +167,6 @@ def write_history(
     return row
 
 
-def lapse_proposals(warning: Warning, status: str, now: datetime) -> None:
-    """Close the warning's open escalation proposals with a status."""
-    for proposal in warning.proposals:
-        if proposal.status == "open":
-            proposal.status = status
-            proposal.closed_at = now
-
-
 def apply_command(
     warning: Warning,
     command: Command,
@@ -216,8 +175,6 @@ def apply_command(
     roles: frozenset[str] | None = None,
 ) -> WarningEvent:
     """Apply a command to a loaded warning inside the caller's transaction (no commit)."""
-    from webapp.warnings.effects import EFFECTS
-
     today, now = clock.org_today(), clock.utc_now()
     event = command.event
     ctx = _context(warning, command, actor, today, roles)

@@ -1,0 +1,54 @@
+"""One event being applied: what the writer knows, handed to the event's effects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from webapp.models import User, Warning, WarningEvent
+from webapp.warnings.history import Snapshot
+from workflows.calendar import WorkCalendar
+from workflows.commands import Command
+from workflows.states import Event, State
+from workflows.transitions import Outcome
+
+
+@dataclass
+class Step:
+    """Everything one event's side effects need."""
+
+    warning: Warning
+    command: Command
+    actor: User | None
+    outcome: Outcome
+    before: Snapshot
+    today: date
+    now: datetime
+    cal: WorkCalendar
+    params: dict[str, str]
+    details: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+    @property
+    def actor_id(self) -> int | None:
+        """Return the acting user's id, or None for the system."""
+        return self.actor.id if self.actor else None
+
+
+def escalation_start(warning: Warning) -> WarningEvent | None:
+    """Return the escalate event that opened the approval now pending, if it was one."""
+    if warning.state is not State.PENDING_APPROVAL:
+        return None
+    entered = next(
+        (e for e in reversed(warning.events) if e.to_state == State.PENDING_APPROVAL.value), None
+    )
+    return entered if entered is not None and entered.event == Event.ESCALATE.value else None
+
+
+def lapse_proposals(warning: Warning, status: str, now: datetime) -> None:
+    """Close the warning's open escalation proposals with a status."""
+    for proposal in warning.proposals:
+        if proposal.status == "open":
+            proposal.status = status
+            proposal.closed_at = now
