@@ -14,3 +14,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     signals.cadre_timeline.connect(services.inquiry_entries)
     signals.holidays_changed.connect(services.recompute_provisional_replies)
+    signals.negative_info_sections.connect(services.negative_info_section)

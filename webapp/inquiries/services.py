@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from webapp import signals
 from webapp.audit.services import record_access
 from webapp.cadre_picker import cadre_title
 from webapp.cadres.services import TimelineEntry
@@ -135,11 +136,17 @@ def conclude(inquiry: Inquiry, user: User, data: dict[str, Any]) -> Inquiry | No
                 round=inquiry.round + 1,
                 previous=inquiry,
                 matters=inquiry.matters,
+                negative_info_id=inquiry.negative_info_id,
             )
             set_cadre(next_round, inquiry.cadre)
             # The new letter usually goes out with the decision; the user corrects the date.
             set_issue(next_round, inquiry.concluded_on)
             db.session.add(next_round)
+    # 转初步核实: the negative-information area starts the verification (of a new item when
+    # none is linked) in this transaction and answers with the item, linked here.
+    for _receiver, item in signals.inquiry_concluded.send(inquiry, actor=user):
+        if item is not None and inquiry.negative_info_id is None:
+            inquiry.negative_info_id = item.id
     db.session.commit()
     return next_round
 
@@ -202,3 +209,14 @@ def inquiry_entries(
             )
         )
     return entries
+
+
+def negative_info_section(info, *, user: User | None = None, **_kw: object):
+    """Show the inquiries into an item on its page (answers `negative_info_sections`)."""
+    if not may_read(user):
+        return None
+    stmt = scoped(select(Inquiry).where(Inquiry.negative_info_id == info.id), Inquiry, user)
+    inquiries = list(db.session.scalars(stmt.order_by(Inquiry.round, Inquiry.id)))
+    if not inquiries:
+        return None
+    return signals.Section("inquiries/_negative_info_section.html", {"inquiries": inquiries})

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
-from webapp.models.base import Base, TimestampMixin, utcnow
+from webapp.models.base import Base, EnumText, TimestampMixin, utcnow
 from webapp.models.cadres import Cadre, unit_of_cadre
 from webapp.models.org import OrgUnit
+from workflows.verification import Status
 
 
 class NumberSequence(Base):
@@ -56,7 +57,7 @@ class NegativeInfo(TimestampMixin, Base):
     handling_result: Mapped[str] = mapped_column(sa.String(500), default="")
     severity: Mapped[str] = mapped_column(sa.String(16), default="")
     confidentiality: Mapped[str] = mapped_column(sa.String(16), default="internal")
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    status: Mapped[Status] = mapped_column(EnumText(Status, 16), default=Status.PENDING, index=True)
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     verification_started_on: Mapped[date | None]
     verification_workdays: Mapped[int | None]

@@ -86,9 +86,15 @@ class Inquiry(TimestampMixin, Base):
     conclusion: Mapped[str] = mapped_column(sa.String(32), default="", index=True)
     conclusion_note: Mapped[str] = mapped_column(sa.Text, default="")
     concluded_on: Mapped[date | None]
+    # The negative information the inquiry looks into; a 转初步核实 conclusion verifies it
+    # (or opens an item for it when there is none).
+    negative_info_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("negative_info.id"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
 
     cadre: Mapped[Cadre] = relationship()
+    negative_info: Mapped[NegativeInfo | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     previous: Mapped[Inquiry | None] = relationship(remote_side=[id], back_populates="next_rounds")
     next_rounds: Mapped[list[Inquiry]] = relationship(

@@ -115,11 +115,13 @@ def test_cadre_outside_scope_answers_404_and_saves_nothing(client, login, db, wo
     assert client.post("/inquiries/new", data=inquiry_form(world.stranger)).status_code == 404
     assert count(db) == 0
     inquiry = make_inquiry(world.cadre)
+    _db.session.commit()  # the 404 handler rolls the session back
     edit = client.post(f"/inquiries/{inquiry.id}/edit", data=inquiry_form(world.stranger))
     assert edit.status_code == 404
     db.session.refresh(inquiry)
     assert inquiry.cadre_id == world.cadre.id
     outside = make_inquiry(world.stranger)
+    _db.session.commit()
     for url in (f"/inquiries/{outside.id}", f"/inquiries/{outside.id}/edit"):
         assert client.get(url).status_code == 404
     reply = client.post(

@@ -57,7 +57,13 @@ def test_start_sets_handler_and_deadline_in_working_days(client, db, world, as_s
 
 def test_deadline_skips_national_day_and_counts_the_adjusted_saturday(db, world, app):
     # 2025: 10/1–10/8 off; Saturday 10/11 is an adjusted workday (调休).
-    info = make_report(world.cadre, source_channel="public_opinion")  # 5 working days
+    # Received before the start: a verification cannot start before the item arrived.
+    info = make_report(
+        world.cadre,
+        source_channel="public_opinion",  # 5 working days
+        occurred_on=date(2025, 9, 20),
+        received_on=date(2025, 9, 29),
+    )
     with (
         app.test_request_context(),
         time_machine.travel(datetime(2025, 9, 30, 9, 0, tzinfo=SHANGHAI), tick=False),

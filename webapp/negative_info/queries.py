@@ -1,0 +1,218 @@
+"""Reading negative information: cadres to pick, handlers, the register, duplicates, lights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import abort, current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from webapp.clock import org_today
+from webapp.extensions import db
+from webapp.holidays.services import work_calendar
+from webapp.lookups import param_int
+from webapp.models import Cadre, NegativeInfo, OrgUnit, User
+from webapp.security.permissions import Permission
+from webapp.security.scope import get_in_scope_or_404, scope_condition, scoped, subtree_ids
+from workflows.calendar import WorkCalendar
+from workflows.deadlines import Light, light
+from workflows.verification import Status, duplicate_window
+
+# ---------------------------------------------------------------- cadres and handlers
+
+
+def cadre_in_scope(user: User, cadre_id: int | None) -> Cadre | None:
+    """Return the cadre if the user's scope covers it, else None."""
+    if not cadre_id:
+        return None
+    stmt = scoped(select(Cadre).where(Cadre.id == cadre_id), Cadre, user)
+    return db.session.scalars(stmt).first()
+
+
+def pick_cadres(user: User, q: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Find cadres in scope whose name or unit name contains the text (for the picker)."""
+    q = q.strip()[:50]
+    if not q:
+        return []
+    stmt = (
+        scoped(select(Cadre), Cadre, user)
+        .join(OrgUnit, Cadre.unit_id == OrgUnit.id)
+        .where(
+            or_(
+                Cadre.name.contains(q, autoescape=True),
+                OrgUnit.name.contains(q, autoescape=True),
+            )
+        )
+        .order_by(Cadre.name, Cadre.id)
+        .limit(limit)
+    )
+    return [
+        {"id": c.id, "name": c.name, "unit": c.unit.name, "position": c.position}
+        for c in db.session.scalars(stmt)
+    ]
+
+
+def match_cadre(name: str, unit_id: int) -> Cadre | None:
+    """Return the one cadre of this name in this unit, or None when none or several."""
+    stmt = select(Cadre).where(Cadre.name == name.strip(), Cadre.unit_id == unit_id).limit(2)
+    found = list(db.session.scalars(stmt))
+    return found[0] if len(found) == 1 else None
+
+
+def _covers(user: User, cadre_id: int) -> bool:
+    stmt = select(Cadre.id).where(
+        Cadre.id == cadre_id, scope_condition(user, Cadre.unit_id, Cadre.created_by_id)
+    )
+    return db.session.scalar(stmt) is not None
+
+
+def handler_choices(cadre_id: int | None = None) -> list[tuple[int, str]]:
+    """Return the active users who edit negative information and whose scope covers the cadre."""
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
+    return [
+        (u.id, f"{u.full_name}（{u.unit.name}）")
+        for u in users
+        if u.can(Permission.REPORT_EDIT) and (cadre_id is None or _covers(u, cadre_id))
+    ]
+
+
+# ---------------------------------------------------------------- register
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What the register is filtered by (the export follows the same filters)."""
+
+    q: str = ""
+    unit_id: int = 0
+    category: str = ""
+    situation: str = ""
+    source_channel: str = ""
+    status: str = ""
+    severity: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    cadre_id: int = 0
+    via_liaison: bool = False
+
+
+def register_query(user: User, filters: ReportFilters):
+    """Build the scoped, filtered register select, newest first."""
+    stmt = scoped(select(NegativeInfo), NegativeInfo, user)
+    if filters.q:
+        q = filters.q.strip()
+        stmt = stmt.where(
+            or_(
+                NegativeInfo.number.contains(q, autoescape=True),
+                NegativeInfo.cadre_name.contains(q, autoescape=True),
+            )
+        )
+    if filters.unit_id:
+        unit = db.session.get(OrgUnit, filters.unit_id)
+        if unit is not None:
+            stmt = stmt.where(NegativeInfo.current_unit_id().in_(subtree_ids(unit)))
+    for column, value in (
+        (NegativeInfo.category, filters.category),
+        (NegativeInfo.situation, filters.situation),
+        (NegativeInfo.source_channel, filters.source_channel),
+        (NegativeInfo.status, filters.status),
+        (NegativeInfo.severity, filters.severity),
+    ):
+        if value:
+            stmt = stmt.where(column == value)
+    if filters.received_from:
+        stmt = stmt.where(NegativeInfo.received_on >= filters.received_from)
+    if filters.received_to:
+        stmt = stmt.where(NegativeInfo.received_on <= filters.received_to)
+    if filters.cadre_id:
+        stmt = stmt.where(NegativeInfo.cadre_id == filters.cadre_id)
+    if filters.via_liaison:
+        stmt = stmt.where(NegativeInfo.via_liaison.is_(True))
+    return stmt.order_by(NegativeInfo.received_on.desc(), NegativeInfo.id.desc())
+
+
+def search_register(user: User, filters: ReportFilters, page: int):
+    """Return one page of the register."""
+    stmt = register_query(user, filters).options(joinedload(NegativeInfo.unit))
+    return db.paginate(stmt, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def deadline_light(info: NegativeInfo, today: date, cal: WorkCalendar) -> Light | None:
+    """Return the verification light (黄灯/红灯) of an item being verified."""
+    if info.status != Status.VERIFYING or not info.verification_due:
+        return None
+    return light(
+        info.verification_started_on or info.verification_due,
+        info.verification_due,
+        today,
+        cal,
+        yellow_percent=param_int("reminder.yellow_percent"),
+    )
+
+
+def lights_for(items: list[NegativeInfo]) -> dict[int, Light]:
+    """Return the light of each item on a page that has one."""
+    today, cal = org_today(), work_calendar()
+    lights = {}
+    for info in items:
+        result = deadline_light(info, today, cal)
+        if result is not None:
+            lights[info.id] = result
+    return lights
+
+
+def get_report_or_404(user: User, info_id: int) -> NegativeInfo:
+    """Load an item in the user's scope or answer 404."""
+    return get_in_scope_or_404(NegativeInfo, info_id, user)
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def possible_duplicates(
+    user: User,
+    cadre_id: int | None,
+    situation: str,
+    occurred_on: date | None,
+    exclude_id: int | None = None,
+) -> list[NegativeInfo]:
+    """Return items in scope for the same cadre and situation within the duplicate window."""
+    if not cadre_id or not situation or not occurred_on:
+        return []
+    first, last = duplicate_window(occurred_on, param_int("report.duplicate_window_days"))
+    stmt = scoped(
+        select(NegativeInfo).where(
+            NegativeInfo.cadre_id == cadre_id,
+            NegativeInfo.situation == situation,
+            NegativeInfo.occurred_on.between(first, last),
+        ),
+        NegativeInfo,
+        user,
+    )
+    if exclude_id:
+        stmt = stmt.where(NegativeInfo.id != exclude_id)
+    return list(db.session.scalars(stmt.order_by(NegativeInfo.occurred_on.desc())))
+
+
+# ---------------------------------------------------------------- liaison
+
+
+def liaison_submissions(user: User, page: int):
+    """Return one page of the liaison's own submissions, newest first (never others')."""
+    stmt = (
+        select(NegativeInfo)
+        .where(NegativeInfo.created_by_id == user.id, NegativeInfo.via_liaison.is_(True))
+        .order_by(NegativeInfo.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def own_submission_or_404(user: User, info_id: int) -> NegativeInfo:
+    """Load one of the liaison's own submissions or answer 404."""
+    info = db.session.get(NegativeInfo, info_id)
+    if info is None or info.created_by_id != user.id or not info.via_liaison:
+        abort(404)
+    return info
