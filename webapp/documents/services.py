@@ -6,6 +6,7 @@ import re
 from datetime import date
 from io import BytesIO
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, send_file
 
@@ -27,10 +28,21 @@ def file_name(title: str, whom: str, day: date) -> str:
     return f"{title}-{whom}-{day.isoformat()}.docx"
 
 
-def send_docx(data: bytes, name: str) -> Response:
-    """Send .docx bytes as a download (RFC 5987 UTF-8 file name), never cached."""
-    response = send_file(
-        BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name, max_age=0
+def ascii_name(code: str, day: date) -> str:
+    """Name a file for clients that cannot read UTF-8 names: talk-record-2026-11-20.docx."""
+    return f"{code}-{day.isoformat()}.docx"
+
+
+def send_docx(data: bytes, name: str, fallback: str) -> Response:
+    """Send .docx bytes as a download, never cached.
+
+    The header carries the Chinese name (RFC 6266 ``filename*``) and an ASCII ``filename``
+    for clients that read only that one; left to itself, werkzeug would drop the Chinese
+    characters from it and leave ``--2026-11-20.docx``.
+    """
+    response = send_file(BytesIO(data), mimetype=DOCX, max_age=0)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -43,7 +55,7 @@ def download(spec: DocumentSpec, record: Any) -> Response:
     data = to_bytes(spec.build(record))
     record_operation("download", spec.model.__name__, record.id, name)
     db.session.commit()
-    return send_docx(data, name)
+    return send_docx(data, name, ascii_name(spec.code, spec.dated(record)))
 
 
 def download_reminder_letter(cadre: Cadre, matters: str, requirements: str, day: date) -> Response:
@@ -53,4 +65,4 @@ def download_reminder_letter(cadre: Cadre, matters: str, requirements: str, day:
     data = to_bytes(reminder_letter(letter))
     record_operation("download", "Cadre", cadre.id, name)
     db.session.commit()
-    return send_docx(data, name)
+    return send_docx(data, name, ascii_name("reminder-letter", day))

@@ -347,3 +347,51 @@ def test_file_names_say_what_and_whom_and_are_safe():
     assert file_name("谈话记录表", "张三", date(2026, 11, 20)) == "谈话记录表-张三-2026-11-20.docx"
     assert file_name("提醒函", "../张/三", date(2026, 1, 2)) == "提醒函-_张_三-2026-01-02.docx"
     assert "/" not in file_name("诫勉书", "a/b\\c", date(2026, 1, 2))
+
+
+def ascii_file_name(disposition: str) -> str:
+    """Return the plain `filename=` of a Content-Disposition (what old clients show)."""
+    plain = [
+        part.strip()
+        for part in disposition.split(";")
+        if part.strip().lower().startswith("filename=")
+    ]
+    assert len(plain) == 1, disposition
+    return plain[0].split("=", 1)[1].strip('"')
+
+
+@pytest.mark.parametrize(
+    ("code", "talk_type", "day"),
+    [
+        ("talk-record", "reminder", "2026-11-20"),
+        ("reminder-letter", "reminder", "2026-11-20"),
+        ("admonishment-letter", "admonishment", "2026-11-20"),
+        ("inquiry-notice", None, "2026-11-02"),
+        ("truthfulness-pledge", None, "2026-11-02"),
+    ],
+)
+def test_every_document_has_a_readable_ascii_file_name(
+    client, login, db, world, code, talk_type, day
+):
+    if talk_type is None:
+        record = make_inquiry(world.cadre)
+    else:
+        record = make_talk(world.cadre, talk_type=talk_type)
+    login(world.supervisor.username)
+    response = client.get(f"/documents/{code}/{record.id}.docx")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert ascii_file_name(disposition) == f"{code}-{day}.docx"
+    assert "filename*=UTF-8''" in disposition  # the Chinese name for clients that read it
+
+
+def test_stand_alone_reminder_letter_has_a_readable_ascii_file_name(client, login, db, world):
+    login(world.supervisor.username)
+    response = client.post(
+        "/documents/reminder-letter",
+        data={"cadre_id": world.cadre.id, "matters": "漏报房产", "issued_on": "2026-11-21"},
+    )
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert ascii_file_name(disposition) == "reminder-letter-2026-11-21.docx"
+    assert f"filename*=UTF-8''{quote('提醒函-张三-2026-11-21.docx')}" in disposition
