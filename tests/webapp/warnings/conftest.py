@@ -9,10 +9,8 @@ import pytest
 import time_machine
 
 from tests.factories import make_cadre, make_unit, make_user
-from tests.helpers import command
 from webapp.extensions import db as _db
-from webapp.models import DataScope, Warning
-from webapp.warnings import services
+from webapp.models import DataScope
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Tuesday in a year the holiday package knows; dates in these tests are relative to it.
@@ -46,39 +44,3 @@ def world(db):
     # Services commit and roll back on conflicts: keep the setup out of their reach.
     _db.session.commit()
     return World
-
-
-def act(warning: Warning, event: str, user, **data) -> Warning:
-    """Apply an event through the service with the version the user would have seen."""
-    return services.apply_event(warning.id, command(event, **data), user, warning.version)
-
-
-def issue(world, tier: int = 1, cadre=None, items=(), reason: str = "经研判需预警") -> Warning:
-    """Create a warning and take it through its whole approval chain."""
-    cadre = cadre or world.cadre
-    warning = services.create_warning(world.supervisor, cadre.id, tier, list(items), reason)
-    act(warning, "submit", world.supervisor)
-    approve_all(world, warning)
-    return warning
-
-
-def approve_all(world, warning: Warning) -> None:
-    """Approve every remaining step of the chain, recording the committee's decision."""
-    by_role = {
-        "reviewer": world.reviewer,
-        "approver": world.approver,
-        "minister": world.minister,
-        "committee": world.reviewer,
-    }
-    chain = {1: ["reviewer", "approver"], 2: ["reviewer", "approver", "minister"]}
-    chain[3] = [*chain[2], "committee"]
-    while warning.state == "pending_approval":
-        role = chain[warning.tier][warning.approval_step]
-        extra = {}
-        if role == "committee":
-            extra = {
-                "document_number": "市委〔2026〕8号",
-                "decided_on": "2026-03-09",
-                "summary": "同意组织处理",
-            }
-        act(warning, "approve", by_role[role], comment="同意", **extra)

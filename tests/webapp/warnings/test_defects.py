@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from tests.factories import make_report, make_user
-from tests.webapp.warnings.conftest import SHANGHAI, act, issue
+from tests.helpers import SHANGHAI, act, issue
 from webapp.attachments.services import attachments_of
 from webapp.holidays.services import recompute_provisional
 from webapp.models import (

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests.factories import make_report
-from tests.webapp.warnings.conftest import SHANGHAI, act, issue
+from tests.helpers import SHANGHAI, act, issue
 from webapp.models import AccessLog, AuditLog, Warning, WarningEvent
 from webapp.warnings import services
 from workflows.states import Event, State

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
 from tests.factories import make_report, make_talk
-from tests.helpers import command
-from tests.webapp.warnings.conftest import SHANGHAI, act, approve_all, issue
+from tests.helpers import SHANGHAI, act, approve_all, command, issue
 from webapp import signals
 from webapp.audit.recorder import AppendOnlyError
 from webapp.holidays.services import recompute_provisional
