@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import filetype
 from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -53,6 +54,14 @@ KINDS = {
 }
 # The part each Office Open XML package must hold; a plain zip or another Office file has none.
 OOXML_MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+# What filetype names the kinds we accept (any other guess is refused).
+SNIFFED_KINDS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+ZIP_MIMES = frozenset(
+    {
+        "application/zip",
+        *(kind.content_type for kind in KINDS.values() if kind.kind in OOXML_MAIN_PART),
+    }
+)
 MAX_NAME_CHARS = 100
 HEAD_BYTES = 1024
 
@@ -66,16 +75,17 @@ def sniff(stream: IO[bytes]) -> str | None:
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
     stream.seek(0)
-    # PDF readers accept the header anywhere in the first 1024 bytes; so do we.
-    if b"%PDF-" in head:
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
+    guessed = filetype.guess(head)
+    if guessed is None:
+        # PDF readers accept the header anywhere in the first 1024 bytes (after a BOM,
+        # blanks, a mail header); filetype wants it first, so we look further ourselves,
+        # but only in a file no other signature has claimed.
+        return "pdf" if b"%PDF-" in head else None
+    if guessed.mime in ZIP_MIMES:
+        # filetype guesses Office files from the first bytes of the archive; the package's
+        # main part is what makes a zip a Word document or a workbook.
         return _ooxml_kind(stream)
-    return None
+    return SNIFFED_KINDS.get(guessed.mime)
 
 
 def _ooxml_kind(stream: IO[bytes]) -> str | None:
