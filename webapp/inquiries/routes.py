@@ -56,6 +56,7 @@ def render_detail(inquiry: Inquiry, reply_form=None, conclusion_form=None, statu
         reply_form=reply_form if can_edit else None,
         conclusion_form=conclusion_form if can_edit else None,
         documents_available=available(inquiry),
+        event_labels=services.EVENT_LABELS,
     ), status
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp import signals
@@ -19,6 +20,7 @@ from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import dict_label, param_int
 from webapp.models import Cadre, Inquiry, User
+from webapp.models.talks import InquiryEvent
 from webapp.security.scope import scoped
 from webapp.talks.services import may_read
 from workflows.calendar import Deadline, WorkCalendar
@@ -176,15 +178,36 @@ def recompute_provisional_replies(cal: WorkCalendar) -> int:
     for inquiry in db.session.scalars(
         select(Inquiry).where(Inquiry.reply_due_provisional.is_(True))
     ):
+        # The count stored when the letter went out, never today's parameter.
         deadline = reply_deadline(inquiry.issued_on, inquiry.reply_workdays, cal)
         if (deadline.due, deadline.provisional) != (
             inquiry.reply_due,
             inquiry.reply_due_provisional,
         ):
+            note = f"{inquiry.reply_due.isoformat()} → {deadline.due.isoformat()}"
             inquiry.reply_due = deadline.due
             inquiry.reply_due_provisional = deadline.provisional
+            add_history(inquiry, None, "deadline_recomputed", note)
             changed += 1
     return changed
+
+
+EVENT_LABELS = {
+    "deadline_recomputed": _l("回复期限按节假日数据重新计算"),
+}
+
+
+def add_history(inquiry: Inquiry, user: User | None, event: str, note: str = "") -> None:
+    """Add one line to an inquiry's history, in the caller's transaction."""
+    db.session.add(
+        InquiryEvent(
+            inquiry=inquiry,
+            actor_id=user.id if user else None,
+            actor_name=user.full_name if user else "system",
+            event=event,
+            note=note,
+        )
+    )
 
 
 def inquiry_entries(
