@@ -79,3 +79,11 @@ def test_headers_may_carry_required_marks_and_be_reordered(app):
         _positions, errors = map_headers(["职务"], columns)
         assert errors == [("姓名", "缺少此列")]
     assert normalise_header("单位 *") == "单位"
+
+
+def test_uploads_are_parsed_with_defusedxml():
+    # openpyxl switches to defusedxml only when it is installed: the pin in base.txt is
+    # what keeps an uploaded workbook's XML from expanding entities (billion laughs).
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML is True
