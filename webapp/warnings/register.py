@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from openpyxl import Workbook
-from sqlalchemy.orm import selectinload
 
 from webapp import clock
-from webapp.audit.services import day_start_utc, record_operation
+from webapp.audit.services import day_start_utc
 from webapp.extensions import db
-from webapp.holidays.services import work_calendar
 from webapp.models import (
     Cadre,
     OrgUnit,
@@ -22,9 +18,6 @@ from webapp.models import (
     Warning,
 )
 from webapp.security.scope import scoped, subtree_ids
-from webapp.warnings.facts import current_due
-from webapp.warnings.queries import role_name, running_light, tier_label, yellow_percent
-from workflows.calendar import PROVISIONAL_LABEL
 from workflows.states import State
 
 
@@ -104,66 +97,3 @@ def search_warnings(user: User, filters: WarningFilters, page: int):
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-
-
-EXPORT_HEADERS = (
-    "预警编号",
-    "干部",
-    "单位",
-    "职务",
-    "预警等级",
-    "状态",
-    "待审批环节",
-    "提出人",
-    "提出日期",
-    "下达日期",
-    "当前期限",
-    "期限提示",
-    "影响期至",
-    "办结日期",
-    "依据",
-    "事由",
-)
-
-
-def export_register(user: User, filters: WarningFilters) -> tuple[bytes, int]:
-    """Write the filtered, scoped register to an .xlsx file and audit the export."""
-    today = clock.org_today()
-    cal = work_calendar()
-    percent = yellow_percent()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("预警台账")
-    sheet.append(list(EXPORT_HEADERS))
-    stmt = register_query(user, filters, today).options(
-        selectinload(Warning.basis), selectinload(Warning.proposer)
-    )
-    count = 0
-    for w in db.session.scalars(stmt):
-        _, due, provisional = current_due(w)
-        lit = running_light(w, today, cal, percent)
-        sheet.append(
-            [
-                w.number,
-                w.cadre.name,
-                w.cadre.unit.name,
-                w.cadre.position,
-                tier_label(w.tier),
-                w.state.label,
-                role_name(w.awaiting_role),
-                w.proposer.full_name,
-                clock.to_org(w.created_at).date(),
-                w.issued_on,
-                due,
-                " ".join(filter(None, [lit.label if lit else "", PROVISIONAL_LABEL * provisional])),
-                w.influence_until,
-                w.closed_on,
-                "、".join(item.number for item in w.basis),
-                w.reason,
-            ]
-        )
-        count += 1
-    buffer = io.BytesIO()
-    book.save(buffer)
-    record_operation("export", "Warning", "", f"导出预警台账 {count} 条（{filters.describe()}）")
-    db.session.commit()
-    return buffer.getvalue(), count

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from flask import (
     Blueprint,
     abort,
@@ -11,14 +9,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import CombinedMultiDict
 
-from webapp import clock
 from webapp.audit.services import record_access
 from webapp.extensions import db
 from webapp.i18n import translate
@@ -26,6 +22,7 @@ from webapp.lookups import all_params
 from webapp.models import Cadre, Inquiry, Talk, Warning
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404, scoped
+from webapp.spreadsheets.export import send_export
 from webapp.units import unit_choices
 from webapp.warnings import diagram
 from webapp.warnings.cli import warnings_cli
@@ -38,6 +35,7 @@ from webapp.warnings.event_forms import (
     RecordActionForm,
     TolerateForm,
 )
+from webapp.warnings.export import export_register
 from webapp.warnings.forms import AsOfForm, CreateWarningForm, RegisterFilterForm
 from webapp.warnings.queries import (
     cadre_as_of,
@@ -48,7 +46,7 @@ from webapp.warnings.queries import (
     user_events,
     warning_as_of,
 )
-from webapp.warnings.register import WarningFilters, export_register, search_warnings
+from webapp.warnings.register import WarningFilters, search_warnings
 from webapp.warnings.services import (
     CONFLICT_MESSAGE,
     WarningConflict,
@@ -67,8 +65,6 @@ from workflows.verification import Status
 
 bp = Blueprint("warnings", __name__, url_prefix="/warnings", cli_group=None)
 bp.cli.add_command(warnings_cli)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(form: RegisterFilterForm) -> WarningFilters:
@@ -105,9 +101,8 @@ def index():
 def export():
     """Download the filtered register as Excel (audited)."""
     form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
-    content, _count = export_register(current_user, _filters(form))
-    name = f"预警台账_{clock.org_today():%Y%m%d}.xlsx"
-    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
+    filters = _filters(form)
+    return send_export(lambda target: export_register(current_user, filters, target), "预警台账")
 
 
 @bp.route("/pending")

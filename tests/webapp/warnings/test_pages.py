@@ -205,7 +205,9 @@ def test_export_is_scoped_filtered_and_audited(client, login, db, world):
     response = client.get("/warnings/export.xlsx", query_string={"state": "issued"})
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    content = response.data
+    response.close()  # the download streams from a temporary file
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("预警编号", "干部", "单位")
     assert [r[0] for r in rows[1:]] == [yellow.number]
