@@ -25,6 +25,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.admin.services import dict_value_taken, unit_code_taken, username_taken
 from webapp.forms_common import options, plain_text
@@ -213,3 +214,71 @@ class ParameterForm(FlaskForm):
             raise ValidationError(_l("时间格式应为 时:分，例如 08:00"))
         elif p.value_type == "bool" and text not in ("true", "false"):
             raise ValidationError(_l("请输入 true 或 false"))
+
+    def value_text(self) -> str:
+        """Return the value to store."""
+        return self.value.data
+
+
+def check_roles(chosen: list[str], known: list[str]) -> None:
+    """Refuse an empty list or a code that is no known role."""
+    if not chosen:
+        raise ValidationError(_l("请至少选择一个角色"))
+    unknown = [code for code in chosen if code not in known]
+    if unknown:
+        raise ValidationError(_l("未知角色：%(codes)s", codes="、".join(unknown)))
+
+
+class RoleSetParameterForm(FlaskForm):
+    """A set of roles (e.g. who may record the committee's decision), ticked by name."""
+
+    roles = SelectMultipleField(
+        _l("角色"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # validate_roles says which code is unknown, in Chinese
+    )
+    submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, options: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = options
+
+    def validate_roles(self, field):
+        """Check every ticked role is known."""
+        check_roles(field.data or [], [code for code, _name in field.choices])
+
+    def value_text(self) -> str:
+        """Return the ticked codes as "a,b", in the roles' own order."""
+        return ",".join(code for code, _name in self.roles.choices if code in self.roles.data)
+
+
+class RoleChainParameterForm(FlaskForm):
+    """An approval chain: one role per step, in order (empty steps are skipped)."""
+
+    steps = SelectMultipleField(_l("审批步骤"), validate_choice=False)
+    submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, options: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps.choices = options
+
+    def chosen(self) -> list[str]:
+        """Return the chosen steps in order, empty ones left out."""
+        return [code for code in self.steps.data or [] if code]
+
+    def validate_steps(self, field):
+        """Check every step is a known role and no role comes twice."""
+        chosen = self.chosen()
+        check_roles(chosen, [code for code, _name in field.choices])
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError(_l("同一角色在审批链中只能出现一次"))
+
+    def slots(self) -> list[str]:
+        """Return the selects to show: the chosen steps and two empty ones, at least four."""
+        chosen = self.steps.data or []
+        return chosen + [""] * max(2, 4 - len(chosen))
+
+    def value_text(self) -> str:
+        """Return the steps as "a,b,c"."""
+        return ",".join(self.chosen())

@@ -11,6 +11,8 @@ from webapp.admin.forms import (
     DictItemForm,
     ParameterForm,
     ResetPasswordForm,
+    RoleChainParameterForm,
+    RoleSetParameterForm,
     UnitForm,
     UserForm,
 )
@@ -18,6 +20,7 @@ from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.lookups import dict_items
 from webapp.models import DictItem, DictType, OrgUnit, Parameter, User
+from webapp.parameters import value_type_of
 from webapp.security.permissions import Permission, permission_required
 from webapp.units import ordered_units, unit_choices
 
@@ -187,7 +190,7 @@ def dict_item_edit(type_id: int, item_id: int):
 @permission_required(Permission.PARAM_MANAGE)
 def parameters():
     """List the parameters."""
-    return render_template("admin/parameters.html", parameters=services.parameters())
+    return render_template("admin/parameters.html", rows=services.parameter_rows())
 
 
 @bp.route("/parameters/<int:param_id>", methods=["GET", "POST"])
@@ -195,9 +198,21 @@ def parameters():
 def parameter_edit(param_id: int):
     """Edit a parameter's value."""
     parameter = get_or_404(Parameter, param_id)
-    form = ParameterForm(obj=parameter, parameter=parameter)
+    kind = value_type_of(parameter.key, parameter.value_type)
+    form = parameter_form(parameter, kind)
     if form.validate_on_submit():
-        services.save_parameter(parameter, form.value.data)
+        services.save_parameter(parameter, form.value_text())
         flash(_("已保存。"), "success")
         return redirect(url_for("admin.parameters"))
-    return render_template("admin/parameter_form.html", form=form, parameter=parameter)
+    return render_template("admin/parameter_form.html", form=form, parameter=parameter, kind=kind)
+
+
+def parameter_form(parameter: Parameter, kind: str):
+    """Build the form that edits a parameter of this kind, filled from its stored value."""
+    if kind == "roles":
+        codes = services.split_codes(parameter.value)
+        return RoleSetParameterForm(data={"roles": codes}, options=services.role_options(kind))
+    if kind == "role_chain":
+        codes = services.split_codes(parameter.value)
+        return RoleChainParameterForm(data={"steps": codes}, options=services.role_options(kind))
+    return ParameterForm(obj=parameter, parameter=parameter)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from webapp.auth.services import set_password
 from webapp.extensions import db
 from webapp.lookups import forget_cached
 from webapp.models import DataScope, DictItem, DictType, OrgUnit, Parameter, Role, User
+from webapp.parameters import value_type_of
 from webapp.security.passwords import generate_password
 from webapp.units import ordered_units, set_path
+from workflows.tiers import COMMITTEE_ROLE, ROLE_LABELS
 
 
 def list_users(page: int, per_page: int):
@@ -158,6 +161,34 @@ def save_dict_item(dict_type: DictType, item: DictItem | None, data: dict[str, A
 def parameters() -> list[Parameter]:
     """Return every parameter, grouped."""
     return list(db.session.scalars(select(Parameter).order_by(Parameter.group, Parameter.key)))
+
+
+def role_options(value_type: str) -> list[tuple[str, str]]:
+    """Return (code, name) of the roles a role-list parameter may hold, in the roles' order."""
+    roles = [(r.code, r.name) for r in db.session.scalars(select(Role).order_by(Role.sort_order))]
+    # 党委 is no role a user holds: it is an approval step whose decision is recorded.
+    if value_type == "role_chain":
+        roles.append((COMMITTEE_ROLE, _(ROLE_LABELS[COMMITTEE_ROLE])))
+    return roles
+
+
+def split_codes(value: str) -> list[str]:
+    """Split a stored "a,b,c" list of codes."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def parameter_rows() -> list[tuple[Parameter, str]]:
+    """Return every parameter with its value as shown: role lists by role name."""
+    names = dict(role_options("role_chain"))
+    rows = []
+    for parameter in parameters():
+        kind = value_type_of(parameter.key, parameter.value_type)
+        if kind in ("roles", "role_chain"):
+            shown = [names.get(code, code) for code in split_codes(parameter.value)]
+            rows.append((parameter, (" → " if kind == "role_chain" else "、").join(shown)))
+        else:
+            rows.append((parameter, parameter.value))
+    return rows
 
 
 def save_parameter(parameter: Parameter, value: str) -> None:
