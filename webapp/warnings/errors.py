@@ -28,8 +28,9 @@ FIELD_OF = {
 class WorkflowError(Exception):
     """A refused create or event; nothing was written.
 
-    `code` names the refusal (a guard name or an input check), `message` is shown to the user
-    in the UI's language, and `field` says which form field it belongs next to, if any.
+    `code` names the refusal (a guard name or an input check), `text` is the untranslated
+    message (`message` renders it in the UI's language), and `field` says which form field it
+    belongs next to, if any.
     """
 
     def __init__(self, message: object, *, code: str = "", field: str | None = None) -> None:
@@ -38,14 +39,19 @@ class WorkflowError(Exception):
             code = code or (failed[0] if failed else type(message).__name__)
             if field is None and isinstance(message, GuardError) and len(failed) == 1:
                 field = FIELD_OF.get(failed[0])
-            # A refusal from `workflows` carries its message as a Text: render it now.
-            message = translate(message.args[0])
-        elif isinstance(message, Text | Listing):
-            message = translate(message)
-        super().__init__(str(message))
-        self.message = str(message)
+            message = message.args[0]
+        # Kept untranslated: whoever shows the refusal renders it in their own language.
+        self.text = message
         self.code = code
         self.field = field
+        super().__init__(str(message))
+
+    @property
+    def message(self) -> str:
+        """Return the refusal in the current UI language."""
+        if isinstance(self.text, Text | Listing):
+            return translate(self.text)
+        return str(self.text)
 
 
 class WarningForbidden(WorkflowError):

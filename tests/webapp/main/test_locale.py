@@ -109,7 +109,7 @@ def test_workflow_labels_and_messages_are_translated_at_display_time(app):
         transition(State.DRAFT, Tier.YELLOW, "resume")
     message = refused.value.args[0]
     suggestion = suggest_tier(
-        [ItemFact(1, "FM-2026-0001", "confirmed", default_tier=2)], [], today=date(2026, 11, 20)
+        [ItemFact(1, "FM-2026-0001", "true", default_tier=2)], [], today=date(2026, 11, 20)
     )
     with app.test_request_context():
         # The source strings stay Chinese.
