@@ -39,6 +39,12 @@ def not_before(field, day: date | None, message) -> None:
         raise ValidationError(message)
 
 
+def not_after(field, day: date | None, message) -> None:
+    """Refuse a date later than `day`."""
+    if field.data and day and field.data > day:
+        raise ValidationError(message)
+
+
 class InquiryForm(FlaskForm):
     """The inquiry letter: whom, about what, issued when."""
 
@@ -47,16 +53,23 @@ class InquiryForm(FlaskForm):
     issued_on = required_date(_l("发函日期"))
     submit = SubmitField(_l("保存"))
 
-    def __init__(self, *args, previous: Inquiry | None = None, **kwargs):
+    def __init__(
+        self, *args, previous: Inquiry | None = None, inquiry: Inquiry | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.previous = previous
+        self.inquiry = inquiry
 
     def validate_issued_on(self, field):
-        """Refuse a later round issued before the previous round was concluded."""
+        """Refuse a date before the previous round's end or after this letter's reply."""
         if self.previous is not None:
             not_before(
                 field, self.previous.concluded_on, _l("再次函询的发函日期不能早于上一轮办结日期")
             )
+        if self.inquiry is not None:
+            not_after(field, self.inquiry.replied_on, _l("发函日期不能晚于回复日期"))
+            not_after(field, self.inquiry.pledge_received_on, _l("发函日期不能晚于承诺书日期"))
+            not_after(field, self.inquiry.concluded_on, _l("发函日期不能晚于办结日期"))
 
 
 class ReplyForm(FlaskForm):
@@ -74,6 +87,7 @@ class ReplyForm(FlaskForm):
     def validate_replied_on(self, field):
         """Refuse a reply dated before the letter."""
         not_before(field, self.inquiry.issued_on, _l("回复日期不能早于发函日期"))
+        not_after(field, self.inquiry.concluded_on, _l("回复日期不能晚于办结日期"))
 
     def validate_pledge_received_on(self, field):
         """Refuse a pledge dated before the letter."""
@@ -114,6 +128,10 @@ class InquirySearchForm(FlaskForm):
     conclusion = SelectField(_l("采信结论"), validators=[Optional()])
     date_from = date_field(_l("发函日期从"))
     date_to = date_field(_l("至"))
+
+    def validate_date_to(self, field):
+        """Refuse a reversed date range."""
+        not_before(field, self.date_from.data, _l("结束日期不能早于开始日期"))
 
     def fill_choices(self) -> InquirySearchForm:
         """Load the filter choices."""

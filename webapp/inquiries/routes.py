@@ -19,9 +19,14 @@ from webapp.security.scope import get_in_scope_or_404
 bp = Blueprint("inquiries", __name__, url_prefix="/inquiries")
 
 
-def build_form(cadre: Cadre | None, previous: Inquiry | None = None, **kwargs) -> InquiryForm:
+def build_form(
+    cadre: Cadre | None,
+    previous: Inquiry | None = None,
+    inquiry: Inquiry | None = None,
+    **kwargs,
+) -> InquiryForm:
     """Build the letter form with the cadre picker loaded; a posted cadre outside scope: 404."""
-    form = InquiryForm(previous=previous, **kwargs)
+    form = InquiryForm(previous=previous, inquiry=inquiry, **kwargs)
     if form.is_submitted() and form.cadre_id.data:
         cadre = get_in_scope_or_404(Cadre, form.cadre_id.data, current_user)
     form.cadre_id.choices = cadre_picker.cadre_choices(current_user, cadre, _("请选择"))
@@ -110,7 +115,7 @@ def detail(inquiry_id: int):
 def edit(inquiry_id: int):
     """Edit the letter: cadre, matters, issue date (a new date recounts the deadline)."""
     inquiry = get_in_scope_or_404(Inquiry, inquiry_id, current_user)
-    form = build_form(inquiry.cadre, previous=inquiry.previous, obj=inquiry)
+    form = build_form(inquiry.cadre, previous=inquiry.previous, inquiry=inquiry, obj=inquiry)
     if form.validate_on_submit():
         cadre = get_in_scope_or_404(Cadre, form.cadre_id.data, current_user)
         services.update_inquiry(inquiry, cadre, form.data)

@@ -26,7 +26,7 @@ from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.forms_common import not_in_future, plain_text
 from webapp.lookups import dict_choices, param_int
-from webapp.models import Cadre, OrgUnit
+from webapp.models import Cadre, NegativeInfo, OrgUnit
 from webapp.negative_info.services import (
     LIAISON_FIELDS,
     REPORT_FIELDS,
@@ -173,9 +173,10 @@ class ReportForm(ReportBase):
     duplicate_of = IntegerField(_l("关联为重复信息"), validators=[Optional()])
     submit = SubmitField(_l("保存"))
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, info: NegativeInfo | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.info = info
         self.cadre: Cadre | None = None
 
     def validate_cadre_id(self, field):
@@ -191,6 +192,11 @@ class ReportForm(ReportBase):
         problem = dates_in_order(self.occurred_on.data, field.data, org_today())
         if problem == "occurred_after_received":
             raise ValidationError(DATE_MESSAGES[problem])
+        started = self.info.verification_started_on if self.info else None
+        if field.data and started and field.data > started:
+            raise ValidationError(
+                _l("收到时间不能晚于开始核实日期（%(day)s）", day=started.isoformat())
+            )
 
     def report_values(self) -> dict[str, Any]:
         """Return the values the service stores."""
@@ -241,17 +247,34 @@ class StartVerificationForm(FlaskForm):
     """开始核实: handler (and the cadre, when a liaison's submission could not be matched)."""
 
     handler_id = SelectField(_l("承办人"), coerce=int, validators=[DataRequired(REQUIRED)])
+    # A historical case is entered with its real start; the deadline counts from it.
+    started_on = LocalDateField(_l("开始核实日期"), validators=[Optional(), not_in_future])
     cadre_id = IntegerField(_l("所涉干部"), validators=[Optional()])
     note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=NOTE_MAX)])
     version = HiddenField()
     submit = SubmitField(_l("开始核实"))
 
-    def __init__(self, *args, user=None, needs_cadre=False, **kwargs):
+    def __init__(self, *args, user=None, info: NegativeInfo | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.needs_cadre = needs_cadre
+        self.info = info
+        self.needs_cadre = info is not None and info.cadre_id is None
         self.cadre: Cadre | None = None
         self.handler_id.choices = [(0, str(_l("请选择"))), *handler_choices()]
+        if self.started_on.data is None and not self.is_submitted():
+            self.started_on.data = org_today()
+
+    def start_date(self) -> date:
+        """Return the day verification starts (today when left empty)."""
+        return self.started_on.data or org_today()
+
+    def validate_started_on(self, field):
+        """Refuse a start before the item was received."""
+        received = self.info.received_on if self.info else None
+        if field.data and received and field.data < received:
+            raise ValidationError(
+                _l("开始核实日期不能早于收到时间（%(day)s）", day=received.isoformat())
+            )
 
     def validate(self, extra_validators=None):
         """Require the cadre when the item has none yet (an empty field skips its validator)."""
@@ -281,8 +304,9 @@ class ConcludeForm(FlaskForm):
     version = HiddenField()
     submit = SubmitField(_l("办结"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, info: NegativeInfo | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.info = info
         self.conclusion.choices = [
             ("", str(_l("请选择"))),
             *(
@@ -293,6 +317,14 @@ class ConcludeForm(FlaskForm):
         ]
         if self.concluded_on.data is None and not self.is_submitted():
             self.concluded_on.data = org_today()
+
+    def validate_concluded_on(self, field):
+        """Refuse a conclusion dated before verification started."""
+        started = self.info.verification_started_on if self.info else None
+        if field.data and started and field.data < started:
+            raise ValidationError(
+                _l("核实办结日期不能早于开始核实日期（%(day)s）", day=started.isoformat())
+            )
 
 
 class ReopenForm(FlaskForm):

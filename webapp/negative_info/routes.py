@@ -156,11 +156,11 @@ def _detail_page(info, status=200, **forms):
             "start_form",
             StartVerificationForm(
                 user=current_user,
-                needs_cadre=info.cadre_id is None,
+                info=info,
                 data={"handler_id": current_user.id, "version": version},
             ),
         )
-        forms.setdefault("conclude_form", ConcludeForm(data={"version": version}))
+        forms.setdefault("conclude_form", ConcludeForm(info=info, data={"version": version}))
         forms.setdefault("reopen_form", ReopenForm(data={"version": version}))
         forms.setdefault("upload_form", UploadForm())
     duplicates = [
@@ -192,7 +192,7 @@ def _detail_page(info, status=200, **forms):
 def edit(info_id: int):
     """Edit an item's facts (its number and verification are changed elsewhere)."""
     info = services.get_report_or_404(current_user, info_id)
-    form = ReportForm(obj=info, user=current_user).fill_choices()
+    form = ReportForm(obj=info, user=current_user, info=info).fill_choices()
     if not form.is_submitted():
         form.version.data = str(info.version)
         form.cadre_id.data = info.cadre_id
@@ -222,7 +222,7 @@ def edit(info_id: int):
 def start(info_id: int):
     """Start verification: handler and deadline (working days by source)."""
     info = services.get_report_or_404(current_user, info_id)
-    form = StartVerificationForm(user=current_user, needs_cadre=info.cadre_id is None)
+    form = StartVerificationForm(user=current_user, info=info)
     if not form.validate_on_submit():
         return _detail_page(info, 400, start_form=form)
     try:
@@ -233,6 +233,7 @@ def start(info_id: int):
             _version(form),
             cadre=form.cadre,
             note=form.note.data or "",
+            started_on=form.start_date(),
         )
     except ReportError as exc:
         flash(str(exc), "danger")
@@ -246,7 +247,7 @@ def start(info_id: int):
 def conclude(info_id: int):
     """Record the verification's conclusion."""
     info = services.get_report_or_404(current_user, info_id)
-    form = ConcludeForm()
+    form = ConcludeForm(info=info)
     if not form.validate_on_submit():
         return _detail_page(info, 400, conclude_form=form)
     try:
