@@ -17,7 +17,9 @@ API
     - ``date``: an Excel date with number format ``yyyy-mm-dd`` (``DATE_FORMAT``);
     - ``datetime``: an Excel date and time, ``yyyy-mm-dd hh:mm`` (``DATETIME_FORMAT``); an
       aware one is first converted to the organisation's zone (Excel has no time zones);
-    - ``str``: always text, even when it starts with "=" (no formula injection);
+    - ``str``: always text, even when it starts with "=" (no formula injection); control
+      characters XML cannot hold (a vertical tab pasted from Word) are dropped rather than
+      failing the whole export;
     - ``bool``: 是 / 否; ``None``: an empty cell; numbers as numbers.
 
 ``send_export(write, title) -> Response``
@@ -47,6 +49,7 @@ from typing import IO, TYPE_CHECKING, Any
 from flask import Response, send_file
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -75,11 +78,13 @@ def excel_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         return cell
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl takes any text starting with "=" for a formula; a name is never one.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith("="):
+            # openpyxl takes any text starting with "=" for a formula; a name is never one.
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
     return value
 
 

@@ -48,6 +48,13 @@ def test_text_starting_with_equals_stays_text(app):
     assert young.value == "是"
 
 
+def test_control_characters_do_not_break_the_export(app):
+    target = io.BytesIO()
+    with app.app_context():
+        write_workbook(target, "台账", ["事由"], [["第一行\x0b第二行\x08。"]])
+    assert read_back(target.getvalue())["A2"].value == "第一行第二行。"
+
+
 def test_header_row_is_bold_and_frozen(app):
     target = io.BytesIO()
     with app.app_context():
