@@ -124,6 +124,7 @@ class InquirySearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("函询对象"), validators=[Optional(), Length(max=50)])
+    unit_id = SelectField(_l("单位（含下级）"), coerce=int, validators=[Optional()])
     status = SelectField(_l("办理状态"), validators=[Optional()])
     conclusion = SelectField(_l("采信结论"), validators=[Optional()])
     date_from = date_field(_l("发函日期从"))
@@ -133,9 +134,10 @@ class InquirySearchForm(FlaskForm):
         """Refuse a reversed date range."""
         not_before(field, self.date_from.data, _l("结束日期不能早于开始日期"))
 
-    def fill_choices(self) -> InquirySearchForm:
-        """Load the filter choices."""
+    def fill_choices(self, units: list[tuple[int, str]]) -> InquirySearchForm:
+        """Load the filter choices (the units: those in the user's scope)."""
         everything = str(_l("全部"))
+        self.unit_id.choices = [(0, everything), *units]
         self.status.choices = [("", everything), *((v, str(label)) for v, label in STATUS_CHOICES)]
         self.conclusion.choices = dict_choices("inquiry_conclusion", blank=everything)
         return self

@@ -19,9 +19,10 @@ from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import dict_label, param_int
-from webapp.models import Cadre, Inquiry, User
+from webapp.models import Cadre, Inquiry, OrgUnit, User
+from webapp.models.cadres import unit_of_cadre
 from webapp.models.talks import InquiryEvent
-from webapp.security.scope import scoped
+from webapp.security.scope import scoped, subtree_ids
 from webapp.talks.services import may_read
 from workflows.calendar import Deadline, WorkCalendar
 from workflows.deadlines import Light, due_after_workdays, light
@@ -38,6 +39,7 @@ class InquiryFilters:
     conclusion: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    unit_id: int = 0
 
 
 def inquiry_query(user: User, filters: InquiryFilters):
@@ -53,6 +55,8 @@ def inquiry_query(user: User, filters: InquiryFilters):
         stmt = stmt.where(Inquiry.conclusion != "")
     if filters.conclusion:
         stmt = stmt.where(Inquiry.conclusion == filters.conclusion)
+    if filters.unit_id and (unit := db.session.get(OrgUnit, filters.unit_id)) is not None:
+        stmt = stmt.where(unit_of_cadre(Inquiry.cadre_id).in_(subtree_ids(unit)))
     if filters.date_from:
         stmt = stmt.where(Inquiry.issued_on >= filters.date_from)
     if filters.date_to:

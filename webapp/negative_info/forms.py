@@ -243,10 +243,21 @@ class LiaisonForm(ReportBase):
         return values
 
 
+HANDLER_REFUSED = _l("承办人须为有权办理负面信息、且数据权限覆盖该干部的在职用户")
+
+
+class HandlerField(SelectField):
+    """The 承办人 select; a posted id it does not offer gets the reason, in Chinese."""
+
+    def pre_validate(self, form):
+        if self.data and self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(HANDLER_REFUSED)
+
+
 class StartVerificationForm(FlaskForm):
     """开始核实: handler (and the cadre, when a liaison's submission could not be matched)."""
 
-    handler_id = SelectField(_l("承办人"), coerce=int, validators=[DataRequired(REQUIRED)])
+    handler_id = HandlerField(_l("承办人"), coerce=int, validators=[DataRequired(REQUIRED)])
     # A historical case is entered with its real start; the deadline counts from it.
     started_on = LocalDateField(_l("开始核实日期"), validators=[Optional(), not_in_future])
     cadre_id = IntegerField(_l("所涉干部"), validators=[Optional()])
@@ -260,7 +271,10 @@ class StartVerificationForm(FlaskForm):
         self.info = info
         self.needs_cadre = info is not None and info.cadre_id is None
         self.cadre: Cadre | None = None
-        self.handler_id.choices = [(0, str(_l("请选择"))), *handler_choices()]
+        # Only people who may edit the item and see its cadre can handle it; while the
+        # cadre is still to be picked, the pick is checked in `validate`.
+        cadre_id = info.cadre_id if info is not None else None
+        self.handler_id.choices = [(0, str(_l("请选择"))), *handler_choices(cadre_id)]
         if self.started_on.data is None and not self.is_submitted():
             self.started_on.data = org_today()
 
@@ -281,6 +295,13 @@ class StartVerificationForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.needs_cadre and not self.cadre_id.data and not self.cadre_id.errors:
             self.cadre_id.errors.append(str(_l("请选择所涉干部")))
+            valid = False
+        if (
+            self.cadre is not None
+            and not self.handler_id.errors
+            and self.handler_id.data not in {uid for uid, _label in handler_choices(self.cadre.id)}
+        ):
+            self.handler_id.errors.append(str(HANDLER_REFUSED))
             valid = False
         return valid
 

@@ -75,7 +75,7 @@ def _form_page(form, info=None, duplicates=(), status=200):
 @permission_required(Permission.REPORT_VIEW)
 def index():
     """List the negative information in the user's scope (负面信息台账)."""
-    form = RegisterFilterForm(request.args).fill_choices(unit_choices())
+    form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
     page = services.search_register(
         current_user, form.filters(), request.args.get("page", 1, type=int)
     )
