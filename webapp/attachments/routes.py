@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webapp.attachments.downloads import content_disposition
 from webapp.attachments.services import (
     editable_owner,
     owner_of,
@@ -49,12 +50,9 @@ def download(attachment_id: int):
         f"{attachment.owner_type}#{attachment.owner_id or '-'} {attachment.original_name}",
     )
     db.session.commit()
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-        max_age=0,
+    response = send_file(path, mimetype=attachment.content_type, max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(
+        attachment.original_name, f"attachment-{attachment.id}.{attachment.kind}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -6,10 +6,10 @@ import re
 from datetime import date
 from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from flask import Response, send_file
 
+from webapp.attachments.downloads import content_disposition
 from webapp.audit.services import record_operation
 from webapp.documents.layout import to_bytes
 from webapp.documents.registry import DocumentSpec
@@ -37,13 +37,10 @@ def send_docx(data: bytes, name: str, fallback: str) -> Response:
     """Send .docx bytes as a download, never cached.
 
     The header carries the Chinese name (RFC 6266 ``filename*``) and an ASCII ``filename``
-    for clients that read only that one; left to itself, werkzeug would drop the Chinese
-    characters from it and leave ``--2026-11-20.docx``.
+    for clients that read only that one; werkzeug alone would leave ``--2026-11-20.docx``.
     """
     response = send_file(BytesIO(data), mimetype=DOCX, max_age=0)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
+    response.headers["Content-Disposition"] = content_disposition(name, fallback)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
