@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from webapp.audit.presenting import describe
 from webapp.audit.services import LogFilters, search_log
 from webapp.forms_common import options
 from webapp.security.permissions import Permission, permission_required
@@ -62,6 +63,7 @@ def show(kind: str):
             form.result.data or "",
         )
     page = search_log(kind, filters, request.args.get("page", 1, type=int))
+    changes = {row.id: describe(row) for row in page.items} if kind == "operations" else {}
     return render_template(
         "audit/log.html",
         kind=kind,
@@ -69,6 +71,7 @@ def show(kind: str):
         form=form,
         page=page,
         action_labels=ACTION_LABELS,
+        changes=changes,
     )
 
 
