@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from webapp.models.auth import User
 from webapp.models.base import Base, TimestampMixin, utcnow
 from webapp.models.cadres import Cadre, unit_of_cadre
 from webapp.models.negative_info import NegativeInfo
+
+if TYPE_CHECKING:
+    from webapp.models.warnings import Warning
 
 
 class Talk(TimestampMixin, Base):
@@ -45,10 +49,14 @@ class Talk(TimestampMixin, Base):
     negative_info_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("negative_info.id"), index=True
     )
+    # The warning this talk serves (a 提醒谈话 for a tier-1 warning, say); named as a string
+    # because webapp.models.warnings imports this module.
+    warning_id: Mapped[int | None] = mapped_column(sa.ForeignKey("warning.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
 
     cadre: Mapped[Cadre] = relationship()
     negative_info: Mapped[NegativeInfo | None] = relationship()
+    warning: Mapped[Warning | None] = relationship("Warning", foreign_keys=[warning_id])
     created_by: Mapped[User | None] = relationship()
 
     @classmethod

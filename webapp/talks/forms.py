@@ -52,6 +52,18 @@ def datetime_field(label):
     )
 
 
+class LinkSelectField(SelectField):
+    """An optional link to a record: its choices are all that may be linked, 0 is none."""
+
+    def __init__(self, label, *, refusal, **kwargs):
+        super().__init__(label, coerce=int_or_zero, validators=[Optional()], **kwargs)
+        self.refusal = refusal
+
+    def pre_validate(self, form):
+        if self.data and self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(self.refusal)
+
+
 class PersonForm(Form):
     """One interviewer: name and unit/position."""
 
@@ -92,6 +104,9 @@ class TalkForm(FlaskForm):
     negative_info_id = SelectField(
         _l("关联负面信息"), coerce=int_or_zero, validate_choice=False, validators=[Optional()]
     )
+    warning_id = LinkSelectField(
+        _l("关联预警"), refusal=_l("只能关联该干部未办结、且您有权查看的预警")
+    )
     attachments = MultipleFileField(_l("附件"))
     staged_ids = HiddenField()
     submit = SubmitField(_l("保存"))
@@ -100,11 +115,17 @@ class TalkForm(FlaskForm):
         """Return the ids of files kept from an earlier, unsaved submission."""
         return parse_ids(self.staged_ids.data)
 
-    def fill_choices(self, cadres: list[tuple[int, str]], infos: list[tuple[int, str]]) -> TalkForm:
-        """Load the dictionary, cadre and negative-information choices."""
+    def fill_choices(
+        self,
+        cadres: list[tuple[int, str]],
+        infos: list[tuple[int, str]],
+        warnings: list[tuple[int, str]],
+    ) -> TalkForm:
+        """Load the dictionary, cadre, negative-information and warning choices."""
         fill_dict_choices(self, _l("请选择"))
         self.cadre_id.choices = cadres
         self.negative_info_id.choices = [(0, str(_l("不关联"))), *infos]
+        self.warning_id.choices = [(0, str(_l("不关联"))), *warnings]
         return self
 
     def talk_day(self) -> date | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp import cadre_picker
 from webapp.attachments.services import allow_large_uploads, max_bytes
 from webapp.documents.registry import available
-from webapp.models import Cadre, Talk
+from webapp.models import Cadre, Talk, Warning
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
 from webapp.talks import services
@@ -18,6 +19,10 @@ from webapp.talks.forms import TalkForm, TalkSearchForm, TalkUploadForm
 bp = Blueprint("talks", __name__, url_prefix="/talks")
 
 UPLOAD_ENDPOINTS = {"talks.create", "talks.edit", "talks.upload"}
+LINK_REFUSED = {
+    "negative_info_id": _l("只能关联该干部、且您有权查看的负面信息"),
+    "warning_id": _l("只能关联该干部未办结、且您有权查看的预警"),
+}
 allow_large_uploads(bp, UPLOAD_ENDPOINTS)
 
 
@@ -28,14 +33,15 @@ def posted_cadre(form: TalkForm, fallback: Cadre | None) -> Cadre | None:
     return fallback
 
 
-def build_form(cadre: Cadre | None, **kwargs) -> TalkForm:
-    """Build the talk form with the cadre and linkable negative information loaded."""
-    form = TalkForm(**kwargs)
+def build_form(cadre: Cadre | None, talk: Talk | None = None, **kwargs) -> TalkForm:
+    """Build the talk form with the cadre and the records it may link to loaded."""
+    form = TalkForm(obj=talk, **kwargs)
     cadre = posted_cadre(form, cadre)
     blank = _("请选择")
     return form.fill_choices(
         cadre_picker.cadre_choices(current_user, cadre, blank),
         services.info_choices(current_user, cadre),
+        services.warning_choices(current_user, cadre, talk.warning_id if talk else None),
     )
 
 
@@ -60,14 +66,16 @@ def save(form: TalkForm, talk: Talk | None):
         return None
     cadre = get_in_scope_or_404(Cadre, form.cadre_id.data, current_user)
     try:
-        info = services.linked_info(current_user, form.negative_info_id.data, cadre)
-    except services.LinkRefused:
-        form.negative_info_id.errors.append(_("只能关联该干部、且您有权查看的负面信息"))
+        links = services.resolve_links(
+            current_user, cadre, form.negative_info_id.data, form.warning_id.data, talk
+        )
+    except services.LinkRefused as refused:
+        form[refused.field].errors.append(LINK_REFUSED[refused.field])
         return None
     data = {**form.data, "interviewers": form.interviewer_list()}
     if talk is None:
-        return services.create_talk(current_user, cadre, data, info, form.staged())
-    return services.update_talk(talk, current_user, cadre, data, info, form.staged())
+        return services.create_talk(current_user, cadre, data, links, form.staged())
+    return services.update_talk(talk, current_user, cadre, data, links, form.staged())
 
 
 def form_page(form: TalkForm, talk: Talk | None, info=None):
@@ -90,6 +98,7 @@ def detail_page(talk: Talk, upload_form: TalkUploadForm | None = None, status: i
         "talks/detail.html",
         talk=talk,
         info_url=services.info_url(talk.negative_info) if talk.negative_info else None,
+        warning=services.linked_warning_view(talk, current_user),
         documents_available=available(talk),
         files=services.files_of(talk),
         can_edit=can_edit,
@@ -116,15 +125,22 @@ def index():
 @permission_required(Permission.TALK_EDIT)
 def create():
     """Record a talk, optionally for a given cadre or about a negative-information item."""
-    cadre, info = None, None
+    cadre, info, warning = None, None, None
     if info_id := request.args.get("negative_info_id", type=int):
         info = services.info_in_scope(current_user, info_id)
         if info is None:
             abort(404)
         cadre = info.cadre
+    elif warning_id := request.args.get("warning_id", type=int):
+        warning = get_in_scope_or_404(Warning, warning_id, current_user)
+        cadre = warning.cadre
     elif cadre_id := request.args.get("cadre_id", type=int):
         cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
-    prefill = {"cadre_id": cadre.id if cadre else 0, "negative_info_id": info.id if info else 0}
+    prefill = {
+        "cadre_id": cadre.id if cadre else 0,
+        "negative_info_id": info.id if info else 0,
+        "warning_id": warning.id if warning else 0,
+    }
     form = build_form(cadre, data=prefill)
     if talk := save(form, None):
         flash(_("已保存谈话记录：%(name)s", name=talk.cadre_name), "success")
@@ -146,7 +162,7 @@ def detail(talk_id: int):
 def edit(talk_id: int):
     """Edit a talk record."""
     talk = get_in_scope_or_404(Talk, talk_id, current_user)
-    form = build_form(talk.cadre, obj=talk)
+    form = build_form(talk.cadre, talk)
     if save(form, talk):
         flash(_("已保存。"), "success")
         return redirect(url_for("talks.detail", talk_id=talk.id))

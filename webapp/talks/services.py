@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
@@ -17,11 +18,14 @@ from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_zone
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
+from webapp.i18n import translate
 from webapp.lookups import dict_label, param_int
-from webapp.models import Attachment, Cadre, NegativeInfo, Talk, User
+from webapp.models import Attachment, Cadre, NegativeInfo, Talk, User, Warning
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 from workflows.calendar import add_months
+from workflows.states import OPEN_STATES, State
+from workflows.tiers import Tier
 
 TALK_FIELDS = (
     "talk_type",
@@ -46,7 +50,19 @@ FOLLOW_UP_TYPES = frozenset({"reminder", "admonishment"})
 
 
 class LinkRefused(ValueError):
-    """The chosen negative information cannot be linked to this talk."""
+    """The chosen negative information or warning cannot be linked to this talk."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field  # the form field the refusal belongs beside
+
+
+@dataclass(frozen=True)
+class TalkLinks:
+    """What a talk is linked to: the negative information it follows, the warning it serves."""
+
+    info: NegativeInfo | None = None
+    warning: Warning | None = None
 
 
 @dataclass(frozen=True)
@@ -119,8 +135,64 @@ def linked_info(user: User, info_id: int, cadre: Cadre) -> NegativeInfo | None:
         return None
     info = info_in_scope(user, info_id)
     if info is None or info.cadre_id != cadre.id:
-        raise LinkRefused
+        raise LinkRefused("negative_info_id")
     return info
+
+
+def warning_label(warning: Warning) -> str:
+    """Label a warning for a select box and the talk's page: number, tier, state."""
+    return " ".join(
+        [warning.number, translate(Tier(warning.tier).label), translate(State(warning.state).label)]
+    )
+
+
+def linkable_warnings(user: User, cadre: Cadre, keep_id: int | None = None) -> list[Warning]:
+    """Return the cadre's open warnings the user may see, plus the one already linked."""
+    open_or_kept = Warning.state.in_([s.value for s in OPEN_STATES])
+    if keep_id:
+        # A talk linked while the warning was open keeps its link after the warning closes.
+        open_or_kept = open_or_kept | (Warning.id == keep_id)
+    stmt = scoped(select(Warning), Warning, user).where(Warning.cadre_id == cadre.id, open_or_kept)
+    return list(db.session.scalars(stmt.order_by(Warning.id.desc())))
+
+
+def warning_choices(
+    user: User, cadre: Cadre | None, keep_id: int | None = None
+) -> list[tuple[int, str]]:
+    """Return (id, label) of the warnings a talk with this cadre may be linked to."""
+    if cadre is None:
+        return []
+    return [(w.id, warning_label(w)) for w in linkable_warnings(user, cadre, keep_id)]
+
+
+def linked_warning(
+    user: User, warning_id: int, cadre: Cadre, keep_id: int | None = None
+) -> Warning | None:
+    """Return the warning to link, refusing one closed, out of scope or about another cadre."""
+    if not warning_id:
+        return None
+    for warning in linkable_warnings(user, cadre, keep_id):
+        if warning.id == warning_id:
+            return warning
+    raise LinkRefused("warning_id")
+
+
+def resolve_links(
+    user: User, cadre: Cadre, info_id: int, warning_id: int, talk: Talk | None = None
+) -> TalkLinks:
+    """Load what a talk is to be linked to, refusing what the user may not link."""
+    keep = talk.warning_id if talk is not None else None
+    return TalkLinks(
+        linked_info(user, info_id, cadre), linked_warning(user, warning_id, cadre, keep)
+    )
+
+
+def talks_for_warning(warning_id: int, user: User) -> list[Talk]:
+    """Return the talks linked to a warning that the user may read, newest first."""
+    if not may_read(user):
+        return []
+    stmt = scoped(select(Talk).where(Talk.warning_id == warning_id), Talk, user)
+    return list(db.session.scalars(stmt.order_by(Talk.started_at.desc(), Talk.id.desc())))
 
 
 def default_follow_up(talk_type: str, day: date) -> date | None:
@@ -133,7 +205,7 @@ def default_follow_up(talk_type: str, day: date) -> date | None:
     return work_calendar().add_workdays(due, 0).due
 
 
-def apply_talk(talk: Talk, cadre: Cadre, data: dict[str, Any], info: NegativeInfo | None) -> Talk:
+def apply_talk(talk: Talk, cadre: Cadre, data: dict[str, Any], links: TalkLinks) -> Talk:
     """Copy validated form data onto a talk."""
     for key in TALK_FIELDS:
         value = data[key]
@@ -145,7 +217,8 @@ def apply_talk(talk: Talk, cadre: Cadre, data: dict[str, Any], info: NegativeInf
         talk.cadre = cadre
         talk.cadre_name = cadre.name
         talk.cadre_title = cadre_title(cadre)
-    talk.negative_info_id = info.id if info else None
+    talk.negative_info_id = links.info.id if links.info else None
+    talk.warning_id = links.warning.id if links.warning else None
     if talk.follow_up_on is None:
         talk.follow_up_on = default_follow_up(talk.talk_type, talk_day(talk))
     return talk
@@ -155,12 +228,12 @@ def create_talk(
     user: User,
     cadre: Cadre,
     data: dict[str, Any],
-    info: NegativeInfo | None,
+    links: TalkLinks,
     staged_ids: list[int] = (),  # type: ignore[assignment]
 ) -> Talk:
     """Record a talk with the files uploaded along with the form."""
     talk = Talk(created_by_id=user.id)
-    apply_talk(talk, cadre, data, info)
+    apply_talk(talk, cadre, data, links)
     db.session.add(talk)
     db.session.flush()
     attachments.claim(list(staged_ids), OWNER_TYPE, talk.id, user)
@@ -173,11 +246,11 @@ def update_talk(
     user: User,
     cadre: Cadre,
     data: dict[str, Any],
-    info: NegativeInfo | None,
+    links: TalkLinks,
     staged_ids: list[int] = (),  # type: ignore[assignment]
 ) -> Talk:
     """Save edits to a talk, adding the files uploaded along with the form."""
-    apply_talk(talk, cadre, data, info)
+    apply_talk(talk, cadre, data, links)
     attachments.claim(list(staged_ids), OWNER_TYPE, talk.id, user)
     db.session.commit()
     return talk
@@ -195,6 +268,31 @@ def info_url(info: NegativeInfo) -> str | None:
         return url_for("negative_info.detail", info_id=info.id)
     except BuildError:
         return None
+
+
+@dataclass(frozen=True)
+class WarningLink:
+    """How a talk's page shows its warning: the label, and a link when the user may open it."""
+
+    label: str
+    url: str | None = None
+
+
+def linked_warning_view(talk: Talk, user: User) -> WarningLink | None:
+    """Describe the talk's warning for its page; one outside the user's scope is not named."""
+    if talk.warning_id is None:
+        return None
+    stmt = scoped(select(Warning).where(Warning.id == talk.warning_id), Warning, user)
+    warning = db.session.scalars(stmt).first()
+    if warning is None:
+        return WarningLink(_("已关联（无权查看）"))
+    url = None
+    if user.can(Permission.CADRE_VIEW):  # what the warning page asks for
+        try:
+            url = url_for("warnings.detail", warning_id=warning.id)
+        except BuildError:
+            url = None
+    return WarningLink(warning_label(warning), url)
 
 
 def may_read(user: Any) -> bool:

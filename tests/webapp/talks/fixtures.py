@@ -42,3 +42,16 @@ def world(db, frozen) -> World:
     cadre = make_cadre(own, name="张三", position="副局长")
     stranger = make_cadre(other, name="李域外", position="局长")
     return World(own, other, supervisor, cadre, stranger)
+
+
+def make_warning(cadre: Cadre, proposer: User, number: str, tier: int = 1, state: str = "issued"):
+    """Put a warning row in place directly (the workflow itself is the warnings area's test)."""
+    from webapp.extensions import db
+    from webapp.models import Warning
+
+    warning = Warning(
+        number=number, cadre_id=cadre.id, tier=tier, state=state, proposer_id=proposer.id
+    )
+    db.session.add(warning)
+    db.session.flush()
+    return warning
