@@ -8,6 +8,7 @@ from webapp.models.calendar import HolidayDay, HolidayYear
 from webapp.models.imports import ImportJob
 from webapp.models.logs import AccessLog, AuditLog, LoginLog
 from webapp.models.negative_info import NegativeInfo, NegativeInfoEvent, NumberSequence
+from webapp.models.notifications import ChannelSetting, DeliveryAttempt, Notification
 from webapp.models.org import OrgUnit
 from webapp.models.settings import DictItem, DictType, Parameter
 from webapp.models.talks import Inquiry, Talk
@@ -33,9 +34,11 @@ __all__ = [
     "Base",
     "Cadre",
     "CadreEvent",
+    "ChannelSetting",
     "Clarification",
     "CommitteeDecision",
     "DataScope",
+    "DeliveryAttempt",
     "DictItem",
     "DictType",
     "HolidayDay",
@@ -45,6 +48,7 @@ __all__ = [
     "LoginLog",
     "NegativeInfo",
     "NegativeInfoEvent",
+    "Notification",
     "NumberSequence",
     "OrgUnit",
     "Parameter",
