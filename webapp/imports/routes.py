@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webapp.attachments.downloads import content_disposition
 from webapp.cadres.export import export_cadres
 from webapp.cadres.forms import CadreSearchForm
 from webapp.clock import org_today
@@ -71,9 +72,11 @@ def template(kind: str):
     """Download the import template (下载模板) with the headers and dropdowns."""
     spec = allowed_spec(kind)
     workbook = build_template(spec, ImportContext(current_user, org_today()))
-    return send_file(
-        workbook, mimetype=XLSX, as_attachment=True, download_name=f"{spec.title}-导入模板.xlsx"
+    response = send_file(workbook, mimetype=XLSX)
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{spec.title}-导入模板.xlsx", f"{spec.kind}-template.xlsx"
     )
+    return response
 
 
 @bp.route("/jobs/<token>")
@@ -151,7 +154,9 @@ def cancel(token: str):
 def export_roster():
     """Export the roster (导出) as filtered on its page, within the user's scope."""
     filters = CadreSearchForm(request.args).fill_choices(unit_choices()).filters()
-    return send_export(lambda target: export_cadres(current_user, filters, target), "干部信息")
+    return send_export(
+        lambda target: export_cadres(current_user, filters, target), "干部信息", "cadres"
+    )
 
 
 @bp.route("/negative-info/export")

@@ -22,9 +22,10 @@ API
       failing the whole export;
     - ``bool``: 是 / 否; ``None``: an empty cell; numbers as numbers.
 
-``send_export(write, title) -> Response``
+``send_export(write, title, ascii_title="export") -> Response``
     Call ``write(target)`` with a temporary file, then send that file as
-    ``<title>-<today>.xlsx``. ``write`` is usually the area's export service, which calls
+    ``<title>-<today>.xlsx`` (and ``<ascii_title>-<today>.xlsx`` for clients that read only
+    the plain ``filename=``, e.g. ``cadres-2026-12-01.xlsx``). ``write`` is usually the area's export service, which calls
     ``write_workbook`` and then logs the export with the count it returned. The temporary
     file lives on disk and is closed (and so deleted) once the response has been sent.
 
@@ -53,6 +54,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from webapp.attachments.downloads import content_disposition
 from webapp.clock import org_today, org_zone
 
 if TYPE_CHECKING:
@@ -115,7 +117,9 @@ def write_workbook(
     return count
 
 
-def send_export(write: Callable[[IO[bytes]], object], title: str) -> Response:
+def send_export(
+    write: Callable[[IO[bytes]], object], title: str, ascii_title: str = "export"
+) -> Response:
     """Run an export writer into a temporary file and send it as `<title>-<today>.xlsx`."""
     # A disk-backed file, not memory: a large register never sits whole in a worker. The
     # response closes it once sent, so no context manager here.
@@ -126,9 +130,9 @@ def send_export(write: Callable[[IO[bytes]], object], title: str) -> Response:
         target.close()
         raise
     target.seek(0)
-    return send_file(
-        target,
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{title}-{org_today().isoformat()}.xlsx",
+    day = org_today().isoformat()
+    response = send_file(target, mimetype=XLSX)
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{title}-{day}.xlsx", f"{ascii_title}-{day}.xlsx"
     )
+    return response

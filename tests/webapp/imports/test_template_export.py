@@ -23,6 +23,7 @@ def test_template_has_headers_dropdowns_and_an_example(db, client, login, tmp_pa
     response = client.get("/excel/cadres/template")
     assert response.status_code == 200
     assert quote("干部信息-导入模板.xlsx") in response.headers["Content-Disposition"]
+    assert 'filename="cadres-template.xlsx"' in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data))
     sheet = workbook["干部信息"]
     assert workbook.worksheets[0] is sheet

@@ -104,3 +104,17 @@ def test_send_export_sends_a_dated_attachment_from_disk(app):
         in (response.headers["Content-Disposition"])
     )
     assert read_back(data)["A2"].value == "一"
+
+
+def test_send_export_names_the_file_in_ascii_too(app):
+    with app.test_request_context("/"):
+        response = send_export(
+            lambda t: write_workbook(t, "台账", ["甲"], []), "干部信息", "cadres"
+        )
+        response.close()
+        unnamed = send_export(lambda t: write_workbook(t, "台账", ["甲"], []), "预警台账")
+        unnamed.close()
+    disposition = response.headers["Content-Disposition"]
+    plain = [p.strip() for p in disposition.split(";") if p.strip().startswith("filename=")]
+    assert plain and plain[0].startswith('filename="cadres-20') and plain[0].endswith('.xlsx"')
+    assert 'filename="export-20' in unnamed.headers["Content-Disposition"]
