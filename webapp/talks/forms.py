@@ -35,6 +35,7 @@ from webapp.forms_common import (
 # `X as X`: re-exported for the forms of other areas until they import webapp.forms_common.
 from webapp.forms_common import too_long as too_long
 from webapp.lookups import dict_choices
+from webapp.talks.services import TalkFilters
 
 BAD_DATETIME = _l("时间格式应为 年-月-日 时:分，例如 2026-01-31 09:30")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -197,11 +198,31 @@ class TalkSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("被谈话人"), validators=[Optional(), Length(max=50)])
+    unit_id = SelectField(_l("单位（含下级）"), coerce=int_or_zero, validators=[Optional()])
     talk_type = SelectField(_l("谈话类型"), validators=[Optional()])
     date_from = date_field(_l("谈话日期从"))
     date_to = date_field(_l("至"))
 
-    def fill_choices(self) -> TalkSearchForm:
-        """Load the filter choices."""
-        self.talk_type.choices = dict_choices("talk_type", blank=str(_l("全部")))
+    def fill_choices(self, units: list[tuple[int, str]]) -> TalkSearchForm:
+        """Load the filter choices: the units are those in the user's data scope."""
+        everything = str(_l("全部"))
+        self.unit_id.choices = [(0, everything), *units]
+        self.talk_type.choices = dict_choices("talk_type", blank=everything)
         return self
+
+    def validate_date_to(self, field):
+        """Refuse a range that ends before it starts."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("截止日期不能早于起始日期"))
+
+    def filters(self) -> TalkFilters:
+        """Return the filters the query string asks for (none if it is invalid)."""
+        if not self.validate():
+            return TalkFilters()
+        return TalkFilters(
+            q=self.q.data or "",
+            talk_type=self.talk_type.data or "",
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+            unit_id=self.unit_id.data or 0,
+        )

@@ -20,9 +20,9 @@ from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
 from webapp.lookups import dict_label, param_int
-from webapp.models import Attachment, Cadre, NegativeInfo, Talk, User, Warning
+from webapp.models import Attachment, Cadre, NegativeInfo, OrgUnit, Talk, User, Warning
 from webapp.security.permissions import Permission
-from webapp.security.scope import scoped
+from webapp.security.scope import scoped, subtree_ids
 from workflows.calendar import add_months
 from workflows.states import OPEN_STATES, State
 from workflows.tiers import Tier
@@ -73,6 +73,7 @@ class TalkFilters:
     talk_type: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    unit_id: int = 0  # the cadre's current unit or one below it
 
 
 def day_start(day: date) -> datetime:
@@ -90,6 +91,9 @@ def talk_query(user: User, filters: TalkFilters):
     stmt = scoped(select(Talk), Talk, user)
     if filters.q:
         stmt = stmt.where(Talk.cadre_name.contains(filters.q.strip(), autoescape=True))
+    if filters.unit_id and (unit := db.session.get(OrgUnit, filters.unit_id)) is not None:
+        in_unit = select(Cadre.id).where(Cadre.unit_id.in_(subtree_ids(unit)))
+        stmt = stmt.where(Talk.cadre_id.in_(in_unit))
     if filters.talk_type:
         stmt = stmt.where(Talk.talk_type == filters.talk_type)
     if filters.date_from:
