@@ -24,8 +24,8 @@ from webapp.imports import jobs
 from webapp.imports.cadres import CADRES
 from webapp.imports.context import ImportContext
 from webapp.imports.forms import ConfirmForm, UploadForm
-from webapp.imports.negative_info import NEGATIVE_INFO, export_register
 from webapp.imports.template import build_template
+from webapp.negative_info.export import export_register
 from webapp.negative_info.forms import RegisterFilterForm
 from webapp.security.permissions import Permission, permission_required
 from webapp.spreadsheets.export import XLSX, send_export
@@ -35,8 +35,8 @@ bp = Blueprint("imports", __name__, url_prefix="/excel")
 
 
 def import_kinds(_app: object) -> list:
-    """Offer the roster and negative information for import (answers `signals.import_kinds`)."""
-    return [CADRES, NEGATIVE_INFO]
+    """Offer the roster for import (answers `signals.import_kinds`)."""
+    return [CADRES]
 
 
 # Where a finished import leads back to, per kind.

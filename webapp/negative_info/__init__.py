@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the blueprint and connect the signals this area answers."""
     from webapp import signals
-    from webapp.negative_info import services, verification
+    from webapp.negative_info import imports, services, verification
     from webapp.negative_info.routes import bp
 
     app.register_blueprint(bp)
@@ -16,3 +16,4 @@ def init_app(app: Flask) -> None:
     signals.holidays_changed.connect(verification.recompute_provisional_deadlines)
     signals.inquiry_concluded.connect(verification.verify_from_inquiry)
     signals.attachment_owners.connect(services.attachment_owners)
+    signals.import_kinds.connect(imports.import_kinds)

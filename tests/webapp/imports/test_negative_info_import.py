@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from tests.factories import make_cadre, make_report, make_unit, make_user
 from tests.webapp.imports.xlsx import token_of, upload, write_xlsx
-from webapp.imports.negative_info import NEGATIVE_INFO
 from webapp.models import AuditLog, DataScope, ImportJob, NegativeInfo, NegativeInfoEvent
+from webapp.negative_info.imports import NEGATIVE_INFO
 
 HEADERS = [c.header for c in NEGATIVE_INFO.columns]
 
@@ -198,3 +198,49 @@ def test_register_export_follows_scope_and_filters(db, client, setup):
         )
     ).all()
     assert len(logs) == 2 and "导出负面信息台账 2 条" in logs[0]
+
+
+def test_the_negative_info_area_offers_its_import(app, db):
+    from webapp.imports import jobs
+    from webapp.imports.routes import import_kinds as imports_area_kinds
+    from webapp.negative_info.imports import import_kinds
+
+    assert NEGATIVE_INFO in import_kinds(app)
+    assert NEGATIVE_INFO not in imports_area_kinds(app)
+    with app.test_request_context():
+        assert jobs.spec_for("negative-info") is NEGATIVE_INFO
+
+
+def test_imported_and_typed_items_are_built_alike(db, client, setup, tmp_path):
+    """One row builder and one history builder: only number, time and note may differ."""
+    from webapp.negative_info.services import create_report
+
+    unit, user = setup
+    cadre = make_cadre(unit, name="同源")
+    token = send(client, tmp_path, [ni_row(cadre)])
+    client.post(f"/excel/jobs/{token}/confirm")
+    imported = db.session.scalars(select(NegativeInfo)).one()
+    values = {
+        "category": "supervision",
+        "situation": "general_petition",
+        "source_channel": "petition",
+        "reporting_unit": "市信访局",
+        "liaison_name": "",
+        "source_document_number": "信访〔2026〕12号",
+        "occurred_on": date(2026, 3, 1),
+        "received_on": date(2026, 3, 5),
+        "summary": "反映其工作作风问题",
+        "details": "",
+        "handling_unit": "",
+        "handling_result": "",
+        "severity": "minor",
+        "confidentiality": "internal",
+    }
+    typed = create_report(user, cadre, values)
+    skipped = {"id", "number", "created_at", "updated_at"}
+    columns = [c.key for c in NegativeInfo.__table__.columns if c.key not in skipped]
+    assert {k: getattr(typed, k) for k in columns} == {k: getattr(imported, k) for k in columns}
+    shape = ("event", "from_status", "to_status", "actor_id", "actor_name", "changes")
+    assert [tuple(getattr(h, k) for k in shape) for h in typed.history] == [
+        tuple(getattr(h, k) for k in shape) for h in imported.history
+    ]

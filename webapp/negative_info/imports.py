@@ -1,40 +1,30 @@
-"""Negative information (负面信息) as an Excel import, and the register (台账) export.
+"""Negative information (负面信息) as an Excel import: its spec, row checks and batch writer.
 
-The negative-information area creates one item per request (`create_report`, committing each); an import
-writes thousands in one transaction, so the batch writer lives here and reuses the negative-information
-area's pieces: its fields, situations with their default tiers, the number block reservation
-and the history event it writes on creation.
+An import writes thousands of items in one transaction, so it inserts in bulk; but each row
+and its history line come from the same builders as a typed item (`records.item_row`,
+`records.history_row`), so the two paths cannot drift apart.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.audit.services import record_operation
 from webapp.extensions import db
 from webapp.imports.bulk import insert_audited
-from webapp.imports.excel import (
-    Column,
-    DateValue,
-    DictLabel,
-    IdNumber,
-    ImportContext,
-    ImportSpec,
-    ParsedRow,
-    Text,
-    write_workbook,
-)
-from webapp.lookups import dict_labels, param_int
-from webapp.models import Cadre, NegativeInfo, NegativeInfoEvent, OrgUnit, User
+from webapp.imports.columns import Column, DateValue, DictLabel, IdNumber, Text
+from webapp.imports.context import ImportContext
+from webapp.imports.spec import ImportSpec, ParsedRow
+from webapp.lookups import param_int
+from webapp.models import Cadre, NegativeInfo, NegativeInfoEvent
 from webapp.models.base import utcnow
 from webapp.negative_info.forms import DATE_MESSAGES, DETAILS_MAX
 from webapp.negative_info.numbering import reserve
-from webapp.negative_info.services import NUMBER_PREFIX, ReportFilters, register_query, situations
+from webapp.negative_info.records import NUMBER_PREFIX, history_row, item_row, situations
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 from workflows.text import N_
@@ -114,15 +104,6 @@ class NegativeInfoImport(ImportSpec):
             note=_l("不填为“内部”"),
         ),
     )
-    DEFAULTS: dict[str, Any] = {  # noqa: RUF012 - read-only
-        "reporting_unit": "",
-        "liaison_name": "",
-        "source_document_number": "",
-        "details": "",
-        "handling_unit": "",
-        "handling_result": "",
-        "confidentiality": "internal",
-    }
 
     def row_key(self, row: ParsedRow) -> Any:
         """Treat the same cadre, situation, occurred date and summary twice as a duplicate row."""
@@ -173,7 +154,7 @@ class NegativeInfoImport(ImportSpec):
                 )
                 continue
             row.target_id = cadre.id
-            row.extra = {"position": cadre.position, "unit_id": cadre.unit_id}
+            row.extra = {"name": cadre.name, "position": cadre.position, "unit_id": cadre.unit_id}
 
     def write_batch(self, rows: list[ParsedRow], ctx: ImportContext) -> tuple[int, int]:
         """Create the items as 待核实, numbered in one block, each with its history line."""
@@ -182,19 +163,18 @@ class NegativeInfoImport(ImportSpec):
         tiers = {value: s.tier for value, s in ctx.memo("situations", situations).items()}
         items = []
         for offset, row in enumerate(rows):
-            values = {**self.DEFAULTS, **row.values}
-            values.pop("id_number")
+            values = {k: v for k, v in row.values.items() if k not in ("id_number", "cadre_name")}
             items.append(
-                {
-                    **values,
-                    "number": format_number(NUMBER_PREFIX, year, first + offset),
-                    "cadre_id": row.target_id,
-                    "cadre_position": row.extra["position"],
-                    "unit_id": row.extra["unit_id"],
-                    "default_tier": tiers.get(values["situation"], 1),
-                    "status": Status.PENDING.value,
-                    "created_by_id": ctx.user.id,
-                }
+                item_row(
+                    values,
+                    number=format_number(NUMBER_PREFIX, year, first + offset),
+                    created_by=ctx.user,
+                    cadre_id=row.target_id,
+                    cadre_name=row.extra["name"],
+                    cadre_position=row.extra["position"],
+                    unit_id=row.extra["unit_id"],
+                    tiers=tiers,
+                )
             )
         ids = insert_audited(NegativeInfo, items)
         now = utcnow()
@@ -202,15 +182,10 @@ class NegativeInfoImport(ImportSpec):
             sa.insert(NegativeInfoEvent.__table__),
             [
                 {
-                    "info_id": ident,
+                    **history_row(
+                        ident, ctx.user, "created", to_status=Status.PENDING, note="Excel 导入"
+                    ),
                     "at": now,
-                    "actor_id": ctx.user.id,
-                    "actor_name": ctx.user.full_name,
-                    "event": "created",
-                    "from_status": "",
-                    "to_status": Status.PENDING.value,
-                    "note": "Excel 导入",
-                    "changes": None,
                 }
                 for ident in ids
             ],
@@ -221,83 +196,6 @@ class NegativeInfoImport(ImportSpec):
 NEGATIVE_INFO = NegativeInfoImport()
 
 
-# ----------------------------------------------------------------------------------- export
-
-EXPORT_HEADERS = [
-    "编号",
-    "干部姓名",
-    "单位",
-    "职务",
-    "信息类别",
-    "具体情形",
-    "信息来源",
-    "报送单位",
-    "联络员",
-    "来源文号",
-    "发生时间",
-    "收到时间",
-    "事实摘要",
-    "严重程度",
-    "密级",
-    "核实状态",
-    "核实期限",
-    "查处单位",
-    "处理情况",
-]
-EXPORT_WIDTHS = [14, 10, 20, 16, 12, 22, 14, 16, 10, 16, 12, 12, 50, 8, 8, 10, 22, 16, 30]
-
-
-def register_rows(user: User, filters: ReportFilters):
-    """Yield the export rows of the filtered, scoped register, streamed from the database."""
-    names = {
-        code: dict_labels(code)
-        for code in (
-            "negative_category",
-            "negative_situation",
-            "source_channel",
-            "severity",
-            "confidentiality",
-            "verification_status",
-        )
-    }
-    units = dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.name)).all())
-    provisional = _("（待节假日数据确认）")
-    stmt = register_query(user, filters).execution_options(yield_per=1000)
-    for info in db.session.scalars(stmt):
-        due = info.verification_due.isoformat() if info.verification_due else ""
-        if due and info.verification_due_provisional:
-            due += provisional
-        yield (
-            info.number,
-            info.cadre_name,
-            units.get(info.unit_id, ""),
-            info.cadre_position,
-            names["negative_category"].get(info.category, info.category),
-            names["negative_situation"].get(info.situation, info.situation),
-            names["source_channel"].get(info.source_channel, info.source_channel),
-            info.reporting_unit,
-            info.liaison_name,
-            info.source_document_number,
-            info.occurred_on,
-            info.received_on,
-            info.summary,
-            names["severity"].get(info.severity, info.severity),
-            names["confidentiality"].get(info.confidentiality, info.confidentiality),
-            names["verification_status"].get(info.status, info.status),
-            due,
-            info.handling_unit,
-            info.handling_result,
-        )
-
-
-def export_register(user: User, filters: ReportFilters, target: IO[bytes]) -> int:
-    """Write the filtered register within the user's scope to an .xlsx; log the export."""
-    count = write_workbook(
-        target, "负面信息台账", EXPORT_HEADERS, register_rows(user, filters), EXPORT_WIDTHS
-    )
-    shown = "；".join(f"{k}={v}" for k, v in vars(filters).items() if v) or "无"
-    record_operation(
-        "export", "NegativeInfo", summary=f"导出负面信息台账 {count} 条（筛选：{shown}）"
-    )
-    db.session.commit()
-    return count
+def import_kinds(_app: object) -> list[ImportSpec]:
+    """Offer negative information for Excel import (answers `signals.import_kinds`)."""
+    return [NEGATIVE_INFO]
