@@ -8,6 +8,33 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+# What each audited model is called (the log's object column).
+MODEL_LABELS: dict[str, str] = {
+    "Cadre": _l("干部"),
+    "CadreEvent": _l("干部事件"),
+    "User": _l("用户"),
+    "Role": _l("角色"),
+    "OrgUnit": _l("单位"),
+    "Parameter": _l("参数"),
+    "DictType": _l("字典"),
+    "DictItem": _l("字典项"),
+    "HolidayYear": _l("节假日年度"),
+    "HolidayDay": _l("节假日"),
+    "NegativeInfo": _l("负面信息"),
+    "Talk": _l("谈话记录"),
+    "Inquiry": _l("函询"),
+    "Warning": _l("预警"),
+    "Approval": _l("预警审批"),
+    "WarningAction": _l("预警处置"),
+    "Rectification": _l("整改"),
+    "CommitteeDecision": _l("党委决定"),
+    "Referral": _l("移送"),
+    "Clarification": _l("澄清正名"),
+    "ToleranceDecision": _l("容错纠错"),
+    "WarningProposal": _l("升级建议"),
+    "Attachment": _l("附件"),
+}
+
 # Columns whose meaning is the same in every model that has them.
 COMMON: dict[str, str] = {
     "name": _l("名称"),
@@ -256,6 +283,11 @@ DICTIONARIES: dict[str, dict[str, str]] = {
     "Clarification": {"method": "clarification_method"},
     "ToleranceDecision": {"outcome": "tolerance_outcome"},
 }
+
+
+def model_label(object_type: str):
+    """Return what a model is called in Chinese, or its raw name."""
+    return MODEL_LABELS.get(object_type) or object_type
 
 
 def field_label(object_type: str, key: str):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from webapp import models
 from webapp.audit.labels import field_dictionary, field_label
+from webapp.extensions import db
 from webapp.lookups import dict_label
 from webapp.models import AuditLog
 
@@ -40,6 +45,11 @@ def shown_value(object_type: str, key: str, value: Any) -> str:
     return str(value)
 
 
+def raw_json(value: Any) -> str:
+    """Return stored JSON as the toggle shows it: readable Chinese, keys sorted."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def describe(row: AuditLog) -> list[Change]:
     """Return the labelled changes of one row: every changed column, or the values set/removed."""
     before, after = row.before or {}, row.after or {}
@@ -60,3 +70,42 @@ def describe(row: AuditLog) -> list[Change]:
             )
         )
     return changes
+
+
+# How to name a record of each type: the columns to read and how to join them.
+NAMES: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
+    "Cadre": (("name",), str),
+    "User": (("full_name", "username"), lambda full, user: f"{full}（{user}）"),
+    "OrgUnit": (("name",), str),
+    "Role": (("name",), str),
+    "NegativeInfo": (("number", "cadre_name"), lambda number, name: f"{number} {name}"),
+    "Warning": (("number",), str),
+    "Talk": (("cadre_name",), str),
+    "Inquiry": (("cadre_name", "round"), lambda name, n: _("%(name)s 第%(n)s次", name=name, n=n)),
+    "Parameter": (("description",), str),
+    "DictType": (("name",), str),
+    "DictItem": (("label",), str),
+    "Attachment": (("original_name",), str),
+    "HolidayYear": (("year",), str),
+    "HolidayDay": (("day",), str),
+}
+
+
+def object_names(rows: Iterable[Any]) -> dict[tuple[str, str], str]:
+    """Name the records a page of log rows refers to, with one query per record type."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        # A deleted record's id may be taken again (SQLite reuses the highest): its row's
+        # summary keeps the name it had.
+        if getattr(row, "action", "") == "delete":
+            continue
+        if row.object_type in NAMES and row.object_id.isdigit():
+            wanted[row.object_type].add(int(row.object_id))
+    names = {}
+    for object_type, ids in wanted.items():
+        model = getattr(models, object_type)
+        columns, join = NAMES[object_type]
+        stmt = select(model.id, *(getattr(model, c) for c in columns)).where(model.id.in_(ids))
+        for ident, *values in db.session.execute(stmt):
+            names[(object_type, str(ident))] = join(*values)
+    return names

@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from webapp.audit.presenting import describe
+from webapp.audit.labels import MODEL_LABELS, model_label
+from webapp.audit.presenting import describe, object_names, raw_json
 from webapp.audit.services import LogFilters, search_log
 from webapp.forms_common import options
 from webapp.security.permissions import Permission, permission_required
@@ -39,7 +40,12 @@ class LogFilterForm(FlaskForm):
         validators=[Optional()],
         choices=options([("", _l("全部")), *ACTION_LABELS.items()]),
     )
-    object_type = StringField(_l("对象类型"), validators=[Optional(), Length(max=64)])
+    object_type = SelectField(
+        _l("对象类型"),
+        validators=[Optional(), Length(max=64)],
+        choices=options([("", _l("全部")), *MODEL_LABELS.items(), ("endpoint", _l("功能"))]),
+        validate_choice=False,  # a type no longer audited may still be in old rows
+    )
     result = SelectField(
         _l("结果"),
         validators=[Optional()],
@@ -72,6 +78,9 @@ def show(kind: str):
         page=page,
         action_labels=ACTION_LABELS,
         changes=changes,
+        names=object_names(page.items) if kind != "logins" else {},
+        model_label=model_label,
+        raw_json=raw_json,
     )
 
 
