@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -40,6 +40,7 @@ from webapp.talks.services import TalkFilters
 BAD_DATETIME = _l("时间格式应为 年-月-日 时:分，例如 2026-01-31 09:30")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 MAX_INTERVIEWERS = 10
+MAX_TALK_LENGTH = timedelta(hours=24)
 
 
 def datetime_field(label):
@@ -158,11 +159,14 @@ class TalkForm(FlaskForm):
             raise ValidationError(_l("谈话时间不能晚于当前时间"))
 
     def validate_ended_at(self, field):
-        """Refuse an end before the start, or in the future."""
+        """Refuse an end before the start, a day or more after it, or in the future."""
         if not field.data:
             return
         if self.started_at.data and field.data <= self.started_at.data:
             raise ValidationError(_l("结束时间应晚于开始时间"))
+        # A talk lasts hours; a longer span is a mistyped day, not a long talk.
+        if self.started_at.data and field.data - self.started_at.data > MAX_TALK_LENGTH:
+            raise ValidationError(_l("谈话时长不能超过 24 小时"))
         if field.data > utc_now():
             raise ValidationError(_l("结束时间不能晚于当前时间"))
 
