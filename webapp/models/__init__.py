@@ -9,6 +9,7 @@ from webapp.models.imports import ImportJob
 from webapp.models.logs import AccessLog, AuditLog, LoginLog
 from webapp.models.negative_info import NegativeInfo, NegativeInfoEvent, NumberSequence
 from webapp.models.notifications import ChannelSetting, DeliveryAttempt, Notification
+from webapp.models.obligations import Obligation
 from webapp.models.org import OrgUnit
 from webapp.models.settings import DictItem, DictType, Parameter
 from webapp.models.talks import Inquiry, Talk
@@ -50,6 +51,7 @@ __all__ = [
     "NegativeInfoEvent",
     "Notification",
     "NumberSequence",
+    "Obligation",
     "OrgUnit",
     "Parameter",
     "Rectification",
