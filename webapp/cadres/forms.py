@@ -83,15 +83,22 @@ class CadreForm(FlaskForm):
         if field.data and ric.is_valid(id_number) and ric.get_birth_date(id_number) != field.data:
             raise ValidationError(_l("出生日期与身份证号码中的出生日期不一致"))
 
+    def after_birth(self, field, message) -> None:
+        """Refuse a career date on or before the birth date."""
+        if field.data and self.birth_date.data and field.data <= self.birth_date.data:
+            raise ValidationError(message)
+
+    def validate_appointed_on(self, field):
+        """Refuse an appointment before birth."""
+        self.after_birth(field, _l("任现职时间应晚于出生日期"))
+
     def validate_joined_work_on(self, field):
         """Refuse a start of work before birth."""
-        if field.data and self.birth_date.data and field.data <= self.birth_date.data:
-            raise ValidationError(_l("参加工作时间应晚于出生日期"))
+        self.after_birth(field, _l("参加工作时间应晚于出生日期"))
 
     def validate_joined_party_on(self, field):
         """Refuse joining the party before birth."""
-        if field.data and self.birth_date.data and field.data <= self.birth_date.data:
-            raise ValidationError(_l("入党时间应晚于出生日期"))
+        self.after_birth(field, _l("入党时间应晚于出生日期"))
 
 
 class CadreEventForm(FlaskForm):
