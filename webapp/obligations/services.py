@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from alerts import rules
-from alerts.rules import ObligationKind, Policy, Stage
+from alerts.rules import ObligationKind, Policy, Stage, Terms
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import param_int
@@ -84,6 +84,37 @@ def open_obligation(
     obligation.provisional = provisional
     _reschedule(obligation, today, cal, policy)
     return obligation
+
+
+def open_from_terms(
+    terms: Terms,
+    *,
+    subject_type: str,
+    subject_id: int,
+    cadre_id: int,
+    today: date,
+    responsible_user_id: int | None = None,
+    step_role: str | None = None,
+    cal: WorkCalendar | None = None,
+    policy: Policy | None = None,
+) -> Obligation:
+    """Open the obligation a pure rule decided (e.g. `alerts.rules.mandatory_talk`)."""
+    return open_obligation(
+        kind=terms.kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        cadre_id=cadre_id,
+        start=terms.start,
+        due=terms.due,
+        total_workdays=terms.total_workdays,
+        today=today,
+        responsible_user_id=responsible_user_id,
+        step_role=step_role,
+        paused_workdays=terms.paused_workdays,
+        provisional=terms.provisional,
+        cal=cal,
+        policy=policy,
+    )
 
 
 def acknowledge(

@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from alerts.rules import ObligationKind, Stage
+from alerts.rules import ObligationKind, Stage, mandatory_talk
 from tests.factories import make_cadre, make_unit, make_user
+from webapp.holidays.services import work_calendar
 from webapp.models import Obligation
 from webapp.obligations import services
 from workflows.deadlines import Light
@@ -188,3 +189,32 @@ def test_services_never_commit(db, cadre, monkeypatch):
     services.acknowledge(obligation, date(2026, 3, 2), today=date(2026, 2, 25))
     services.close_obligation(K.INQUIRY_REPLY_DUE, "inquiry", 1, datetime.now(UTC))
     assert obligation.closed_at is not None
+
+
+def test_mandatory_talk_for_an_event_recorded_on_2026_11_20(db, cadre):
+    terms = mandatory_talk(date(2026, 11, 20), True, work_calendar())
+    obligation = services.open_from_terms(
+        terms,
+        subject_type="cadre_event",
+        subject_id=7,
+        cadre_id=cadre.id,
+        today=date(2026, 11, 20),
+        step_role="supervisor",
+    )
+    db.session.flush()
+    assert (obligation.kind, obligation.due_on) == (K.MANDATORY_TALK, date(2026, 12, 18))
+    assert (obligation.step_role, obligation.responsible_user_id) == ("supervisor", None)
+    assert obligation.provisional is False
+    assert obligation.next_fire_on == date(2026, 12, 4)
+
+
+def test_due_query_reads_the_next_fire_index(app, db):
+    if app.config["DB_KIND"] != "sqlite":
+        pytest.skip("the PostgreSQL planner scans a small table whole; the benchmark measures it")
+    compiled = (
+        select(Obligation)
+        .where(Obligation.next_fire_on <= date(2026, 3, 1), Obligation.closed_at.is_(None))
+        .compile(db.engine, compile_kwargs={"literal_binds": True})
+    )
+    plan = db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    assert any("ix_obligation_next_fire_on" in str(row) for row in plan), plan
