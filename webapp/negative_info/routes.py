@@ -11,18 +11,16 @@ from webapp.clock import org_today
 from webapp.holidays.services import work_calendar
 from webapp.lookups import param_int
 from webapp.models import Cadre
-from webapp.negative_info import services
+from webapp.negative_info import queries, records, services, verification
 from webapp.negative_info.forms import (
-    ConcludeForm,
     LiaisonForm,
     LinkDuplicateForm,
     RegisterFilterForm,
-    ReopenForm,
     ReportForm,
-    StartVerificationForm,
     UploadForm,
 )
-from webapp.negative_info.services import ReportError
+from webapp.negative_info.records import ReportError
+from webapp.negative_info.verification_forms import ConcludeForm, ReopenForm, StartVerificationForm
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
 from webapp.units import unit_choices
@@ -42,7 +40,7 @@ allow_large_uploads(bp, UPLOAD_ENDPOINTS)
 def report_helpers():
     """Give the templates the badge colours and the limits they mention."""
     return {
-        "status_colour": services.status_colour,
+        "status_colour": records.status_colour,
         "summary_max": param_int("report.summary_max_chars"),
         "param_days": param_int("report.duplicate_window_days"),
     }
@@ -76,11 +74,11 @@ def _form_page(form, info=None, duplicates=(), status=200):
 def index():
     """List the negative information in the user's scope (负面信息台账)."""
     form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
-    page = services.search_register(
+    page = queries.search_register(
         current_user, form.filters(), request.args.get("page", 1, type=int)
     )
     return render_template(
-        "negative_info/index.html", form=form, page=page, lights=services.lights_for(page.items)
+        "negative_info/index.html", form=form, page=page, lights=queries.lights_for(page.items)
     )
 
 
@@ -95,7 +93,7 @@ def queue():
 @permission_required(Permission.REPORT_EDIT)
 def cadre_search():
     """Find cadres in the user's scope by name or unit (the form's cadre picker)."""
-    return jsonify(services.pick_cadres(current_user, request.args.get("q", "")))
+    return jsonify(queries.pick_cadres(current_user, request.args.get("q", "")))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -114,7 +112,7 @@ def create():
     valid = _keep_uploads(form) and valid
     if not valid:
         return _form_page(form, status=400)
-    duplicates = services.possible_duplicates(
+    duplicates = queries.possible_duplicates(
         current_user, form.cadre.id, form.situation.data, form.occurred_on.data
     )
     decision = form.duplicate_decision.data
@@ -142,14 +140,14 @@ def create():
 @permission_required(Permission.REPORT_VIEW)
 def detail(info_id: int):
     """Show an item, its verification, attachments and history."""
-    info = services.get_report_or_404(current_user, info_id)
+    info = queries.get_report_or_404(current_user, info_id)
     services.open_report(info)
     return _detail_page(info)
 
 
 def _detail_page(info, status=200, **forms):
     can_edit = current_user.can(Permission.REPORT_EDIT)
-    events = services.available_events(info) if can_edit else []
+    events = verification.available_events(info) if can_edit else []
     version = str(info.version)
     if can_edit:
         forms.setdefault(
@@ -165,7 +163,7 @@ def _detail_page(info, status=200, **forms):
         forms.setdefault("upload_form", UploadForm())
     duplicates = [
         d
-        for d in services.possible_duplicates(
+        for d in queries.possible_duplicates(
             current_user, info.cadre_id, info.situation, info.occurred_on, info.id
         )
         if d.id != info.duplicate_of_id
@@ -179,9 +177,9 @@ def _detail_page(info, status=200, **forms):
         can_edit=can_edit,
         files=services.files_of(info),
         duplicates=duplicates,
-        light=services.deadline_light(info, today, cal),
-        field_labels=services.FIELD_LABELS,
-        event_labels=services.EVENT_LABELS,
+        light=queries.deadline_light(info, today, cal),
+        field_labels=records.FIELD_LABELS,
+        event_labels=records.EVENT_LABELS,
         max_mb=max_bytes() // (1024 * 1024),
         **forms,
     ), status
@@ -191,7 +189,7 @@ def _detail_page(info, status=200, **forms):
 @permission_required(Permission.REPORT_EDIT)
 def edit(info_id: int):
     """Edit an item's facts (its number and verification are changed elsewhere)."""
-    info = services.get_report_or_404(current_user, info_id)
+    info = queries.get_report_or_404(current_user, info_id)
     form = ReportForm(obj=info, user=current_user, info=info).fill_choices()
     if not form.is_submitted():
         form.version.data = str(info.version)
@@ -221,12 +219,12 @@ def edit(info_id: int):
 @permission_required(Permission.REPORT_EDIT)
 def start(info_id: int):
     """Start verification: handler and deadline (working days by source)."""
-    info = services.get_report_or_404(current_user, info_id)
+    info = queries.get_report_or_404(current_user, info_id)
     form = StartVerificationForm(user=current_user, info=info)
     if not form.validate_on_submit():
         return _detail_page(info, 400, start_form=form)
     try:
-        services.start_verification(
+        verification.start_verification(
             info,
             current_user,
             form.handler_id.data,
@@ -246,12 +244,12 @@ def start(info_id: int):
 @permission_required(Permission.REPORT_EDIT)
 def conclude(info_id: int):
     """Record the verification's conclusion."""
-    info = services.get_report_or_404(current_user, info_id)
+    info = queries.get_report_or_404(current_user, info_id)
     form = ConcludeForm(info=info)
     if not form.validate_on_submit():
         return _detail_page(info, 400, conclude_form=form)
     try:
-        services.conclude_verification(
+        verification.conclude_verification(
             info,
             current_user,
             form.conclusion.data,
@@ -270,12 +268,12 @@ def conclude(info_id: int):
 @permission_required(Permission.REPORT_EDIT)
 def reopen(info_id: int):
     """Send a concluded item back to verification, with the reason."""
-    info = services.get_report_or_404(current_user, info_id)
+    info = queries.get_report_or_404(current_user, info_id)
     form = ReopenForm()
     if not form.validate_on_submit():
         return _detail_page(info, 400, reopen_form=form)
     try:
-        services.reopen_verification(info, current_user, form.reason.data, _version(form))
+        verification.reopen_verification(info, current_user, form.reason.data, _version(form))
     except ReportError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("negative_info.detail", info_id=info.id))
@@ -287,7 +285,7 @@ def reopen(info_id: int):
 @permission_required(Permission.REPORT_EDIT)
 def link_duplicate(info_id: int):
     """Link the item to a possible duplicate, or clear the link."""
-    info = services.get_report_or_404(current_user, info_id)
+    info = queries.get_report_or_404(current_user, info_id)
     form = LinkDuplicateForm()
     if form.validate_on_submit():
         try:
@@ -302,7 +300,7 @@ def link_duplicate(info_id: int):
 @permission_required(Permission.REPORT_EDIT)
 def upload(info_id: int):
     """Add files to an item; refused files are named, accepted ones kept."""
-    info = services.get_report_or_404(current_user, info_id)
+    info = queries.get_report_or_404(current_user, info_id)
     form = UploadForm()
     if not form.validate_on_submit():
         return _detail_page(info, 400, upload_form=form)
@@ -357,7 +355,7 @@ def _liaison_page(form, status=200):
 @permission_required(Permission.REPORT_SUBMIT)
 def mine():
     """List the liaison's own submissions."""
-    page = services.liaison_submissions(current_user, request.args.get("page", 1, type=int))
+    page = queries.liaison_submissions(current_user, request.args.get("page", 1, type=int))
     return render_template("negative_info/mine.html", page=page)
 
 
@@ -365,7 +363,7 @@ def mine():
 @permission_required(Permission.REPORT_SUBMIT)
 def submission(info_id: int):
     """Show one of the liaison's own submissions."""
-    info = services.own_submission_or_404(current_user, info_id)
+    info = queries.own_submission_or_404(current_user, info_id)
     return render_template(
         "negative_info/submission.html", info=info, files=services.files_of(info)
     )

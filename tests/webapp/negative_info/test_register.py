@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.factories import make_cadre, make_report, make_unit, make_user
 from webapp.extensions import db as _db
 from webapp.models import AccessLog, CadreEvent, Role
-from webapp.negative_info.services import ReportFilters, register_query
+from webapp.negative_info.queries import ReportFilters, register_query
 
 
 def test_register_shows_only_items_in_scope(client, world, as_supervisor):

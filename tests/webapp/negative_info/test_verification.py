@@ -12,7 +12,7 @@ from tests.factories import make_report, make_user
 from webapp import signals
 from webapp.holidays.services import recompute_provisional
 from webapp.models import HolidayDay, HolidayYear
-from webapp.negative_info import services
+from webapp.negative_info import verification
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -68,7 +68,7 @@ def test_deadline_skips_national_day_and_counts_the_adjusted_saturday(db, world,
         app.test_request_context(),
         time_machine.travel(datetime(2025, 9, 30, 9, 0, tzinfo=SHANGHAI), tick=False),
     ):
-        services.start_verification(info, world.supervisor, world.supervisor.id, info.version)
+        verification.start_verification(info, world.supervisor, world.supervisor.id, info.version)
     assert info.verification_due == date(2025, 10, 14)
     assert not info.verification_due_provisional
 
