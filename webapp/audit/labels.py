@@ -285,6 +285,38 @@ DICTIONARIES: dict[str, dict[str, str]] = {
 }
 
 
+# Columns that hold another record's id, and that record's type (model → column → type).
+REFERENCES: dict[str, dict[str, str]] = {
+    "*": {
+        "unit_id": "OrgUnit",
+        "cadre_id": "Cadre",
+        "warning_id": "Warning",
+        "negative_info_id": "NegativeInfo",
+        "role_id": "Role",
+        "created_by_id": "User",
+        "recorded_by_id": "User",
+        "handler_id": "User",
+        "proposer_id": "User",
+        "reviewer_id": "User",
+        "verified_by_id": "User",
+        "uploaded_by_id": "User",
+        "removed_by_id": "User",
+        "talk_id": "Talk",
+        "inquiry_id": "Inquiry",
+        "dict_type_id": "DictType",
+    },
+    "OrgUnit": {"parent_id": "OrgUnit"},
+    "DictItem": {"parent_id": "DictItem"},
+    "Inquiry": {"previous_id": "Inquiry"},
+    "NegativeInfo": {"duplicate_of_id": "NegativeInfo"},
+}
+
+
+def referenced_type(object_type: str, key: str) -> str | None:
+    """Return the type of record a column points at, if it holds an id."""
+    return REFERENCES.get(object_type, {}).get(key) or REFERENCES["*"].get(key)
+
+
 def model_label(object_type: str):
     """Return what a model is called in Chinese, or its raw name."""
     return MODEL_LABELS.get(object_type) or object_type

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp import models
-from webapp.audit.labels import field_dictionary, field_label
+from webapp.audit.labels import field_dictionary, field_label, referenced_type
 from webapp.extensions import db
 from webapp.lookups import dict_label
 from webapp.models import AuditLog
@@ -29,12 +29,18 @@ class Change:
     after: str | None
 
 
-def shown_value(object_type: str, key: str, value: Any) -> str:
-    """Return a stored value as the auditor reads it: dictionary labels, 是/否, 空."""
+Names = dict[tuple[str, str], str]
+
+
+def shown_value(object_type: str, key: str, value: Any, names: Names | None = None) -> str:
+    """Return a stored value as the auditor reads it: names, dictionary labels, 是/否, 空."""
     if value in EMPTY:
         return _("（空）")
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    target = referenced_type(object_type, key)
+    if target and names and (target, str(value)) in names:
+        return names[(target, str(value))]
     dictionary = field_dictionary(object_type, key)
     if dictionary and isinstance(value, str):
         return dict_label(dictionary, value)
@@ -50,7 +56,7 @@ def raw_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def describe(row: AuditLog) -> list[Change]:
+def describe(row: AuditLog, names: Names | None = None) -> list[Change]:
     """Return the labelled changes of one row: every changed column, or the values set/removed."""
     before, after = row.before or {}, row.after or {}
     keys = [*after, *(key for key in before if key not in after)]
@@ -65,8 +71,8 @@ def describe(row: AuditLog) -> list[Change]:
         changes.append(
             Change(
                 str(field_label(row.object_type, key)),
-                shown_value(row.object_type, key, old) if key in before else None,
-                shown_value(row.object_type, key, new) if key in after else None,
+                shown_value(row.object_type, key, old, names) if key in before else None,
+                shown_value(row.object_type, key, new, names) if key in after else None,
             )
         )
     return changes
@@ -91,21 +97,33 @@ NAMES: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
 }
 
 
-def object_names(rows: Iterable[Any]) -> dict[tuple[str, str], str]:
+def object_names(rows: Iterable[Any]) -> Names:
     """Name the records a page of log rows refers to, with one query per record type."""
-    wanted: dict[str, set[int]] = defaultdict(set)
+    wanted = []
     for row in rows:
         # A deleted record's id may be taken again (SQLite reuses the highest): its row's
         # summary keeps the name it had.
-        if getattr(row, "action", "") == "delete":
-            continue
-        if row.object_type in NAMES and row.object_id.isdigit():
-            wanted[row.object_type].add(int(row.object_id))
+        if getattr(row, "action", "") != "delete":
+            wanted.append((row.object_type, row.object_id))
+        for values in (getattr(row, "before", None), getattr(row, "after", None)):
+            for key, value in (values or {}).items():
+                target = referenced_type(row.object_type, key)
+                if target and value is not None:
+                    wanted.append((target, str(value)))
+    return names_of(wanted)
+
+
+def names_of(wanted: Iterable[tuple[str, str]]) -> Names:
+    """Return the names of (type, id) pairs, one query per type; unknown ones left out."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for object_type, ident in wanted:
+        if object_type in NAMES and ident.isdigit():
+            ids[object_type].add(int(ident))
     names = {}
-    for object_type, ids in wanted.items():
+    for object_type, chosen in ids.items():
         model = getattr(models, object_type)
         columns, join = NAMES[object_type]
-        stmt = select(model.id, *(getattr(model, c) for c in columns)).where(model.id.in_(ids))
+        stmt = select(model.id, *(getattr(model, c) for c in columns)).where(model.id.in_(chosen))
         for ident, *values in db.session.execute(stmt):
             names[(object_type, str(ident))] = join(*values)
     return names

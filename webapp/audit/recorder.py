@@ -15,7 +15,7 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import MANYTOONE, Session
 
 from webapp.models.base import utcnow
 from webapp.models.logs import AuditLog
@@ -105,7 +105,32 @@ def changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             if old != new:
                 before[attr.key] = shown(obj, attr.key, old)
                 after[attr.key] = shown(obj, attr.key, new)
+    for key, (old, new) in relationship_changes(obj).items():
+        if key not in after and old != new:
+            before[key], after[key] = shown(obj, key, old), shown(obj, key, new)
     return before, after
+
+
+def relationship_changes(obj: Any) -> dict[str, tuple[Any, Any]]:
+    """Return foreign-key column → (old, new) for many-to-one relationships assigned anew."""
+    # `unit.parent = other` sets parent_id only during the flush, after the audit looked.
+    state = inspect(obj)
+    found = {}
+    for rel in state.mapper.relationships:
+        if rel.direction is not MANYTOONE:
+            continue
+        history = state.attrs[rel.key].history
+        if not history.added and not history.deleted:
+            continue
+        target = history.added[0] if history.added else None
+        for local, remote in rel.local_remote_pairs:
+            key = state.mapper.get_property_by_column(local).key
+            new = None
+            if target is not None:
+                new = getattr(target, inspect(target).mapper.get_property_by_column(remote).key)
+            # Not synchronised yet, the column still holds the value from before.
+            found[key] = (getattr(obj, key), new)
+    return found
 
 
 def audit_rows(session: Session) -> list[dict[str, Any]]:
@@ -143,6 +168,14 @@ def audit_rows(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
+def fill_flushed_values(obj: Any, after: dict[str, Any]) -> None:
+    """Fill in the columns of a new object that only the flush set (foreign keys, defaults)."""
+    loaded = inspect(obj).dict  # read without loading: no query inside the flush
+    for key, value in after.items():
+        if value is None and loaded.get(key) is not None:
+            after[key] = shown(obj, key, loaded[key])
+
+
 def refuse_log_changes(session: Session) -> None:
     """Refuse any update or delete of an append-only log row."""
     for obj in (*session.dirty, *session.deleted):
@@ -178,7 +211,9 @@ def after_flush(session: Session, _context) -> None:
         # New objects get their identity key only after the flush; read the key columns.
         key = inspect(obj).mapper.primary_key_from_instance(obj)
         row["object_id"] = ",".join(str(part) for part in key if part is not None)
-        if row["action"] == "create" and row["after"] is not None and "id" in row["after"]:
-            row["after"]["id"] = row["object_id"]
+        if row["action"] == "create" and row["after"] is not None:
+            fill_flushed_values(obj, row["after"])
+            if "id" in row["after"]:
+                row["after"]["id"] = row["object_id"]
         values.append({**row, "at": now})
     session.connection().execute(insert(AuditLog), values)

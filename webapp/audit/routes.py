@@ -69,7 +69,8 @@ def show(kind: str):
             form.result.data or "",
         )
     page = search_log(kind, filters, request.args.get("page", 1, type=int))
-    changes = {row.id: describe(row) for row in page.items} if kind == "operations" else {}
+    names = object_names(page.items) if kind != "logins" else {}
+    changes = {row.id: describe(row, names) for row in page.items} if kind == "operations" else {}
     return render_template(
         "audit/log.html",
         kind=kind,
@@ -78,7 +79,7 @@ def show(kind: str):
         page=page,
         action_labels=ACTION_LABELS,
         changes=changes,
-        names=object_names(page.items) if kind != "logins" else {},
+        names=names,
         model_label=model_label,
         raw_json=raw_json,
     )

@@ -50,6 +50,17 @@ def test_update_records_before_and_after_of_changed_fields_only(client, supervis
     assert "name" not in row.after
 
 
+def test_change_made_through_a_relationship_is_audited(db, supervisor):
+    old, new = make_unit("旧上级"), make_unit("新上级")
+    unit = make_unit("移动的单位", old)
+    unit.parent = new  # as the unit form does: the foreign key is set only during the flush
+    db.session.flush()
+    row = audit_rows(db, "OrgUnit", "update")[-1]
+    assert row.before["parent_id"] == old.id and row.after["parent_id"] == new.id
+    created = [r for r in audit_rows(db, "OrgUnit", "create") if r.object_id == str(unit.id)]
+    assert created[0].after["parent_id"] == old.id
+
+
 def test_delete_is_audited(db, supervisor):
     unit = make_unit("待删除")
     db.session.delete(unit)

@@ -68,3 +68,14 @@ def test_unlabelled_fields_fall_back_to_their_raw_name(app):
         assert str(field_label("Cadre", "position")) == "职务"
         assert str(field_label("Cadre", "unit_id")) == "单位"
         assert field_label("Nobody", "odd_column") == "odd_column"
+
+
+def test_references_read_as_names(client, login, db):
+    old, new = make_unit("甲局"), make_unit("乙局")
+    cadre = make_cadre(old, name="孙八")
+    cadre.unit = new
+    db.session.flush()
+    make_user("auditor", make_unit(), username="auditor7")
+    login("auditor7")
+    body = operations_body(client)
+    assert "单位：甲局 → 乙局" in body
