@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
 from alerts.rules import ObligationKind, Stage, mandatory_talk
+from tests.alerts.test_rules import CASES, FIRST_DAY, LAST_DAY
 from tests.factories import make_cadre, make_unit, make_user
 from webapp.holidays.services import work_calendar
 from webapp.models import Obligation
@@ -218,3 +219,29 @@ def test_due_query_reads_the_next_fire_index(app, db):
     )
     plan = db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
     assert any("ix_obligation_next_fire_on" in str(row) for row in plan), plan
+
+
+def test_a_year_of_daily_sweeps_over_every_kind_fires_each_stage_once(db, cadre):
+    opened = {}
+    for n, (_case, terms, expected) in enumerate(CASES, start=1):
+        obligation = services.open_from_terms(
+            terms, subject_type="case", subject_id=n, cadre_id=cadre.id, today=terms.start
+        )
+        if terms.acknowledged_plan_on:
+            services.acknowledge(obligation, terms.acknowledged_plan_on, today=terms.start)
+        opened[n] = (obligation, expected)
+    db.session.flush()
+    log = {n: [] for n in opened}
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        for obligation in services.due_to_fire(day):
+            stages = services.stages_to_fire(obligation, day)
+            assert stages, f"{obligation} selected on {day} for nothing"
+            for stage in stages:
+                assert services.mark_fired(obligation, stage, day)
+                log[obligation.subject_id].append((stage, day))
+        db.session.flush()
+        day += timedelta(days=1)
+    for n, (obligation, expected) in opened.items():
+        assert log[n] == sorted(expected.items(), key=lambda item: item[1]), CASES[n - 1][0]
+        assert obligation.next_fire_on is None
