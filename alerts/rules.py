@@ -159,7 +159,8 @@ def stage_days(terms: Terms, cal: WorkCalendar, policy: Policy = Policy()) -> di
         lapsed = cal.next_workday(terms.acknowledged_plan_on)
         days[Stage.ACK_LAPSED] = lapsed
         days[Stage.ACK_ESCALATED] = cal.add_workdays(lapsed, policy.ack_escalate_workdays).due
-    return days
+    # A planned date may lapse before the due day: order by day (stable for same-day stages).
+    return dict(sorted(days.items(), key=lambda item: item[1]))
 
 
 def light_of(

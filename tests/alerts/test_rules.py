@@ -157,7 +157,9 @@ def test_every_kind_has_a_case():
 
 @pytest.mark.parametrize(("case", "terms", "expected"), CASES, ids=IDS)
 def test_stage_days(case, terms, expected):
-    assert stage_days(terms, CAL) == expected
+    days = stage_days(terms, CAL)
+    assert days == expected
+    assert list(days.values()) == sorted(days.values())
 
 
 @pytest.mark.parametrize(("case", "terms", "expected"), CASES, ids=IDS)
