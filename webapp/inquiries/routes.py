@@ -12,7 +12,7 @@ from webapp.documents.registry import available
 from webapp.inquiries import services
 from webapp.inquiries.forms import ConclusionForm, InquiryForm, InquirySearchForm, ReplyForm
 from webapp.lookups import param_int
-from webapp.models import Cadre, Inquiry
+from webapp.models import Cadre, Inquiry, NegativeInfo
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
 from webapp.units import unit_choices
@@ -34,12 +34,15 @@ def build_form(
     return form
 
 
-def render_form(form: InquiryForm, inquiry: Inquiry | None, status: int):
-    """Render the letter form."""
+def render_form(
+    form: InquiryForm, inquiry: Inquiry | None, status: int, about: NegativeInfo | None = None
+):
+    """Render the letter form (`about`: the negative information it looks into)."""
     return render_template(
         "inquiries/form.html",
         form=form,
         inquiry=inquiry,
+        about=about or (inquiry.negative_info if inquiry else None),
         reply_workdays=param_int("inquiry.reply_workdays"),
     ), status
 
@@ -90,17 +93,20 @@ def index():
 @permission_required(Permission.TALK_EDIT)
 def create():
     """Issue an inquiry letter, optionally for a given cadre."""
-    cadre = None
-    if cadre_id := request.args.get("cadre_id", type=int):
+    cadre, info = None, None
+    if info_id := request.args.get("negative_info_id", type=int):
+        info = get_in_scope_or_404(NegativeInfo, info_id, current_user)
+        cadre = info.cadre
+    elif cadre_id := request.args.get("cadre_id", type=int):
         cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
     form = build_form(cadre, data={"cadre_id": cadre.id if cadre else 0, "issued_on": org_today()})
     if form.validate_on_submit():
         cadre = get_in_scope_or_404(Cadre, form.cadre_id.data, current_user)
-        inquiry = services.create_inquiry(current_user, cadre, form.data)
+        inquiry = services.create_inquiry(current_user, cadre, form.data, about=info)
         flash(_("已登记函询：%(name)s", name=inquiry.cadre_name), "success")
         return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
     status = 400 if form.is_submitted() else 200
-    return render_form(form, None, status)
+    return render_form(form, None, status, about=info)
 
 
 @bp.route("/<int:inquiry_id>")

@@ -19,7 +19,7 @@ from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import dict_label, param_int
-from webapp.models import Cadre, Inquiry, OrgUnit, User
+from webapp.models import Cadre, Inquiry, NegativeInfo, OrgUnit, User
 from webapp.models.cadres import unit_of_cadre
 from webapp.models.talks import InquiryEvent
 from webapp.security.scope import scoped, subtree_ids
@@ -99,9 +99,13 @@ def set_cadre(inquiry: Inquiry, cadre: Cadre) -> None:
         inquiry.cadre_title = cadre_title(cadre)
 
 
-def create_inquiry(user: User, cadre: Cadre, data: dict[str, Any]) -> Inquiry:
-    """Record an inquiry letter (round 1)."""
+def create_inquiry(
+    user: User, cadre: Cadre, data: dict[str, Any], about: NegativeInfo | None = None
+) -> Inquiry:
+    """Record an inquiry letter (round 1), linked to the item it looks into if about this cadre."""
     inquiry = Inquiry(created_by_id=user.id, round=1, matters=data["matters"].strip())
+    if about is not None and about.cadre_id == cadre.id:
+        inquiry.negative_info_id = about.id
     set_cadre(inquiry, cadre)
     set_issue(inquiry, data["issued_on"])
     db.session.add(inquiry)

@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.factories import make_inquiry, make_report
-from webapp.models import NegativeInfo, NegativeInfoEvent
+from webapp.extensions import db as _db
+from webapp.models import Inquiry, NegativeInfo, NegativeInfoEvent
 from workflows.verification import Status
 
 PRELIMINARY = {
@@ -95,3 +96,27 @@ def test_other_conclusions_leave_the_item_alone(client, login, db, world):
     assert not db.session.scalars(
         select(NegativeInfoEvent).where(NegativeInfoEvent.info_id == info.id)
     ).first()
+
+
+def test_an_inquiry_issued_from_an_item_is_linked_to_it(client, login, db, world):
+    login(world.supervisor.username)
+    info = make_report(world.cadre, created_by=world.supervisor)
+    assert f"/inquiries/new?negative_info_id={info.id}" in client.get(
+        f"/negative-info/{info.id}"
+    ).get_data(as_text=True).replace("&amp;", "&")
+    form = client.get(f"/inquiries/new?negative_info_id={info.id}").get_data(as_text=True)
+    assert info.number in form
+    response = client.post(
+        f"/inquiries/new?negative_info_id={info.id}",
+        data={"cadre_id": str(world.cadre.id), "matters": "请说明。", "issued_on": "2026-11-02"},
+    )
+    assert response.status_code == 302
+    inquiry = db.session.scalars(select(Inquiry)).one()
+    assert inquiry.negative_info_id == info.id
+
+
+def test_an_item_outside_scope_cannot_be_linked(client, login, db, world):
+    login(world.supervisor.username)
+    far = make_report(world.stranger)
+    _db.session.commit()  # the 404 handler rolls the session back
+    assert client.get(f"/inquiries/new?negative_info_id={far.id}").status_code == 404
