@@ -95,6 +95,11 @@ class NegativeInfo(TimestampMixin, Base):
         """Return the unit (the cadre's current one) and creator columns the scope filters on."""
         return cls.current_unit_id(), cls.created_by_id
 
+    @property
+    def current_unit(self) -> OrgUnit:
+        """Return the linked cadre's unit now, else the unit as reported."""
+        return self.cadre.unit if self.cadre is not None else self.unit
+
     def __str__(self) -> str:
         return f"{self.number} {self.cadre_name}"
 

@@ -136,7 +136,9 @@ def register_query(user: User, filters: ReportFilters):
 
 def search_register(user: User, filters: ReportFilters, page: int):
     """Return one page of the register."""
-    stmt = register_query(user, filters).options(joinedload(NegativeInfo.unit))
+    stmt = register_query(user, filters).options(
+        joinedload(NegativeInfo.unit), joinedload(NegativeInfo.cadre)
+    )
     return db.paginate(stmt, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from openpyxl import load_workbook
 
 from tests.factories import make_cadre, make_inquiry, make_report, make_talk, make_unit, make_user
 from webapp.extensions import db as _db
@@ -76,3 +78,23 @@ def test_register_unit_filter_follows_the_transfer(client, login, transferred):
     new_unit_id = new_supervisor.unit_id
     page = client.get(f"/negative-info/?unit_id={new_unit_id}")
     assert NAME in page.get_data(as_text=True)
+
+
+def test_register_and_page_show_the_cadre_s_current_unit(client, login, transferred):
+    _old, new_supervisor, records = transferred
+    login(new_supervisor.username)
+    listing = client.get("/negative-info/").get_data(as_text=True)
+    row = listing[listing.index(NAME) :]
+    assert "东湖区" in row[: row.index("</tr>")]
+    page = client.get(f"/negative-info/{records['negative-info'].id}").get_data(as_text=True)
+    assert "东湖区" in page and "西山县" in page  # now, and as reported
+
+
+def test_register_export_shows_the_cadre_s_current_unit(client, login, transferred):
+    _old, new_supervisor, _records = transferred
+    login(new_supervisor.username)
+    response = client.get("/excel/negative-info/export")
+    data = response.data
+    response.close()
+    rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    assert [(r[1], r[2]) for r in rows[1:]] == [(NAME, "东湖区")]
