@@ -57,6 +57,14 @@ negative_info_sections = _signals.signal(
     """,
 )
 
+warning_sections = _signals.signal(
+    "warning-sections",
+    doc="""Collect the panels another area shows on a warning's page (the talks serving it).
+
+    Sender: the `Warning`; keyword `user`. Each receiver returns a `Section` or None.
+    """,
+)
+
 verification_concluded = _signals.signal(
     "verification-concluded",
     doc="""A negative-information item's verification was concluded (or its finding changed).

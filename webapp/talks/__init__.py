@@ -14,3 +14,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     signals.cadre_timeline.connect(services.talk_entries)
     signals.attachment_owners.connect(services.attachment_owners)
+    signals.warning_sections.connect(services.warning_section)

@@ -23,6 +23,7 @@ from webapp.lookups import dict_label, param_int
 from webapp.models import Attachment, Cadre, NegativeInfo, OrgUnit, Talk, User, Warning
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped, subtree_ids
+from webapp.signals import Section
 from workflows.calendar import add_months
 from workflows.states import OPEN_STATES, State
 from workflows.tiers import Tier
@@ -197,6 +198,14 @@ def talks_for_warning(warning_id: int, user: User) -> list[Talk]:
         return []
     stmt = scoped(select(Talk).where(Talk.warning_id == warning_id), Talk, user)
     return list(db.session.scalars(stmt.order_by(Talk.started_at.desc(), Talk.id.desc())))
+
+
+def warning_section(warning: Any, *, user: User | None = None, **_kw: object) -> Section | None:
+    """List the talks serving a warning on its page (answers `signals.warning_sections`)."""
+    if user is None or not may_read(user):
+        return None
+    talks = talks_for_warning(warning.id, user)
+    return Section("talks/_warning_talks.html", {"talks": talks, "warning_id": warning.id})
 
 
 def default_follow_up(talk_type: str, day: date) -> date | None:

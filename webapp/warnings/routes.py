@@ -59,6 +59,7 @@ from webapp.warnings.services import (
     may_perform,
     suggestion_for,
 )
+from webapp.warnings.templating import page_sections
 from workflows.states import Event, State
 from workflows.tiers import COMMITTEE_ROLE, Tier, tier_policy
 from workflows.verification import Status
@@ -201,6 +202,7 @@ def _render_detail(warning: Warning, forms: dict[Event, EventForm] | None = None
         awaiting=role_name(warning.awaiting_role),
         as_of_form=AsOfForm(formdata=None),
         clarification_form=clarification_form,
+        sections=page_sections(warning, current_user),
         State=State,
         Tier=Tier,
     ), status

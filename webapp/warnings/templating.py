@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp import clock
+from webapp import clock, signals
 from webapp.attachments.services import attachments_of
 from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
 from webapp.models import Cadre, NegativeInfo, User, Warning, WarningEvent
-from webapp.signals import Section
+from webapp.signals import Section, answers
 from webapp.warnings import history
 from webapp.warnings.facts import current_due
 from webapp.warnings.owners import COMMITTEE_OWNER, RECTIFICATION_OWNER
@@ -31,6 +31,11 @@ def negative_info_section(
     """List the warnings resting on an item on its page (a signal answer)."""
     warnings = item_warnings(info.id, user) if user is not None else []
     return Section("warnings/_item_warnings.html", {"warnings": warnings}) if warnings else None
+
+
+def page_sections(warning: Warning, user: User) -> list[Section]:
+    """Return the panels other areas show on a warning's page (the talks serving it)."""
+    return list(answers(signals.warning_sections, warning, user=user))
 
 
 def event_label(row: WarningEvent) -> str:

@@ -12,7 +12,7 @@ from flask import g
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from tests.factories import make_report, make_user
+from tests.factories import make_report, make_talk, make_user
 from tests.helpers import SHANGHAI, act, issue
 from webapp.attachments.services import attachments_of
 from webapp.holidays.services import recompute_provisional
@@ -236,3 +236,13 @@ def test_register_unit_filter_offers_only_units_in_scope(client, login, db, worl
     html = client.get("/warnings/").get_data(as_text=True)
     assert world.other.name in html
     assert world.mine.name not in html
+
+
+def test_warning_page_lists_the_talks_linked_to_it(client, login, db, world):
+    warning = issue(world, 1)
+    talk = make_talk(world.cadre, world.supervisor, warning_id=warning.id, reason="提醒谈话事由")
+    db.session.commit()
+    login(world.supervisor.username)
+    html = client.get(f"/warnings/{warning.id}").get_data(as_text=True)
+    assert 'id="talks"' in html and f"/talks/{talk.id}" in html
+    assert f"/talks/new?warning_id={warning.id}" in html
