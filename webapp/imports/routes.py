@@ -165,5 +165,7 @@ def export_negative_info():
     """Export the negative-information register (导出) as filtered, within the user's scope."""
     filters = RegisterFilterForm(request.args).fill_choices(unit_choices()).filters()
     return send_export(
-        lambda target: export_register(current_user, filters, target), "负面信息台账"
+        lambda target: export_register(current_user, filters, target),
+        "负面信息台账",
+        "negative-info",
     )

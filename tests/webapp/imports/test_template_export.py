@@ -149,3 +149,16 @@ def test_export_writes_dates_as_dates(db, client, login):
         assert cell.number_format == "yyyy-mm-dd", header  # shown as 1982-03-10, no 00:00
         assert cell.value.date() == day and cell.value.time() == datetime.min.time()
     assert row["参加工作时间"].value is None
+
+
+def test_register_exports_have_readable_ascii_file_names(db, client, login):
+    user = make_user("supervisor", make_unit("市委办公室"), DataScope.UNIT_AND_BELOW)
+    login(user.username)
+    for url, plain in (
+        ("/excel/cadres/export", "cadres-"),
+        ("/excel/negative-info/export", "negative-info-"),
+    ):
+        response = client.get(url)
+        response.close()
+        assert response.status_code == 200, url
+        assert f'filename="{plain}20' in response.headers["Content-Disposition"], url
