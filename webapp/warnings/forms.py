@@ -6,41 +6,28 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms_common import not_in_future, plain_text
+from webapp.forms_common import REQUIRED, date_field, not_in_future, text_field
 from webapp.i18n import translate
 from workflows.states import State
 from workflows.tiers import Tier
 
-REQUIRED = _l("此项为必填项")
-DATE_FORMAT = "%Y-%m-%d"
-
 
 def _date(label, *validators, required: bool = True):
-    first = InputRequired(REQUIRED) if required else Optional()
-    return DateField(
-        label,
-        validators=[first, *validators],
-        format=DATE_FORMAT,
-        render_kw={"placeholder": "2026-01-31"},
-    )
+    """Build a date field (required by default) with the shared ISO format and hint."""
+    return date_field(label, *validators, required=required)
 
 
 def _text(label, *, required: bool = True, max_length: int = 2000, area: bool = True):
-    validators = [DataRequired(REQUIRED) if required else Optional(), Length(max=max_length)]
-    if not area:
-        validators.append(plain_text)
-        return StringField(label, validators=validators)
-    return TextAreaField(label, validators=validators)
+    """Build a text field (required by default; multi-line unless `area` is False)."""
+    return text_field(label, max_length, required=required, multiline=area)
 
 
 def tier_choices(blank: str | None = None) -> list[tuple[str, str]]:
