@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 
 from alerts.channels import CHANNELS, Channel, Outgoing, Recipient, SendResult
 from alerts.channels.base import describe
@@ -74,6 +74,7 @@ class DispatchCounts:
 @dataclass
 class _Job:
     notification_id: int
+    channel: ChannelCode
     attempts: int
     message: Outgoing
     problem: str = ""  # set when the row cannot be sent at all (no setting, no address)
@@ -131,7 +132,7 @@ def claim_statement(now: datetime, batch_size: int):
     """Return the query that locks due pending rows, skipping rows another dispatcher holds."""
     # with_for_update compiles to nothing on SQLite, where BEGIN IMMEDIATE already serialises.
     return (
-        select(Notification)
+        select(*_CLAIMED)
         .where(
             Notification.status == NotificationStatus.PENDING,
             Notification.next_attempt_at <= now,
@@ -142,23 +143,45 @@ def claim_statement(now: datetime, batch_size: int):
     )
 
 
+_CLAIMED = (
+    Notification.id,
+    Notification.user_id,
+    Notification.channel,
+    Notification.address,
+    Notification.title,
+    Notification.body,
+    Notification.link,
+    Notification.attempts,
+)
+
+
 def _claim(now, batch_size, channels, counts) -> list[_Group]:
-    rows = db.session.scalars(claim_statement(now, batch_size)).all()
+    rows = db.session.execute(claim_statement(now, batch_size)).all()
     counts.claimed = len(rows)
     if not rows:
         db.session.commit()
         return []
+    # Plain statements, not ORM objects: the in-app channel must keep thousands a second.
+    db.session.execute(
+        update(Notification.__table__)
+        .where(Notification.__table__.c.id.in_([row.id for row in rows]))
+        .values(next_attempt_at=now + CLAIM_LEASE)
+    )
     recipients = _recipients({row.user_id for row in rows})
     settings = _settings()
     groups: dict[tuple, _Group] = {}
     for row in rows:
-        row.next_attempt_at = now + CLAIM_LEASE
         channel = channels.get(row.channel)
         recipient = recipients[row.user_id]
         setting = _setting_for(channel, settings, recipient) if channel else None
         config = dict(setting.config) if setting else {}
         address = row.address or (channel.address(recipient) if channel else None)
-        job = _Job(row.id, row.attempts, Outgoing(row.id, row.title, row.body, row.link, address))
+        job = _Job(
+            row.id,
+            row.channel,
+            row.attempts,
+            Outgoing(row.id, row.title, row.body, row.link, address),
+        )
         if channel is None:
             job.problem = f"未知通道 {row.channel}"
         elif channel.needs_config and setting is None:
@@ -222,34 +245,70 @@ def _send_group(group: _Group) -> list[tuple[_Job, SendResult | None]]:
 
 
 def _record(results, now, policy: RetryPolicy, rng, counts: DispatchCounts) -> None:
+    table = Notification.__table__
+    still_pending = table.c.status == NotificationStatus.PENDING
+    attempt_rows, sent_ids, changes, deferrals = [], [], [], []
     for job, result in results:
-        row = db.session.get(Notification, job.notification_id)
-        if row is None or row.status is not NotificationStatus.PENDING:
-            continue
         if result is None:
-            row.next_attempt_at = now + policy.delay(job.attempts + 1, rng)
+            wait = policy.delay(job.attempts + 1, rng)
+            deferrals.append({"nid": job.notification_id, "nxt": now + wait})
             counts.deferred += 1
             continue
-        db.session.add(
-            DeliveryAttempt(
-                notification_id=row.id,
-                at=now,
-                channel=row.channel,
-                ok=result.ok,
-                response_code=result.code,
-                error=result.error,
-            )
+        attempt_rows.append(
+            {
+                "notification_id": job.notification_id,
+                "at": now,
+                "channel": job.channel,
+                "ok": result.ok,
+                "response_code": result.code,
+                "error": result.error,
+            }
         )
-        row.attempts = job.attempts + 1
         if result.ok:
-            row.status, row.sent_at, row.last_error = NotificationStatus.SENT, now, ""
+            sent_ids.append(job.notification_id)
             counts.sent += 1
             continue
-        row.last_error = result.error[:500]
-        if row.attempts >= policy.max_attempts:
-            row.status = NotificationStatus.DEAD
-            counts.dead += 1
-        else:
-            row.next_attempt_at = now + policy.delay(row.attempts, rng)
-            counts.failed += 1
+        tries = job.attempts + 1
+        dead = tries >= policy.max_attempts
+        counts.dead += dead
+        counts.failed += not dead
+        changes.append(
+            {
+                "nid": job.notification_id,
+                "tries": tries,
+                "state": NotificationStatus.DEAD if dead else NotificationStatus.PENDING,
+                "nxt": now if dead else now + policy.delay(tries, rng),
+                "err": result.error[:500],
+            }
+        )
+    if attempt_rows:
+        db.session.execute(insert(DeliveryAttempt), attempt_rows)
+    if sent_ids:
+        db.session.execute(
+            update(table)
+            .where(table.c.id.in_(sent_ids), still_pending)
+            .values(
+                status=NotificationStatus.SENT,
+                sent_at=now,
+                last_error="",
+                attempts=table.c.attempts + 1,
+            )
+        )
+    one_row = (table.c.id == bindparam("nid"), still_pending)
+    if changes:
+        db.session.execute(
+            update(table)
+            .where(*one_row)
+            .values(
+                attempts=bindparam("tries"),
+                status=bindparam("state"),
+                next_attempt_at=bindparam("nxt"),
+                last_error=bindparam("err"),
+            ),
+            changes,
+        )
+    if deferrals:
+        db.session.execute(
+            update(table).where(*one_row).values(next_attempt_at=bindparam("nxt")), deferrals
+        )
     db.session.commit()

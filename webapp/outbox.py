@@ -75,4 +75,5 @@ def enqueue(
         next_attempt_at=now or utcnow(),
         created_at=now or utcnow(),
     )
-    return db.session.execute(stmt).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
+    return db.session.execute(stmt.returning(Notification.id)).scalar() is not None
