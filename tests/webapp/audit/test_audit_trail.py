@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from tests.factories import make_cadre, make_unit, make_user
 from tests.webapp.cadres.test_cadre_forms import valid_form
-from webapp.audit.recorder import AppendOnlyError
+from webapp.audit.recorder import AppendOnlyError, acting_as, actor
 from webapp.models import AccessLog, AuditLog, Cadre, LoginLog
 
 
@@ -128,3 +128,16 @@ def test_no_route_edits_or_deletes_logs(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("audit."):
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+
+
+def test_acting_as_names_the_actor_outside_a_request(db):
+    user = make_user("supervisor", make_unit(), username="importer")
+    with acting_as(user, ip="10.0.0.9"):
+        make_unit("导入的单位")
+    with acting_as("system"):
+        make_unit("定时任务的单位")
+    rows = {r.summary: r for r in audit_rows(db, "OrgUnit", "create")}
+    imported, scheduled = rows["导入的单位"], rows["定时任务的单位"]
+    assert (imported.user_id, imported.username, imported.ip) == (user.id, "importer", "10.0.0.9")
+    assert (scheduled.user_id, scheduled.username) == (None, "system")
+    assert actor() == (None, "system", "")  # the block's actor does not leak out
