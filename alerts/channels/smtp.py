@@ -41,6 +41,7 @@ class EmailChannel(Channel):
         "password",
         "sender",
         "sender_name",
+        "ca_file",
         "timeout",
     )
 
@@ -73,7 +74,8 @@ class EmailChannel(Channel):
     @staticmethod
     def _connect(config: Mapping[str, Any], security: str) -> smtplib.SMTP:
         host, timeout = config["host"], timeout_of(config)
-        context = ssl.create_default_context()
+        # An intranet SMTP server often has a certificate from the organisation's own CA.
+        context = ssl.create_default_context(cafile=config.get("ca_file") or None)
         if security == "ssl":
             return smtplib.SMTP_SSL(
                 host, int(config.get("port") or 465), timeout=timeout, context=context

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import subprocess
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -75,3 +78,50 @@ def smtp_config(port: int) -> dict:
         "sender": "alerts@ganbu.example",
         "timeout": 5,
     }
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory):
+    """Make a self-signed certificate for 127.0.0.1; return (cert, key) paths."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", str(key), "-out", str(cert),
+            "-subj", f"/CN={HOST}", "-addext", f"subjectAltName=IP:{HOST}",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def server_tls(tls_files) -> ssl.SSLContext:
+    """Return a server-side TLS context for the test certificate."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls_files)
+    return context
+
+
+@pytest.fixture
+def smtp_tls_server(tls_files):
+    """Run an SMTP server demanding STARTTLS and another speaking SSL from the first byte."""
+    sink = MailSink()
+    starttls = Controller(
+        sink,
+        hostname=HOST,
+        port=free_port(),
+        tls_context=server_tls(tls_files),
+        require_starttls=True,
+    )
+    implicit = Controller(sink, hostname=HOST, port=free_port(), ssl_context=server_tls(tls_files))
+    starttls.start()
+    implicit.start()
+    try:
+        yield sink, starttls.port, implicit.port, str(tls_files[0])
+    finally:
+        starttls.stop()
+        implicit.stop()

@@ -16,10 +16,18 @@ from alerts.channels.inapp import InAppChannel
 from alerts.channels.smtp import EmailChannel
 from alerts.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookChannel, signature
 from alerts.channels.wecom import TokenCache, WeComChannel
-from tests.alerts.receivers import HOST, free_port, http_server, smtp_config, smtp_server
+from tests.alerts.receivers import (
+    HOST,
+    free_port,
+    http_server,
+    smtp_config,
+    smtp_server,
+    smtp_tls_server,
+    tls_files,
+)
 from webapp.models.notifications import ChannelCode
 
-__all__ = ["http_server", "smtp_server"]  # fixtures used below
+__all__ = ["http_server", "smtp_server", "smtp_tls_server", "tls_files"]  # fixtures used below
 
 TITLE = "干部监督预警：核查到期"
 BODY = "您有 2 项「核查到期」待处理，请登录系统查看：https://ganbu.example/todo"
@@ -288,3 +296,25 @@ def test_http_channels_never_raise_on_refused_connections():
     for channel, config in configs.items():
         result = channel.send(outgoing("zhangsan"), config)
         assert not result.ok and result.unreachable, channel.code
+
+
+def test_email_over_starttls_and_ssl_with_the_organisations_ca(smtp_tls_server):
+    sink, starttls_port, ssl_port, ca_file = smtp_tls_server
+    for security, port in (("starttls", starttls_port), ("ssl", ssl_port)):
+        config = {**smtp_config(port), "security": security, "ca_file": ca_file}
+        result = EmailChannel().send(outgoing(), config)
+        assert result.ok, (security, result.error)
+    assert [mail.message["Subject"] for mail in sink.received] == [TITLE, TITLE]
+
+
+def test_email_refuses_a_certificate_it_cannot_verify(smtp_tls_server):
+    _sink, starttls_port, _ssl_port, _ca_file = smtp_tls_server
+    config = {**smtp_config(starttls_port), "security": "starttls"}  # no CA: the system's only
+    result = EmailChannel().send(outgoing(), config)
+    assert not result.ok and "CERTIFICATE_VERIFY_FAILED" in result.error
+
+
+def test_plain_smtp_is_refused_by_a_server_demanding_starttls(smtp_tls_server):
+    sink, starttls_port, _ssl_port, _ca_file = smtp_tls_server
+    result = EmailChannel().send(outgoing(), smtp_config(starttls_port))
+    assert not result.ok and result.code == 530 and sink.received == []
