@@ -83,6 +83,7 @@ inquiry_concluded = _signals.signal(
     Sender: the `Inquiry` (conclusion already set); keyword `actor` (the `User`). Sent inside
     the conclusion's transaction: receivers write in it and do not commit (a 转初步核实
     conclusion puts the linked negative information into 核实中, or opens an item for it).
+    Each receiver returns the `NegativeInfo` it put into verification, or None.
     """,
 )
 

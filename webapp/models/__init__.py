@@ -12,7 +12,7 @@ from webapp.models.notifications import ChannelSetting, DeliveryAttempt, Notific
 from webapp.models.obligations import Obligation
 from webapp.models.org import OrgUnit
 from webapp.models.settings import DictItem, DictType, Parameter
-from webapp.models.talks import Inquiry, Talk
+from webapp.models.talks import Inquiry, InquiryEvent, Talk
 from webapp.models.warnings import (
     Approval,
     Clarification,
@@ -46,6 +46,7 @@ __all__ = [
     "HolidayYear",
     "ImportJob",
     "Inquiry",
+    "InquiryEvent",
     "LoginLog",
     "NegativeInfo",
     "NegativeInfoEvent",

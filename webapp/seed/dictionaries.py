@@ -203,7 +203,7 @@ DEFAULT_DICTIONARIES: list[tuple[str, str, list[tuple]]] = [
         [
             ("exempt", "免责"),
             ("reduced", "减责"),
-            ("refused", "不予容错"),
+            ("denied", "不予容错"),
         ],
     ),
 ]
