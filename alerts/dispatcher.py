@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH = 200
 # Longer than a group can take: one unreachable endpoint costs one timeout (see _send_group).
 CLAIM_LEASE = timedelta(minutes=15)
+# Enough for every channel and a few 钉钉 robots at once; more groups wait for a free thread.
+MAX_THREADS = 16
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ def dispatch_once(
     groups = _claim(now, batch_size, channels, counts)
     if not groups:
         return counts
-    with ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="dispatch") as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(len(groups), MAX_THREADS), thread_name_prefix="dispatch"
+    ) as pool:
         futures = [pool.submit(_send_group, group) for group in groups]
         for future in as_completed(futures):
             _record(future.result(), now, policy, rng, counts)
@@ -113,7 +117,10 @@ def dispatch_once(
 
 
 def requeue(notification_ids: list[int], now: datetime | None = None) -> int:
-    """Give dead notifications a fresh set of tries (发送记录's retry); return how many."""
+    """Give dead notifications a fresh set of tries (发送记录's retry); return how many.
+
+    Never commits: the caller's transaction decides.
+    """
     rows = db.session.scalars(
         select(Notification).where(
             Notification.id.in_(notification_ids), Notification.status == NotificationStatus.DEAD

@@ -63,6 +63,8 @@ class WeComChannel(Channel):
         """Send one application message, fetching the access token only when none is valid."""
         if not (config.get("corp_id") and config.get("secret") and config.get("agent_id")):
             return SendResult(False, error="企业微信通道配置不完整")
+        if not str(config["agent_id"]).strip().isdigit():
+            return SendResult(False, error="企业微信 agent_id 必须是数字")
         base = (config.get("api_base") or DEFAULT_API_BASE).rstrip("/")
         key = (base, str(config["corp_id"]), str(config["secret"]))
         result = SendResult(False, error="")

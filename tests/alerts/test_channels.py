@@ -318,3 +318,12 @@ def test_plain_smtp_is_refused_by_a_server_demanding_starttls(smtp_tls_server):
     sink, starttls_port, _ssl_port, _ca_file = smtp_tls_server
     result = EmailChannel().send(outgoing(), smtp_config(starttls_port))
     assert not result.ok and result.code == 530 and sink.received == []
+
+
+def test_wecom_non_numeric_agent_id_is_a_failed_result(http_server):
+    http_server.expect_request("/cgi-bin/gettoken").respond_with_json(
+        {"errcode": 0, "access_token": "T", "expires_in": 7200}
+    )
+    config = {**wecom_config(http_server), "agent_id": "应用一"}
+    result = WeComChannel(TokenCache()).send(outgoing("zhangsan"), config)
+    assert not result.ok and "agent_id" in result.error
