@@ -54,7 +54,7 @@ def make_workbook(path: Path, rows: int, people: list[tuple[str, str, date]] | N
     """
     from openpyxl import Workbook
 
-    from webapp.imports.negative_info import NEGATIVE_INFO
+    from webapp.negative_info.imports import NEGATIVE_INFO
 
     people = people or cadre_identities(CADRES)
     workbook = Workbook()

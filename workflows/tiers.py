@@ -143,25 +143,25 @@ PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec(
         "warning.tier1.approval_chain",
         "reviewer,approver",
-        "一级预警审批链（角色代码，逗号分隔）",
+        "一级预警审批链（按审批顺序）",
         "roles",
     ),
     ParameterSpec(
         "warning.tier2.approval_chain",
         "reviewer,approver,minister",
-        "二级预警审批链（角色代码，逗号分隔）",
+        "二级预警审批链（按审批顺序）",
         "roles",
     ),
     ParameterSpec(
         "warning.tier3.approval_chain",
         "reviewer,approver,minister,committee",
-        "三级预警审批链（角色代码，逗号分隔；committee 为党委决定）",
+        "三级预警审批链（按审批顺序，最后一步为党委决定）",
         "roles",
     ),
     ParameterSpec(
         "warning.committee_recorder_roles",
         "reviewer",
-        "可登记党委决定（审批链 committee 步骤）的角色",
+        "可登记党委决定（审批链的党委步骤）的角色",
         "roles",
     ),
     ParameterSpec(

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, redirect, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.attachments.downloads import content_disposition
 from webapp.attachments.services import (
     editable_owner,
     owner_of,
@@ -20,6 +19,7 @@ from webapp.attachments.services import (
 )
 from webapp.audit.services import record_operation
 from webapp.clock import utc_now
+from webapp.downloads import content_disposition
 from webapp.extensions import db
 from webapp.models import Attachment
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Response, send_file
 
-from webapp.attachments.downloads import content_disposition
 from webapp.audit.services import record_operation
 from webapp.documents.layout import to_bytes
 from webapp.documents.registry import DocumentSpec
 from webapp.documents.talks import ReminderLetter, reminder_letter
+from webapp.downloads import content_disposition
 from webapp.extensions import db
 from webapp.models import Cadre
 

@@ -16,10 +16,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.attachments.downloads import content_disposition
 from webapp.cadres.export import export_cadres
 from webapp.cadres.forms import CadreSearchForm
 from webapp.clock import org_today
+from webapp.downloads import content_disposition
 from webapp.imports import jobs
 from webapp.imports.cadres import CADRES
 from webapp.imports.context import ImportContext

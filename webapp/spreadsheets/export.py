@@ -54,8 +54,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from webapp.attachments.downloads import content_disposition
 from webapp.clock import org_today, org_zone
+from webapp.downloads import content_disposition
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet

@@ -103,7 +103,9 @@ def export():
     """Download the filtered register as Excel (audited)."""
     form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
     filters = _filters(form)
-    return send_export(lambda target: export_register(current_user, filters, target), "预警台账")
+    return send_export(
+        lambda target: export_register(current_user, filters, target), "预警台账", "warnings"
+    )
 
 
 @bp.route("/pending")
