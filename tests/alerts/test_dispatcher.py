@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug import Response
 
 from alerts.channels import build_channels
+from alerts.channels.inapp import InAppChannel
 from alerts.dispatcher import RetryPolicy, claim_statement, dispatch_once, requeue
 from tests.alerts.receivers import HOST, free_port, http_server, smtp_config, smtp_server
 from tests.factories import make_unit, make_user
-from webapp.models import ChannelSetting, DeliveryAttempt, Notification
+from webapp.extensions import db as _db
+from webapp.models import ChannelSetting, DeliveryAttempt, Notification, OrgUnit, Role, User
 from webapp.models.notifications import ChannelCode, NotificationStatus
 from webapp.outbox import enqueue
 
@@ -318,3 +321,101 @@ def test_nothing_due_is_a_quiet_pass(db, user, channels):
     notify(user, ChannelCode.INAPP)
     assert dispatch(NOW - timedelta(minutes=1), channels=channels).claimed == 0
     assert rows(db)[0].status is NotificationStatus.PENDING
+
+
+class SlowInApp(InAppChannel):
+    """An in-app channel that takes a while and remembers what it delivered, thread-safely."""
+
+    def __init__(self) -> None:
+        self.delivered: list[int] = []
+        self.lock = threading.Lock()
+
+    def send(self, message, config):
+        time.sleep(0.05)  # long enough for the other dispatcher to claim meanwhile
+        with self.lock:
+            self.delivered.append(message.notification_id)
+        return super().send(message, config)
+
+
+@pytest.fixture
+def committed_user(app):
+    """A unit and user committed for real (Core inserts: no audit rows), removed afterwards."""
+    with app.app_context():
+        role_id = _db.session.scalar(select(Role.id).where(Role.code == "supervisor"))
+        unit_id = _db.session.execute(
+            insert(OrgUnit)
+            .values(code="disp-race", name="并发测试单位", path="")
+            .returning(OrgUnit.id)
+        ).scalar_one()
+        user_id = _db.session.execute(
+            insert(User)
+            .values(
+                username="disp-race",
+                full_name="并发测试",
+                password_hash="x",
+                role_id=role_id,
+                unit_id=unit_id,
+            )
+            .returning(User.id)
+        ).scalar_one()
+        _db.session.commit()
+    try:
+        yield user_id
+    finally:
+        with app.app_context():
+            ids = select(Notification.id).where(Notification.user_id == user_id)
+            _db.session.execute(
+                delete(DeliveryAttempt).where(DeliveryAttempt.notification_id.in_(ids))
+            )
+            _db.session.execute(delete(Notification).where(Notification.user_id == user_id))
+            _db.session.execute(delete(User).where(User.id == user_id))
+            _db.session.execute(delete(OrgUnit).where(OrgUnit.id == unit_id))
+            _db.session.commit()
+
+
+def test_two_dispatchers_at_once_send_each_row_exactly_once(app, committed_user):
+    with app.app_context():
+        for n in range(24):
+            enqueue(
+                kind="action_due",
+                subject=f"race:{n}",
+                stage="due",
+                due_date=date(2026, 12, 1),
+                user_id=committed_user,
+                channel=ChannelCode.INAPP,
+                label="整改报告到期",
+                now=NOW,
+            )
+        _db.session.commit()
+    channel = SlowInApp()
+    errors: list[BaseException] = []
+
+    def dispatcher():
+        try:
+            with app.app_context():
+                while dispatch_once(
+                    NOW, batch_size=4, channels={ChannelCode.INAPP: channel}
+                ).claimed:
+                    pass
+        except BaseException as exc:  # surfaced below: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert len(channel.delivered) == 24 and len(set(channel.delivered)) == 24
+    with app.app_context():
+        statuses = _db.session.scalars(
+            select(Notification.status).where(Notification.user_id == committed_user)
+        ).all()
+        assert statuses == [NotificationStatus.SENT] * 24
+        tried = _db.session.scalar(
+            select(func.count())
+            .select_from(DeliveryAttempt)
+            .join(Notification)
+            .where(Notification.user_id == committed_user)
+        )
+        assert tried == 24
