@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from tests.factories import make_unit, make_user
 from webapp.models import ChannelSetting, Notification
@@ -105,3 +106,14 @@ def test_secrets_are_masked_for_display(db):
     assert "s3cret" not in shown["password"] and shown["password"].endswith("1234")
     assert mask("short") == "••••••"  # a short secret shows no characters at all
     assert mask("") == ""
+
+
+def test_one_global_setting_per_channel_and_one_per_unit(db):
+    unit = make_unit()
+    db.session.add(ChannelSetting(channel=ChannelCode.DINGTALK, config={}))
+    db.session.add(ChannelSetting(channel=ChannelCode.DINGTALK, unit_id=unit.id, config={}))
+    db.session.flush()
+    for unit_id in (None, unit.id):  # NULL unit ids are kept unique by their own index
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            db.session.add(ChannelSetting(channel=ChannelCode.DINGTALK, unit_id=unit_id, config={}))
+            db.session.flush()
