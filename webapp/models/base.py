@@ -56,7 +56,7 @@ class EnumText(TypeDecorator):
     what is read is always the enum member, so services compare members, never strings.
     """
 
-    impl = sa.String(32)
+    impl = sa.String
     cache_ok = True
 
     def __init__(self, enum_class: type[enum.StrEnum], length: int = 32) -> None:
