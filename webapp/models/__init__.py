@@ -11,6 +11,7 @@ from webapp.models.negative_info import NegativeInfo, NegativeInfoEvent, NumberS
 from webapp.models.notifications import ChannelSetting, DeliveryAttempt, Notification
 from webapp.models.obligations import Obligation
 from webapp.models.org import OrgUnit
+from webapp.models.scheduler import JobRun, SchedulerLease
 from webapp.models.settings import DictItem, DictType, Parameter
 from webapp.models.talks import Inquiry, InquiryEvent, Talk
 from webapp.models.warnings import (
@@ -47,6 +48,7 @@ __all__ = [
     "ImportJob",
     "Inquiry",
     "InquiryEvent",
+    "JobRun",
     "LoginLog",
     "NegativeInfo",
     "NegativeInfoEvent",
@@ -58,6 +60,7 @@ __all__ = [
     "Rectification",
     "Referral",
     "Role",
+    "SchedulerLease",
     "Talk",
     "ToleranceDecision",
     "User",

@@ -1,0 +1,124 @@
+"""Job shells: each run gets its own app context, acts as "system", commits and is recorded.
+
+The work itself lives in tested functions (the warnings area's scheduled work, the firing
+pass, the dispatcher, the digest); a shell only wires them to a time and records a `JobRun`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import Flask
+from sqlalchemy import text
+
+from alerts.dispatcher import dispatch_once
+from alerts.firing import fire_due_obligations
+from alerts.periodic import remind_holiday_schedule, send_daily_digest
+from webapp.audit.recorder import acting_as
+from webapp.clock import org_zone
+from webapp.extensions import db
+from webapp.models.base import utcnow
+from webapp.models.scheduler import JobRun
+from webapp.warnings.colours import refresh_status_colours
+from webapp.warnings.scheduled import file_overdue_proposals
+
+log = logging.getLogger(__name__)
+
+Work = Callable[[datetime], dict]
+# Any constant the sweeps agree on; PostgreSQL advisory locks are keyed by a bigint.
+SWEEP_LOCK_KEY = 0x67616E6275  # "ganbu"
+
+
+@dataclass
+class Outcome:
+    """How one run ended."""
+
+    job_id: str
+    result: str
+    detail: dict = field(default_factory=dict)
+    error: str | None = None
+
+
+def runner_name() -> str:
+    """Return host:pid, the name this process signs its runs and lease with."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def org_date(now: datetime) -> date:
+    """Return the organisation's date at an instant."""
+    return now.astimezone(org_zone()).date()
+
+
+def run_job(
+    app: Flask, job_id: str, work: Work, *, trigger: str = "schedule", now: datetime | None = None
+) -> Outcome:
+    """Run one job's work in its own app context as "system", commit, and record the run."""
+    with app.app_context():
+        try:
+            with acting_as("system"):
+                started = now or utcnow()
+                run = JobRun(job_id=job_id, trigger=trigger, runner=runner_name())
+                run.started_at = started
+                db.session.add(run)
+                db.session.commit()
+                run_id = run.id
+                try:
+                    outcome = Outcome(job_id, "ok", work(started) or {})
+                    db.session.commit()
+                except Exception as exc:  # a job's failure is recorded, never kills the scheduler
+                    db.session.rollback()
+                    log.exception("job %s failed", job_id)
+                    error = "".join(traceback.format_exception(exc, limit=8))[-4000:]
+                    outcome = Outcome(job_id, "error", {}, error)
+                run = db.session.get(JobRun, run_id)
+                run.finished_at = utcnow()
+                run.result, run.detail, run.error = outcome.result, outcome.detail, outcome.error
+                db.session.commit()
+                log.info("job %s: %s %s", job_id, outcome.result, outcome.detail)
+                return outcome
+        finally:
+            db.session.remove()
+
+
+def sweep_lock() -> bool:
+    """Take the sweep's transaction-scoped lock on PostgreSQL; False if another sweep holds it."""
+    # SQLite needs none: BEGIN IMMEDIATE already makes writers take turns.
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(
+        db.session.execute(
+            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SWEEP_LOCK_KEY}
+        ).scalar()
+    )
+
+
+def sweep(now: datetime) -> dict:
+    """File overdue escalation proposals, refresh cadre colours, fire due obligations."""
+    if not sweep_lock():
+        return {"skipped": "another sweep is running"}
+    today = org_date(now)
+    proposals = file_overdue_proposals(today)
+    colours = refresh_status_colours(today)
+    fired = fire_due_obligations(today, now)
+    return {"proposals": len(proposals), "colours": colours, **fired.as_dict()}
+
+
+def dispatch(now: datetime) -> dict:
+    """Send the notifications that are due."""
+    return dispatch_once(now).as_dict()
+
+
+def daily_digest(now: datetime) -> dict:
+    """Queue each user's to-do digest for the day."""
+    return send_daily_digest(org_date(now), now)
+
+
+def holiday_reminder(now: datetime) -> dict:
+    """Remind sysadmins to enter next year's 节假日 schedule (from 1 November)."""
+    return remind_holiday_schedule(org_date(now), now)
