@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from tests.databases import DATABASES, database_config, drop_postgres_schema
 from tests.factories import PASSWORD
+from tests.helpers import World, WorldNames, build_world
 from webapp import create_app
 from webapp.extensions import db as _db
 from webapp.seed.reference import ensure_reference_data
@@ -48,6 +49,24 @@ def db(app):
             _db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def world_names() -> WorldNames:
+    """Name the world's units and cadres; an area's conftest may override this."""
+    return WorldNames()
+
+
+@pytest.fixture
+def world(db, world_names) -> World:
+    """Build the one test world (units, the workflow's people, two cadres) and commit it.
+
+    Committed so that a service that commits or rolls back (a conflict, a refused request)
+    cannot take the setup with it; the test's outer transaction still undoes everything.
+    """
+    built = build_world(world_names)
+    _db.session.commit()
+    return built
 
 
 @pytest.fixture

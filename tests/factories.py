@@ -159,3 +159,15 @@ def make_inquiry(cadre: Cadre, created_by: User | None = None, **fields):
     db.session.add(inquiry)
     db.session.flush()
     return inquiry
+
+
+def make_warning(cadre: Cadre, proposer: User, number: str, tier: int = 1, state: str = "issued"):
+    """Put a warning row in place directly (the workflow itself is the warnings area's test)."""
+    from webapp.models import Warning
+
+    warning = Warning(
+        number=number, cadre_id=cadre.id, tier=tier, state=state, proposer_id=proposer.id
+    )
+    db.session.add(warning)
+    db.session.flush()
+    return warning

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from webapp.models import Warning
+from tests.factories import make_cadre, make_unit, make_user
+from webapp.models import Cadre, DataScope, OrgUnit, User, Warning
 from webapp.warnings import services
 from webapp.warnings.writer import command_for_code
 from workflows.commands import Command
@@ -66,3 +68,87 @@ def approve_all(world, warning: Warning) -> None:
                 "summary": "同意组织处理",
             }
         act(warning, "approve", by_role[role], comment="同意", **extra)
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@dataclass(frozen=True)
+class WorldNames:
+    """The names the world's units and cadres carry (an area's tests may choose others)."""
+
+    other: str = "西山县"
+    cadre: tuple[str, str] = ("王建国", "科长")
+    far_cadre: tuple[str, str] = ("李四", "科长")
+
+
+@dataclass
+class World:
+    """Two branches of a unit tree, the workflow's people over the first, a cadre in each."""
+
+    root: OrgUnit
+    mine: OrgUnit
+    other: OrgUnit
+    supervisor: User
+    reviewer: User
+    approver: User
+    minister: User
+    viewer: User
+    outsider: User
+    cadre: Cadre
+    far_cadre: Cadre
+
+    @property
+    def own(self) -> OrgUnit:
+        """Return the supervisor's unit (the talks' tests' word for it)."""
+        return self.mine
+
+    @property
+    def stranger(self) -> Cadre:
+        """Return the cadre outside the supervisor's scope (the talks' tests' word for it)."""
+        return self.far_cadre
+
+
+def build_world(names: WorldNames) -> World:
+    """Create the world's units, people and cadres (flushed, not committed)."""
+    root = make_unit("某市")
+    mine, other = make_unit("市财政局", root), make_unit(names.other, root)
+    return World(
+        root=root,
+        mine=mine,
+        other=other,
+        supervisor=make_user("supervisor", mine, DataScope.UNIT_AND_BELOW),
+        reviewer=make_user("reviewer", root, DataScope.ALL),
+        approver=make_user("approver", root, DataScope.ALL),
+        minister=make_user("minister", root, DataScope.ALL),
+        viewer=make_user("viewer", mine, DataScope.UNIT_AND_BELOW),
+        outsider=make_user("supervisor", other, DataScope.UNIT),
+        cadre=make_cadre(mine, names.cadre[0], position=names.cadre[1]),
+        far_cadre=make_cadre(other, names.far_cadre[0], position=names.far_cadre[1]),
+    )
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def report_form(cadre, **changes) -> dict:
+    """Return a valid supervisor form for a cadre, with changes."""
+    data = {
+        "cadre_id": str(cadre.id),
+        "category": "supervision",
+        "situation": "general_petition",
+        "source_channel": "petition",
+        "reporting_unit": "市信访局",
+        "liaison_name": "张联络",
+        "source_document_number": "信访〔2026〕12号",
+        "occurred_on": "2026-02-20",
+        "received_on": "2026-03-02",
+        "summary": "群众来信反映其违规收受购物卡。",
+        "details": "",
+        "handling_unit": "",
+        "handling_result": "",
+        "severity": "minor",
+        "confidentiality": "internal",
+    }
+    data.update(changes)
+    return data

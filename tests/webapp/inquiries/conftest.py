@@ -1,3 +1,3 @@
-"""Fixtures shared by the talk, inquiry and document tests."""
+"""Fixtures for these tests: the talks' clock and names (tests/talk_fixtures.py)."""
 
-from tests.webapp.talks.fixtures import frozen, world  # noqa: F401
+from tests.talk_fixtures import frozen, world_names  # noqa: F401

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.factories import make_report, make_user
-from tests.webapp.negative_info.conftest import report_form
+from tests.helpers import report_form
 from webapp.attachments.services import clean_name, sniff, store
 from webapp.models import Attachment, AuditLog, NegativeInfo, Parameter
 
@@ -253,7 +253,7 @@ def test_upload_on_the_detail_page_accepts_office_files_and_names_refusals(
 
 
 def test_download_needs_the_record_in_scope(client, db, world, login, upload_dir):
-    info = make_report(world.outsider)
+    info = make_report(world.far_cadre)
     login(world.supervisor.username)
     # Stored by someone allowed (a supervisor over the other branch).
     boss = make_user("supervisor", world.root)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.factories import make_report
-from tests.webapp.negative_info.conftest import report_form
+from tests.helpers import report_form
 from workflows.verification import Status
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_cadre, make_report, make_user
-from tests.webapp.negative_info.conftest import report_form
+from tests.helpers import report_form
 from webapp.models import AuditLog, NegativeInfo, NegativeInfoEvent
 
 
@@ -97,11 +97,11 @@ def test_bad_input_is_refused_beside_its_field(
 
 
 def test_cadre_outside_scope_is_404_and_nothing_saved(client, db, world, as_supervisor):
-    response = client.post("/negative-info/new", data=report_form(world.outsider))
+    response = client.post("/negative-info/new", data=report_form(world.far_cadre))
     assert response.status_code == 404
     assert "李四" not in response.get_data(as_text=True)
     assert count(db) == 0
-    assert client.get(f"/negative-info/new?cadre_id={world.outsider.id}").status_code == 404
+    assert client.get(f"/negative-info/new?cadre_id={world.far_cadre.id}").status_code == 404
 
 
 def test_html_is_stored_as_typed_and_shown_escaped(client, db, world, as_supervisor):
@@ -201,7 +201,7 @@ def test_stale_edit_is_a_conflict_and_changes_nothing(client, db, world, as_supe
 
 
 def test_item_outside_scope_is_404_everywhere(client, db, world, as_supervisor):
-    info = make_report(world.outsider)
+    info = make_report(world.far_cadre)
     assert client.get(f"/negative-info/{info.id}").status_code == 404
     assert client.get(f"/negative-info/{info.id}/edit").status_code == 404
     assert (

@@ -75,7 +75,7 @@ def test_unmatched_cadre_is_picked_by_the_supervisor_before_verification(
     assert response.status_code == 400
     assert "请选择所涉干部" in response.get_data(as_text=True)
     response = client.post(
-        f"/negative-info/{info.id}/start", data={**data, "cadre_id": str(world.outsider.id)}
+        f"/negative-info/{info.id}/start", data={**data, "cadre_id": str(world.far_cadre.id)}
     )
     assert response.status_code == 404
     response = client.post(

@@ -16,7 +16,7 @@ from webapp.negative_info.queries import ReportFilters, register_query
 def test_register_shows_only_items_in_scope(client, world, as_supervisor):
     mine = make_report(world.cadre)
     below = make_report(make_cadre(make_unit("财政局下属中心", world.mine)))
-    theirs = make_report(world.outsider)
+    theirs = make_report(world.far_cadre)
     page = client.get("/negative-info/").get_data(as_text=True)
     assert mine.number in page and below.number in page
     assert theirs.number not in page
@@ -65,7 +65,7 @@ def test_reversed_date_range_is_explained_and_ignored(client, world, as_supervis
 
 def test_register_query_is_the_one_an_export_would_use(db, world):
     make_report(world.cadre, source_channel="audit")
-    make_report(world.outsider, source_channel="audit")
+    make_report(world.far_cadre, source_channel="audit")
     rows = db.session.scalars(
         register_query(world.supervisor, ReportFilters(source_channel="audit"))
     ).all()

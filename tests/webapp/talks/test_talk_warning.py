@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.factories import make_cadre, make_talk, make_user
-from tests.webapp.talks.fixtures import make_warning
+from tests.factories import make_cadre, make_talk, make_user, make_warning
 from tests.webapp.talks.test_talks import errors_of, talk_form
 from webapp.models import DataScope, Talk
 from webapp.talks.services import talks_for_warning
