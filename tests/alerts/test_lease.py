@@ -1,0 +1,195 @@
+"""One active scheduler: the lease row, and real `flask alerts run-scheduler` processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from alerts import lease
+from alerts.runner import Options, Runner
+from tests.databases import DATABASES, database_config, drop_postgres_schema
+from webapp import create_app
+from webapp.extensions import db as _db
+from webapp.models import JobRun, SchedulerLease
+from webapp.seed.reference import ensure_reference_data
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+PERIOD = timedelta(seconds=30)
+
+
+def test_the_first_holder_keeps_the_lease_and_renews_it(db):
+    assert lease.acquire("a", PERIOD, T0)
+    assert not lease.acquire("b", PERIOD, T0 + timedelta(seconds=10))
+    assert lease.acquire("a", PERIOD, T0 + timedelta(seconds=20))  # renewed to T0+50s
+    assert not lease.acquire("b", PERIOD, T0 + timedelta(seconds=40))
+    held = lease.current()
+    assert held.holder == "a"
+    assert held.acquired_at == T0
+    assert held.expires_at == T0 + timedelta(seconds=50)
+
+
+def test_a_standby_takes_over_once_the_lease_expires(db):
+    assert lease.acquire("a", PERIOD, T0)
+    assert lease.acquire("b", PERIOD, T0 + PERIOD)
+    assert lease.current().holder == "b"
+    assert lease.current().acquired_at == T0 + PERIOD
+    assert not lease.acquire("a", PERIOD, T0 + PERIOD + timedelta(seconds=1))
+
+
+def test_release_frees_the_lease_at_once_and_only_for_its_holder(db):
+    assert lease.acquire("a", PERIOD, T0)
+    assert not lease.release("b", T0 + timedelta(seconds=1))
+    assert lease.release("a", T0 + timedelta(seconds=1))
+    assert lease.acquire("b", PERIOD, T0 + timedelta(seconds=1))
+
+
+@pytest.fixture(params=DATABASES)
+def shared_db(request, tmp_path):
+    """A committed database (SQLite file or PostgreSQL schema) several processes can share."""
+    config = database_config(request.param, tmp_path, "scheduler")
+    app = create_app("testing", config)
+    with app.app_context():
+        _db.create_all()
+        ensure_reference_data()
+        _db.session.commit()
+        _db.session.remove()
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "DATABASE_URL": str(app.config["SQLALCHEMY_DATABASE_URI"]),
+    }
+    if "PG_SCHEMA" in config:
+        env["PGOPTIONS"] = f"-csearch_path={config['PG_SCHEMA']}"
+    yield app, env
+    with app.app_context():
+        _db.engine.dispose()
+    if "PG_SCHEMA" in config:
+        drop_postgres_schema(config["PG_SCHEMA"])
+
+
+def runs(app, job_id: str | None = None) -> list[JobRun]:
+    with app.app_context():
+        try:
+            stmt = select(JobRun).order_by(JobRun.id)
+            if job_id:
+                stmt = stmt.where(JobRun.job_id == job_id)
+            rows = _db.session.scalars(stmt).all()
+            _db.session.expunge_all()
+            return rows
+        finally:
+            _db.session.remove()
+
+
+def wait_for(predicate, timeout: float, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not true within {timeout} s")
+
+
+def test_a_run_missed_while_stopped_is_made_up_once_on_start(shared_db):
+    app, _env = shared_db
+    with app.app_context():
+        # The digest last ran three days ago: three 00:00 UTC fire times were missed.
+        _db.session.add(
+            JobRun(job_id="daily_digest", started_at=datetime.now(UTC) - timedelta(days=3))
+        )
+        _db.session.commit()
+        _db.session.remove()
+    runner = Runner(app, Options(lease_period=timedelta(seconds=3), only=["daily_digest"]))
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: len(runs(app, "daily_digest")) == 2, timeout=10)
+        time.sleep(1.5)  # a second make-up would show by now
+    finally:
+        runner.stop()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    made_up = runs(app, "daily_digest")
+    assert len(made_up) == 2 and made_up[-1].result == "ok"
+    with app.app_context():
+        held = lease.current()
+        assert held.expires_at <= datetime.now(UTC)  # a clean stop gives the lease up
+        _db.session.remove()
+
+
+def start_scheduler(env) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "tests.alerts.scheduler_app:create",
+        "alerts",
+        "run-scheduler",
+        "--lease-seconds",
+        "2",
+        "--poll-seconds",
+        "0.3",
+        "--only",
+        "dispatch",
+        "--cron",
+        "dispatch=* * * * * *",
+    ]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def pid_of(run: JobRun) -> int:
+    return int(run.runner.rsplit(":", 1)[1])
+
+
+def test_two_scheduler_processes_run_jobs_one_at_a_time_and_a_standby_takes_over(shared_db):
+    app, env = shared_db
+    procs = {}
+    try:
+        for _ in range(2):
+            proc = start_scheduler(env)
+            procs[proc.pid] = proc
+        wait_for(lambda: len(runs(app, "dispatch")) >= 4, timeout=30)
+        time.sleep(1)
+        first = runs(app, "dispatch")
+        assert len({pid_of(r) for r in first}) == 1, "both processes ran jobs"
+        active = pid_of(first[0])
+        assert active in procs
+        (standby,) = set(procs) - {active}
+        assert all(r.result == "ok" for r in first)
+
+        procs[active].send_signal(signal.SIGKILL)
+        procs[active].communicate(timeout=10)
+        killed_at = time.monotonic()
+        wait_for(lambda: any(pid_of(r) == standby for r in runs(app, "dispatch")), timeout=15)
+        # Within one lease period (2 s) plus polling, a cron second and a loaded machine.
+        assert time.monotonic() - killed_at < 8
+
+        count = len(runs(app, "dispatch"))
+        wait_for(lambda: len(runs(app, "dispatch")) >= count + 2, timeout=10)
+
+        procs[standby].send_signal(signal.SIGTERM)
+        output, _ = procs[standby].communicate(timeout=15)
+        assert procs[standby].returncode == 0, output
+        with app.app_context():
+            held = _db.session.scalars(select(SchedulerLease)).one()
+            assert held.holder.endswith(f":{standby}")
+            assert held.expires_at <= datetime.now(UTC)
+            _db.session.remove()
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate(timeout=10)
