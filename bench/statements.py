@@ -50,7 +50,11 @@ def _world():
 
 
 def measure() -> list[tuple[str, int, int]]:
-    """Return (request, status, statements) for the three measured requests."""
+    """Return (request, status, statements) for the three measured requests.
+
+    Each request runs in its own app context, as under a real server (a shared one would keep
+    per-request caches alive between requests and count their reloads).
+    """
     from webapp import create_app
     from webapp.extensions import db
     from webapp.models import Warning
@@ -58,32 +62,33 @@ def measure() -> list[tuple[str, int, int]]:
 
     folder = Path(tempfile.mkdtemp())
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'b.db'}"})
-    rows = []
     with app.app_context():
         db.create_all()
         ensure_reference_data()
         cadre_id, info_id = _world()
-        client = app.test_client()
-        client.post("/auth/login", data={"username": "b_supervisor", "password": PASSWORD})
-        with counting(db.engine) as seen:
-            resp = client.post(
-                f"/warnings/new?cadre_id={cadre_id}",
-                data={"items": [info_id], "tier": "1", "reason": "经研判", "save_submit": "1"},
-            )
-        rows.append(("POST 保存并送审", resp.status_code, len(seen)))
-        warning = db.session.scalars(db.select(Warning)).one()
-        with counting(db.engine) as seen:
-            resp = client.get(f"/warnings/{warning.id}")
-        rows.append(("GET 预警详情", resp.status_code, len(seen)))
-        client.post("/auth/logout")
-        client.post("/auth/login", data={"username": "b_reviewer", "password": PASSWORD})
-        db.session.refresh(warning)
-        with counting(db.engine) as seen:
-            resp = client.post(
-                f"/warnings/{warning.id}/events/approve",
-                data={"approve-comment": "同意", "approve-version": str(warning.version)},
-            )
-        rows.append(("POST 审批通过", resp.status_code, len(seen)))
+        engine = db.engine
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "b_supervisor", "password": PASSWORD})
+    rows = []
+    with counting(engine) as seen:
+        resp = client.post(
+            f"/warnings/new?cadre_id={cadre_id}",
+            data={"items": [info_id], "tier": "1", "reason": "经研判", "save_submit": "1"},
+        )
+    rows.append(("POST 保存并送审", resp.status_code, len(seen)))
+    with app.app_context():
+        warning_id, version = db.session.execute(db.select(Warning.id, Warning.version)).one()
+    with counting(engine) as seen:
+        resp = client.get(f"/warnings/{warning_id}")
+    rows.append(("GET 预警详情", resp.status_code, len(seen)))
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"username": "b_reviewer", "password": PASSWORD})
+    with counting(engine) as seen:
+        resp = client.post(
+            f"/warnings/{warning_id}/events/approve",
+            data={"approve-comment": "同意", "approve-version": str(version)},
+        )
+    rows.append(("POST 审批通过", resp.status_code, len(seen)))
     return rows
 
 

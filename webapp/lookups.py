@@ -37,21 +37,24 @@ def param_str(key: str) -> str:
     return all_params()[key]
 
 
-def dict_items(type_code: str, *, active_only: bool = True) -> list[DictItem]:
-    """Return the items of a dictionary in display order."""
+def _all_dicts() -> dict[str, list[DictItem]]:
+    """Load every dictionary's items once per request, in display order (one query)."""
     cache = _cache("_dicts")
-    key = (type_code, active_only)
-    if key not in cache:
+    if not cache:
         stmt = (
-            select(DictItem)
+            select(DictType.code, DictItem)
             .join(DictType)
-            .where(DictType.code == type_code)
             .order_by(DictItem.sort_order, DictItem.id)
         )
-        if active_only:
-            stmt = stmt.where(DictItem.active.is_(True))
-        cache[key] = list(db.session.scalars(stmt))
-    return cache[key]
+        for code, item in db.session.execute(stmt):
+            cache.setdefault(code, []).append(item)
+    return cache
+
+
+def dict_items(type_code: str, *, active_only: bool = True) -> list[DictItem]:
+    """Return the items of a dictionary in display order."""
+    items = _all_dicts().get(type_code, [])
+    return [item for item in items if item.active] if active_only else list(items)
 
 
 def dict_choices(type_code: str, *, blank: str | None = None) -> list[tuple[str, str]]:

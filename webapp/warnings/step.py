@@ -38,7 +38,8 @@ class Step:
 
 def escalation_start(warning: Warning) -> WarningEvent | None:
     """Return the escalate event that opened the approval now pending, if it was one."""
-    if warning.state is not State.PENDING_APPROVAL:
+    # Only a warning issued before can be escalating: a first submission needs no history read.
+    if warning.state is not State.PENDING_APPROVAL or warning.issued_tier is None:
         return None
     entered = next(
         (e for e in reversed(warning.events) if e.to_state == State.PENDING_APPROVAL.value), None
