@@ -28,12 +28,11 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.admin.services import dict_value_taken, unit_code_taken, username_taken
-from webapp.forms_common import options, plain_text
+from webapp.forms_common import REQUIRED, options, plain_text
 from webapp.lookups import param_int
 from webapp.models import DataScope
 from webapp.security.passwords import password_problems
 
-REQUIRED = _l("此项为必填项")
 SCOPE_LABELS = {
     DataScope.ALL: _l("全部"),
     DataScope.UNIT_AND_BELOW: _l("本部门及以下"),

@@ -7,9 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from webapp.forms_common import options, plain_text
-
-REQUIRED = _l("此项为必填项")
+from webapp.forms_common import REQUIRED, options, plain_text
 
 
 class HolidayDayForm(FlaskForm):

@@ -6,14 +6,12 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from webapp.cadres.forms import BAD_DATE, REQUIRED, DictSelectField
-from webapp.forms_common import not_in_future
+from webapp.forms_common import REQUIRED, DictSelectField, cadre_field, date_field, too_long
 from webapp.lookups import dict_choices
 from webapp.models import Inquiry
-from webapp.talks.forms import cadre_field, date_field, too_long
 
 STATUS_CHOICES = [
     ("pending", _l("待回复")),
@@ -24,13 +22,7 @@ STATUS_CHOICES = [
 
 def required_date(label):
     """Build a required date field that may not lie in the future."""
-    return DateField(
-        label,
-        validators=[InputRequired(REQUIRED), not_in_future],
-        format="%Y-%m-%d",
-        invalid_value_message=BAD_DATE,
-        render_kw={"placeholder": "2026-01-31"},
-    )
+    return date_field(label, required=True, past_only=True)
 
 
 def not_before(field, day: date | None, message) -> None:
@@ -77,7 +69,7 @@ class ReplyForm(FlaskForm):
 
     replied_on = required_date(_l("回复日期"))
     reply = TextAreaField(_l("回复内容"), validators=[DataRequired(REQUIRED), too_long(10000)])
-    pledge_received_on = date_field(_l("收到说明真实性承诺书日期"), not_in_future)
+    pledge_received_on = date_field(_l("收到说明真实性承诺书日期"), past_only=True)
     submit = SubmitField(_l("保存回复"))
 
     def __init__(self, *args, inquiry: Inquiry, **kwargs):

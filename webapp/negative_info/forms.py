@@ -9,7 +9,6 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -21,10 +20,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from webapp.attachments.services import parse_ids
-from webapp.cadres.forms import DictSelectField
 from webapp.clock import org_today
 from webapp.extensions import db
-from webapp.forms_common import not_in_future, plain_text
+from webapp.forms_common import (
+    REQUIRED,
+    DictSelectField,
+    date_field,
+    plain_text,
+)
 from webapp.lookups import dict_choices, param_int
 from webapp.models import Cadre, NegativeInfo, OrgUnit
 from webapp.negative_info.queries import ReportFilters, cadre_in_scope
@@ -32,8 +35,6 @@ from webapp.negative_info.records import LIAISON_FIELDS, REPORT_FIELDS, categori
 from webapp.units import ordered_units
 from workflows.verification import dates_in_order
 
-REQUIRED = _l("此项为必填项")
-BAD_DATE = _l("日期格式应为 年-月-日，例如 2026-01-31")
 DATE_MESSAGES = {
     "occurred_in_future": _l("发生时间不能晚于今天"),
     "received_in_future": _l("收到时间不能晚于今天"),
@@ -43,24 +44,9 @@ DETAILS_MAX = 10000
 NOTE_MAX = 2000
 
 
-class LocalDateField(DateField):
-    """A date typed as 2026-01-31, with the format error in the UI's language."""
-
-    def __init__(self, label, validators=None, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        kwargs.setdefault("render_kw", {"placeholder": "2026-01-31"})
-        super().__init__(label, validators, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(BAD_DATE)) from exc
-
-
 def required_date(label):
     """Build a required date field that may not lie in the future."""
-    return LocalDateField(label, validators=[InputRequired(REQUIRED), not_in_future])
+    return date_field(label, required=True, past_only=True)
 
 
 class SituationField(SelectField):
@@ -262,8 +248,8 @@ class RegisterFilterForm(FlaskForm):
     source_channel = SelectField(_l("信息来源"), validators=[Optional()])
     status = SelectField(_l("核实状态"), validators=[Optional()])
     severity = SelectField(_l("严重程度"), validators=[Optional()])
-    received_from = LocalDateField(_l("收到时间 从"), validators=[Optional()])
-    received_to = LocalDateField(_l("至"), validators=[Optional()])
+    received_from = date_field(_l("收到时间 从"))
+    received_to = date_field(_l("至"))
     cadre_id = IntegerField(validators=[Optional()])
 
     def fill_choices(self, units: list[tuple[int, str]]):

@@ -11,10 +11,10 @@ from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.clock import org_today
-from webapp.forms_common import not_in_future
+from webapp.forms_common import REQUIRED, date_field
 from webapp.lookups import dict_choices
 from webapp.models import Cadre, NegativeInfo
-from webapp.negative_info.forms import NOTE_MAX, REQUIRED, LocalDateField, required_date
+from webapp.negative_info.forms import NOTE_MAX, required_date
 from webapp.negative_info.queries import cadre_in_scope, handler_choices
 from workflows.verification import CONCLUSIONS
 
@@ -34,7 +34,7 @@ class StartVerificationForm(FlaskForm):
 
     handler_id = HandlerField(_l("承办人"), coerce=int, validators=[DataRequired(REQUIRED)])
     # A historical case is entered with its real start; the deadline counts from it.
-    started_on = LocalDateField(_l("开始核实日期"), validators=[Optional(), not_in_future])
+    started_on = date_field(_l("开始核实日期"), past_only=True)
     cadre_id = IntegerField(_l("所涉干部"), validators=[Optional()])
     note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=NOTE_MAX)])
     version = HiddenField()
