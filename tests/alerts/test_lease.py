@@ -12,14 +12,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from alerts import lease
+from alerts.rules import ObligationKind
 from alerts.runner import Options, Runner
 from tests.databases import DATABASES, database_config, drop_postgres_schema
+from tests.factories import make_cadre, make_unit, make_user
 from webapp import create_app
+from webapp.clock import org_today
 from webapp.extensions import db as _db
-from webapp.models import JobRun, SchedulerLease
+from webapp.models import DeliveryAttempt, JobRun, Notification, Obligation, SchedulerLease
+from webapp.models.notifications import ChannelCode, NotificationStatus
+from webapp.obligations import services
+from webapp.outbox import enqueue
 from webapp.seed.reference import ensure_reference_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +133,7 @@ def test_a_run_missed_while_stopped_is_made_up_once_on_start(shared_db):
         _db.session.remove()
 
 
-def start_scheduler(env) -> subprocess.Popen:
+def start_scheduler(env, jobs=("dispatch",)) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -140,11 +146,9 @@ def start_scheduler(env) -> subprocess.Popen:
         "2",
         "--poll-seconds",
         "0.3",
-        "--only",
-        "dispatch",
-        "--cron",
-        "dispatch=* * * * * *",
     ]
+    for job_id in jobs:
+        command += ["--only", job_id, "--cron", f"{job_id}=* * * * * *"]
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -193,3 +197,81 @@ def test_two_scheduler_processes_run_jobs_one_at_a_time_and_a_standby_takes_over
             if proc.poll() is None:
                 proc.kill()
                 proc.communicate(timeout=10)
+
+
+def seed_due_work(app, users: int = 4) -> None:
+    """Open obligations already due (fired by the sweep), and notifications due in 2 s."""
+    with app.app_context():
+        unit = make_unit()
+        cadre = make_cadre(unit)
+        today = org_today()
+        for n in range(users):
+            user = make_user("supervisor", unit)
+            services.open_obligation(
+                kind=ObligationKind.ACTION_DUE,
+                subject_type="warning",
+                subject_id=n + 1,
+                cadre_id=cadre.id,
+                start=today - timedelta(days=40),
+                due=today - timedelta(days=10),
+                total_workdays=20,
+                today=today - timedelta(days=40),
+                responsible_user_id=user.id,
+            )
+            enqueue(
+                kind="approval_waiting",
+                subject=f"approval:{n + 1}",
+                stage="overdue",
+                due_date=today,
+                user_id=user.id,
+                channel=ChannelCode.INAPP,
+                label="审批等待",
+                now=datetime.now(UTC) + timedelta(seconds=2),
+            )
+        _db.session.commit()
+        _db.session.remove()
+
+
+def delivery(app) -> tuple[list, dict[int, int], list[Obligation]]:
+    with app.app_context():
+        try:
+            notes = _db.session.scalars(select(Notification)).all()
+            attempts = dict(
+                _db.session.execute(
+                    select(DeliveryAttempt.notification_id, func.count()).group_by(
+                        DeliveryAttempt.notification_id
+                    )
+                ).all()
+            )
+            obligations = _db.session.scalars(select(Obligation)).all()
+            _db.session.expunge_all()
+            return notes, attempts, obligations
+        finally:
+            _db.session.remove()
+
+
+def test_three_schedulers_send_every_due_notification_once(shared_db):
+    app, env = shared_db
+    seed_due_work(app)
+    procs = [start_scheduler(env, jobs=("sweep", "dispatch")) for _ in range(3)]
+    try:
+
+        def all_sent():
+            notes, _, obligations = delivery(app)
+            fired = sum(len(o.fired_stages) for o in obligations)
+            return fired and len(notes) == 4 + fired and all(n.sent_at for n in notes)
+
+        wait_for(all_sent, timeout=40)
+        time.sleep(1.5)  # another pass by anyone would show now
+        notes, attempts, obligations = delivery(app)
+        assert all(o.fired_stages for o in obligations)
+        for obligation in obligations:
+            stages = [n.stage for n in notes if n.subject == f"warning:{obligation.subject_id}"]
+            assert sorted(stages) == sorted(obligation.fired_stages)
+        assert all(n.status is NotificationStatus.SENT for n in notes)
+        assert set(attempts.values()) == {1} and len(attempts) == len(notes)
+        assert len({pid_of(r) for r in runs(app)}) == 1, "more than one process ran jobs"
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.communicate(timeout=10)
