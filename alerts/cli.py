@@ -13,7 +13,8 @@ from flask.cli import AppGroup
 from alerts import lease, schedule
 from alerts.jobs import run_job
 from alerts.runner import Options, Runner
-from webapp.clock import to_org
+from alerts.simulate import simulate
+from webapp.clock import org_today, to_org
 from webapp.models.base import utcnow
 
 alerts_cli = AppGroup("alerts", help="提醒、定时任务与消息发送。")
@@ -76,6 +77,19 @@ def dispatch_command():
     if outcome.result != "ok":
         click.echo(outcome.error or "", err=True)
         sys.exit(1)
+
+
+@alerts_cli.command("simulate")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366))
+def simulate_command(days: int):
+    """Show what the sweep would send to whom on each of the next days (writes nothing)."""
+    planned = simulate(org_today(), days)
+    for item in planned:
+        click.echo(
+            f"{item.day.isoformat()}  {item.recipient:<16} {item.label}·{item.stage.label}"
+            f"（#{item.obligation_id}）"
+        )
+    click.echo(f"共 {len(planned)} 条提醒（演练，未写入、未发送）。")
 
 
 @alerts_cli.command("run-scheduler")

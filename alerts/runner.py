@@ -54,6 +54,7 @@ class Runner:
         self.holder = runner_name()
         self.stopping = threading.Event()
         self.scheduler: BlockingScheduler | None = None
+        self.thread: threading.Thread | None = None
 
     def run(self) -> None:
         """Alternate between standing by and running the jobs until stopped."""
@@ -133,5 +134,6 @@ class Runner:
 def start_in_thread(app: Flask, options: Options | None = None) -> Runner:
     """Run a scheduler in a daemon thread of this process (embedded mode); return it."""
     runner = Runner(app, options or Options())
-    threading.Thread(target=runner.run, name="scheduler", daemon=True).start()
+    runner.thread = threading.Thread(target=runner.run, name="scheduler", daemon=True)
+    runner.thread.start()
     return runner

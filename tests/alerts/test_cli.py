@@ -9,10 +9,13 @@ from sqlalchemy import select
 
 from alerts import lease, schedule
 from alerts.cli import alerts_cli
+from alerts.rules import ObligationKind
 from alerts.schedule import JobSpec
-from tests.factories import make_unit, make_user
+from alerts.simulate import simulate
+from tests.factories import make_cadre, make_unit, make_user
 from webapp.models import JobRun, Notification
 from webapp.models.notifications import ChannelCode, NotificationStatus
+from webapp.obligations import services
 from webapp.outbox import enqueue
 
 
@@ -114,3 +117,52 @@ def test_run_scheduler_refuses_bad_arguments_before_starting(cli, args):
     result = cli("run-scheduler", *args)
     assert result.exit_code == 2
     assert "调度进程" not in result.output
+
+
+def test_simulate_lists_what_would_be_sent_and_writes_nothing(cli, db, monkeypatch):
+    unit = make_unit()
+    user = make_user("supervisor", unit, username="zhangsan")
+    obligation = services.open_obligation(
+        kind=ObligationKind.INQUIRY_REPLY_DUE,
+        subject_type="inquiry",
+        subject_id=1,
+        cadre_id=make_cadre(unit).id,
+        start=date(2026, 2, 6),
+        due=date(2026, 3, 5),
+        total_workdays=15,
+        today=date(2026, 2, 6),
+        responsible_user_id=user.id,
+    )
+    db.session.flush()
+    monkeypatch.setattr("alerts.cli.org_today", lambda: date(2026, 2, 24))
+    result = cli("simulate", "--days", "10")  # Feb 24 … Mar 5
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("2026-02-25  zhangsan") and "黄灯提醒" in lines[0]
+    assert lines[1].startswith("2026-03-05  zhangsan") and "到期提醒" in lines[1]
+    assert "共 2 条提醒" in lines[-1]
+    db.session.refresh(obligation)
+    assert obligation.fired_stages == {}
+    assert db.session.scalars(select(Notification)).all() == []
+
+
+def test_simulate_replays_stages_after_the_first_day(db):
+    unit = make_unit()
+    services.open_obligation(
+        kind=ObligationKind.INQUIRY_REPLY_DUE,
+        subject_type="inquiry",
+        subject_id=1,
+        cadre_id=make_cadre(unit).id,
+        start=date(2026, 2, 6),
+        due=date(2026, 3, 5),
+        total_workdays=15,
+        today=date(2026, 2, 6),
+        step_role="supervisor",
+    )
+    db.session.flush()
+    planned = simulate(date(2026, 3, 1), 10)
+    assert [(p.day, p.stage.value, p.recipient) for p in planned] == [
+        (date(2026, 3, 1), "yellow", "[supervisor]"),
+        (date(2026, 3, 5), "due", "[supervisor]"),
+        (date(2026, 3, 6), "overdue", "[supervisor]"),
+    ]

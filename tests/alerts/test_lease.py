@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlalchemy import func, select
 
 from alerts import lease
 from alerts.rules import ObligationKind
-from alerts.runner import Options, Runner
+from alerts.runner import Options, start_in_thread
 from tests.databases import DATABASES, database_config, drop_postgres_schema
 from tests.factories import make_cadre, make_unit, make_user
 from webapp import create_app
@@ -115,9 +114,9 @@ def test_a_run_missed_while_stopped_is_made_up_once_on_start(shared_db):
         )
         _db.session.commit()
         _db.session.remove()
-    runner = Runner(app, Options(lease_period=timedelta(seconds=3), only=["daily_digest"]))
-    thread = threading.Thread(target=runner.run, daemon=True)
-    thread.start()
+    # The embedded mode's thread: the same runner as the service's.
+    runner = start_in_thread(app, Options(lease_period=timedelta(seconds=3), only=["daily_digest"]))
+    thread = runner.thread
     try:
         wait_for(lambda: len(runs(app, "daily_digest")) == 2, timeout=10)
         time.sleep(1.5)  # a second make-up would show by now
