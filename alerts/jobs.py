@@ -12,17 +12,18 @@ import socket
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import text
 
-from alerts.dispatcher import dispatch_once
+from alerts.dispatcher import RetryPolicy, dispatch_once
 from alerts.firing import fire_due_obligations
 from alerts.periodic import remind_holiday_schedule, send_daily_digest
 from webapp.audit.recorder import acting_as
 from webapp.clock import org_zone
 from webapp.extensions import db
+from webapp.lookups import param_int
 from webapp.models.base import utcnow
 from webapp.models.scheduler import JobRun
 from webapp.warnings.colours import refresh_status_colours
@@ -109,9 +110,17 @@ def sweep(now: datetime) -> dict:
     return {"proposals": len(proposals), "colours": colours, **fired.as_dict()}
 
 
+def retry_policy() -> RetryPolicy:
+    """Return the retry policy the parameters set (tries, backoff base)."""
+    return RetryPolicy(
+        max_attempts=param_int("notify.max_attempts"),
+        base_delay=timedelta(seconds=param_int("notify.backoff_seconds")),
+    )
+
+
 def dispatch(now: datetime) -> dict:
     """Send the notifications that are due."""
-    return dispatch_once(now).as_dict()
+    return dispatch_once(now, policy=retry_policy()).as_dict()
 
 
 def daily_digest(now: datetime) -> dict:

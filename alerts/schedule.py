@@ -1,8 +1,8 @@
 """The one declared list of scheduled jobs: stable ids, cron expressions from parameters, UTC.
 
 Each cron expression is read, in order, from the app's ``SCHEDULER_CRON`` mapping (tests and
-`run-scheduler --cron`), the parameter ``scheduler.<id>_cron`` when it exists, or the default
-below. Five fields are a crontab (minute hour day month weekday); six put seconds first.
+`run-scheduler --cron`), the parameter ``scheduler.<id>_cron`` when it exists, a daily job's
+local-time parameter (the digest's ``reminder.daily_digest_time``), or the default below. Five fields are a crontab (minute hour day month weekday); six put seconds first.
 Times are UTC: the digest's 08:00 Asia/Shanghai is 00:00 UTC.
 """
 
@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from flask import current_app
 from sqlalchemy import func, select
 
 from alerts import jobs
+from webapp.clock import org_zone
 from webapp.extensions import db
 from webapp.lookups import all_params
 from webapp.models.scheduler import JobRun
@@ -33,6 +35,8 @@ class JobSpec:
     label: str
     work: jobs.Work
     default_cron: str
+    # A daily job whose time of day is a parameter in the organisation's zone ("08:00").
+    local_time_param: str | None = None
 
     @property
     def param_key(self) -> str:
@@ -43,7 +47,13 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("sweep", "定时巡检（升级建议、预警状态、到期提醒）", jobs.sweep, "*/5 * * * *"),
     JobSpec("dispatch", "发送消息", jobs.dispatch, "* * * * *"),
-    JobSpec("daily_digest", "每日待办汇总", jobs.daily_digest, "0 0 * * *"),
+    JobSpec(
+        "daily_digest",
+        "每日待办汇总",
+        jobs.daily_digest,
+        "0 0 * * *",
+        local_time_param="reminder.daily_digest_time",
+    ),
     JobSpec("holiday_reminder", "节假日安排录入提醒", jobs.holiday_reminder, "0 1 * * *"),
 )
 
@@ -63,7 +73,21 @@ def cron_for(spec: JobSpec, overrides: Mapping[str, str] | None = None) -> str:
     configured = current_app.config.get("SCHEDULER_CRON") or {}
     if spec.id in configured:
         return configured[spec.id]
-    return all_params().get(spec.param_key) or spec.default_cron
+    params = all_params()
+    if params.get(spec.param_key):
+        return params[spec.param_key]
+    if spec.local_time_param and params.get(spec.local_time_param):
+        return daily_utc_cron(params[spec.local_time_param], org_zone())
+    return spec.default_cron
+
+
+def daily_utc_cron(local_time: str, zone: ZoneInfo) -> str:
+    """Return the UTC crontab of a daily local time ("08:00" in Asia/Shanghai → "0 0 * * *")."""
+    # The zone's offset today: exact for zones without daylight saving, such as China's.
+    hour, minute = (int(part) for part in local_time.split(":"))
+    local = datetime.now(zone).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    at = local.astimezone(UTC)
+    return f"{at.minute} {at.hour} * * *"
 
 
 def trigger(expression: str) -> CronTrigger:

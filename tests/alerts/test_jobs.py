@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from alerts import jobs
+from alerts.dispatcher import DispatchCounts
 from alerts.firing import fire_due_obligations
 from alerts.periodic import remind_holiday_schedule, send_daily_digest
 from alerts.rules import ObligationKind, Stage
+from tests.alerts.params import set_param
 from tests.factories import make_cadre, make_unit, make_user
 from webapp.audit.recorder import actor
 from webapp.extensions import db as _db
@@ -168,3 +170,18 @@ def test_obligations_survive_a_run_job_session(app, db, unit, supervisor):
     jobs.run_job(app, "sweep", jobs.sweep, now=AT_YELLOW)
     db.session.expire_all()
     assert db.session.get(Obligation, obligation.id).fired == {Stage.YELLOW}
+
+
+def test_the_dispatch_job_retries_as_the_parameters_say(app, db, monkeypatch):
+    seen = {}
+
+    def fake_dispatch_once(now, *, policy):
+        seen["policy"] = policy
+        return DispatchCounts(claimed=0)
+
+    monkeypatch.setattr(jobs, "dispatch_once", fake_dispatch_once)
+    set_param(db, "notify.max_attempts", "3")
+    outcome = jobs.run_job(app, "dispatch", jobs.dispatch, now=AT_YELLOW)
+    assert outcome.result == "ok" and outcome.detail["claimed"] == 0
+    assert seen["policy"].max_attempts == 3
+    assert seen["policy"].base_delay == timedelta(seconds=60)

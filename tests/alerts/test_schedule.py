@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from alerts import schedule
-from webapp.lookups import forget_cached
-from webapp.models import JobRun, Parameter
+from tests.alerts.params import set_param
+from webapp.models import JobRun
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
@@ -44,9 +44,7 @@ def test_next_fire_is_strictly_after_the_instant():
 def test_cron_comes_from_overrides_then_config_then_parameter_then_default(app, db):
     spec = schedule.job("sweep")
     assert schedule.cron_for(spec) == "*/5 * * * *"
-    db.session.add(Parameter(key="scheduler.sweep_cron", value="*/10 * * * *"))
-    db.session.flush()
-    forget_cached()
+    set_param(db, "scheduler.sweep_cron", "*/10 * * * *")
     assert schedule.cron_for(spec) == "*/10 * * * *"
     app.config["SCHEDULER_CRON"] = {"sweep": "*/7 * * * *"}
     try:
@@ -87,3 +85,15 @@ def test_a_run_at_the_fire_time_itself_counts(db):
 def test_last_runs_are_aware_utc(db):
     record(db, "sweep", datetime(2026, 12, 1, 2, 59, tzinfo=UTC))
     assert schedule.last_runs()["sweep"] == datetime(2026, 12, 1, 2, 59, tzinfo=UTC)
+
+
+def test_the_digest_follows_its_local_time_parameter(db):
+    spec = schedule.job("daily_digest")
+    assert schedule.cron_for(spec) == "0 0 * * *"  # the default 08:00 in Shanghai
+    set_param(db, "reminder.daily_digest_time", "07:30")
+    assert schedule.cron_for(spec) == "30 23 * * *"
+
+
+def test_daily_utc_cron_converts_from_the_zone():
+    assert schedule.daily_utc_cron("08:00", ZoneInfo("Asia/Shanghai")) == "0 0 * * *"
+    assert schedule.daily_utc_cron("05:15", ZoneInfo("Asia/Shanghai")) == "15 21 * * *"
