@@ -5,8 +5,20 @@ from __future__ import annotations
 from flask import Flask
 
 
+def start_scheduler_thread(app: Flask):
+    """Run the scheduler in a daemon thread of this process (embedded mode); return its runner."""
+    from alerts.runner import start_in_thread
+
+    return start_in_thread(app)
+
+
 def init_app(app: Flask) -> None:
-    """Register `flask alerts ...` (starts nothing: the scheduler is its own command)."""
+    """Register `flask alerts ...`; starts nothing (the scheduler is its own command or thread).
+
+    The serving command finds the embedded-mode starter in ``app.extensions`` so the webapp
+    never imports alerts (DESIGN §8).
+    """
     from alerts.cli import alerts_cli
 
     app.cli.add_command(alerts_cli)
+    app.extensions["alerts.start_scheduler"] = start_scheduler_thread

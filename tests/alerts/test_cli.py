@@ -34,6 +34,7 @@ def test_alerts_init_app_registers_the_group(app):
 
     alerts.init_app(app)
     assert app.cli.get_command(None, "alerts") is alerts_cli
+    assert app.extensions["alerts.start_scheduler"] is alerts.start_scheduler_thread
 
 
 def test_list_jobs_shows_every_job_with_its_schedule_and_last_run(cli, db):
