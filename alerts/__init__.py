@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing alerts.rules must not import Flask (tests/alerts/test_rules.py)
+    from flask import Flask
 
 
 def start_scheduler_thread(app: Flask):
