@@ -118,7 +118,7 @@ def test_the_sweep_job_fires_obligations_and_records_its_counts(app, db, unit, s
     outcome = jobs.run_job(app, "sweep", jobs.sweep, now=AT_YELLOW)
     assert outcome.result == "ok", outcome.error
     assert outcome.detail["stages"] == 1 and outcome.detail["queued"] == 1
-    assert {"proposals", "colours"} <= outcome.detail.keys()
+    assert {"proposals", "colours", "pruned"} <= outcome.detail.keys()
     assert len(notifications(user_id=supervisor.id, stage="yellow")) == 1
 
 
@@ -185,3 +185,19 @@ def test_the_dispatch_job_retries_as_the_parameters_say(app, db, monkeypatch):
     assert outcome.result == "ok" and outcome.detail["claimed"] == 0
     assert seen["policy"].max_attempts == 3
     assert seen["policy"].base_delay == timedelta(seconds=60)
+
+
+def test_old_runs_are_pruned_but_each_jobs_latest_is_kept(db):
+    def add(job_id, days_ago):
+        run = JobRun(job_id=job_id, started_at=AT_YELLOW - timedelta(days=days_ago))
+        db.session.add(run)
+        db.session.flush()
+        return run.id
+
+    old_sweep, recent_sweep = add("sweep", 40), add("sweep", 1)
+    lone_digest = add("daily_digest", 90)  # the only run of its job: kept
+    assert jobs.prune_runs(AT_YELLOW) == 1
+    db.session.expire_all()
+    kept = set(db.session.scalars(select(JobRun.id)))
+    assert kept == {recent_sweep, lone_digest}
+    assert old_sweep not in kept
