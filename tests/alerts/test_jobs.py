@@ -17,7 +17,7 @@ from tests.factories import make_cadre, make_unit, make_user
 from webapp.audit.recorder import actor
 from webapp.extensions import db as _db
 from webapp.holidays.services import reminder_year
-from webapp.models import JobRun, Notification, Obligation, OrgUnit
+from webapp.models import DataScope, JobRun, Notification, Obligation, OrgUnit
 from webapp.models.notifications import ChannelCode
 from webapp.obligations import services
 
@@ -106,11 +106,23 @@ def test_a_late_sweep_fires_every_stage_that_came_meanwhile(db, unit, supervisor
     assert [n.stage for n in notifications(user_id=supervisor.id)] == ["yellow", "due", "overdue"]
 
 
-def test_a_stage_without_a_responsible_person_is_counted_unaddressed(db, unit):
-    obligation = open_inquiry(make_cadre(unit), step_role="supervisor")
+def test_a_stage_nobody_can_be_told_about_is_counted_unaddressed(db, unit):
+    obligation = open_inquiry(make_cadre(unit), step_role="minister")  # no minister here
     counts = fire_due_obligations(YELLOW)
     assert (counts.stages, counts.queued, counts.unaddressed) == (1, 0, 1)
     assert obligation.fired == {Stage.YELLOW}
+
+
+def test_without_a_responsible_person_the_roles_holders_covering_the_cadre_are_told(db, unit):
+    elsewhere = make_unit()
+    everywhere = make_user("approver", elsewhere, scope=DataScope.ALL)
+    here = make_user("approver", unit, scope=DataScope.UNIT)
+    make_user("approver", elsewhere, scope=DataScope.UNIT)  # the cadre is outside its scope
+    make_user("supervisor", unit)  # another role
+    open_inquiry(make_cadre(unit), step_role="approver")
+    counts = fire_due_obligations(YELLOW)
+    assert (counts.queued, counts.unaddressed) == (2, 0)
+    assert {n.user_id for n in notifications(stage="yellow")} == {everywhere.id, here.id}
 
 
 def test_the_sweep_job_fires_obligations_and_records_its_counts(app, db, unit, supervisor):
