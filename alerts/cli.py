@@ -41,12 +41,14 @@ def _when(value) -> str:
 @alerts_cli.command("list-jobs")
 def list_jobs_command():
     """List each job with its schedule, last run and next run (times in the org's zone)."""
-    last = schedule.last_runs()
+    latest = schedule.latest_runs()
     now = utcnow()
     for spec in schedule.JOBS:
         cron = schedule.cron_for(spec)
+        run = latest.get(spec.id)
         click.echo(
-            f"{spec.id:<18} {cron:<15} 上次 {_when(last.get(spec.id)):<19} "
+            f"{spec.id:<18} {cron:<15} 上次 {_when(run and run.started_at):<19} "
+            f"{run.result if run else '-':<7} "
             f"下次 {_when(schedule.next_fire(cron, now)):<19} {spec.label}"
         )
     held = lease.current()

@@ -123,6 +123,14 @@ def last_runs() -> dict[str, datetime]:
     return {job_id: _aware(started) for job_id, started in rows if started is not None}
 
 
+def latest_runs() -> dict[str, JobRun]:
+    """Return each job's latest recorded run (for list-jobs and the 定时任务 page)."""
+    newest = select(func.max(JobRun.id)).group_by(JobRun.job_id)
+    return {
+        run.job_id: run for run in db.session.scalars(select(JobRun).where(JobRun.id.in_(newest)))
+    }
+
+
 def missed(now: datetime, overrides: Mapping[str, str] | None = None, specs=JOBS) -> list[JobSpec]:
     """Return the jobs with a fire time between their last recorded run and now."""
     last = last_runs()

@@ -48,7 +48,7 @@ def test_list_jobs_shows_every_job_with_its_schedule_and_last_run(cli, db):
     for spec in schedule.JOBS:
         assert any(line.startswith(spec.id) and spec.default_cron in line for line in lines)
     sweep_line = next(line for line in lines if line.startswith("sweep"))
-    assert "2026-12-01 08:05:00" in sweep_line  # shown in Shanghai time
+    assert "2026-12-01 08:05:00 ok" in sweep_line  # shown in Shanghai time, with its result
     assert "当前没有运行中的调度进程" in result.output
 
 
