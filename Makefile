@@ -43,9 +43,9 @@ db: install
 	$(BIN)/flask seed-defaults
 	$(BIN)/flask seed-demo --if-empty
 
-## Serve on $(HOST):$(PORT) with a production WSGI server (and the scheduler thread).
+## Serve on $(HOST):$(PORT) with a production WSGI server and the reminder scheduler in a thread.
 serve: install
-	$(BIN)/flask serve --host $(HOST) --port $(PORT)
+	SCHEDULER_ENABLED=1 $(BIN)/flask serve --host $(HOST) --port $(PORT)
 
 run: install translations db serve
 

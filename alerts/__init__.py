@@ -1,10 +1,10 @@
-"""Reminders: pure rules, jobs, scheduler, dispatcher and channels."""
+"""Reminders: jobs, scheduler, lease, dispatcher and channels (the pure due rules are workflows.obligations)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # importing alerts.rules must not import Flask (tests/alerts/test_rules.py)
+if TYPE_CHECKING:  # importing the alerts package starts nothing and loads no Flask
     from flask import Flask
 
 

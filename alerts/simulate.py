@@ -10,11 +10,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from alerts import rules
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.models.obligations import Obligation
 from webapp.obligations.services import reminder_policy
+from workflows import obligations as rules
 
 
 @dataclass(frozen=True)

@@ -68,5 +68,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         warnings,
     ):
         area.init_app(app)
+    # Reminders plug in here only: the webapp never imports alerts elsewhere (DESIGN §8).
+    import alerts
+
+    alerts.init_app(app)
     cli.init_app(app)
     return app

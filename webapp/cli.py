@@ -63,6 +63,11 @@ def serve_command(host: str, port: int, threads: int):
     """Serve the app with waitress, a production WSGI server (embedded mode)."""
     from waitress import serve
 
+    start = current_app.extensions.get("alerts.start_scheduler")
+    if start and current_app.config["SCHEDULER_ENABLED"]:
+        # Embedded mode: one process serves and reminds (a lease keeps it to one scheduler).
+        start(current_app._get_current_object())
+        click.echo("提醒调度已在本进程中运行。")
     click.echo(f"干部监督预警系统已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
     serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="ganbu")
 

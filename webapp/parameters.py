@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from workflows.tiers import PARAMETER_SPECS
 
-# Value types: "int", "str", "bool", "time", "list" (comma-separated words), "roles" (a set of
+# Value types: "int", "str", "bool", "time", "cron" (five fields, UTC), "list" (comma-separated words), "roles" (a set of
 # role codes) and "role_chain" (role codes in approval order). Role lists are stored as
 # "a,b,c" either way, as `workflows.tiers.param_roles` reads them.
 ROLE_TYPES = ("roles", "role_chain")
@@ -62,6 +62,27 @@ APP_PARAMETERS: tuple[ParameterDefault, ...] = (
     p("reminder.weekly_analysis_time", "09:00", "提醒", "每周一分析发送时间", value_type="time"),
     p("notify.max_attempts", 6, "提醒", "投递失败最多重试次数", 1, 20),
     p("notify.backoff_seconds", 60, "提醒", "重试退避基数（秒）", 5, 3600),
+    p(
+        "scheduler.sweep_cron",
+        "*/5 * * * *",
+        "提醒",
+        "巡检（到期提醒、升级建议、复绿）频率（cron，UTC）",
+        value_type="cron",
+    ),
+    p(
+        "scheduler.dispatch_cron",
+        "* * * * *",
+        "提醒",
+        "消息发送频率（cron，UTC）",
+        value_type="cron",
+    ),
+    p(
+        "scheduler.holiday_reminder_cron",
+        "0 1 * * *",
+        "提醒",
+        "节假日录入提醒时间（cron，UTC）",
+        value_type="cron",
+    ),
 )
 
 # Bounds of the workflow's numeric parameters (the workflow declares only key, default, label).

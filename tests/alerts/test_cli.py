@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from alerts import lease, schedule
 from alerts.cli import alerts_cli
-from alerts.rules import ObligationKind
 from alerts.schedule import JobSpec
 from alerts.simulate import simulate
 from tests.factories import make_cadre, make_unit, make_user
@@ -17,6 +16,7 @@ from webapp.models import JobRun, Notification
 from webapp.models.notifications import ChannelCode, NotificationStatus
 from webapp.obligations import services
 from webapp.outbox import enqueue
+from workflows.obligations import ObligationKind
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from alerts import jobs
 from alerts.dispatcher import DispatchCounts
 from alerts.firing import fire_due_obligations
 from alerts.periodic import remind_holiday_schedule, send_daily_digest
-from alerts.rules import ObligationKind, Stage
 from tests.alerts.params import set_param
 from tests.factories import make_cadre, make_unit, make_user
 from webapp.audit.recorder import actor
@@ -20,6 +19,7 @@ from webapp.holidays.services import reminder_year
 from webapp.models import DataScope, JobRun, Notification, Obligation, OrgUnit
 from webapp.models.notifications import ChannelCode
 from webapp.obligations import services
+from workflows.obligations import ObligationKind, Stage
 
 # 函询 issued Fri 2026-02-06, 15 working days over 春节: 黄灯 Feb 25, due Mar 5, overdue Mar 6.
 ISSUED, DUE, YELLOW = date(2026, 2, 6), date(2026, 3, 5), date(2026, 2, 25)

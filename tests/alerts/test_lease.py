@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select
 
 from alerts import lease
-from alerts.rules import ObligationKind
 from alerts.runner import Options, start_in_thread
 from tests.databases import DATABASES, database_config, drop_postgres_schema
 from tests.factories import make_cadre, make_unit, make_user
@@ -26,6 +25,7 @@ from webapp.models.notifications import ChannelCode, NotificationStatus
 from webapp.obligations import services
 from webapp.outbox import enqueue
 from webapp.seed.reference import ensure_reference_data
+from workflows.obligations import ObligationKind
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)

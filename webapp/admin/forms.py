@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from apscheduler.triggers.cron import CronTrigger
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -213,6 +214,13 @@ class ParameterForm(FlaskForm):
             raise ValidationError(_l("时间格式应为 时:分，例如 08:00"))
         elif p.value_type == "bool" and text not in ("true", "false"):
             raise ValidationError(_l("请输入 true 或 false"))
+        elif p.value_type == "cron":
+            try:
+                CronTrigger.from_crontab(text, timezone="UTC")
+            except ValueError:
+                raise ValidationError(
+                    _l("应为五段式 cron 表达式（分 时 日 月 周），例如 */5 * * * *")
+                ) from None
 
     def value_text(self) -> str:
         """Return the value to store."""

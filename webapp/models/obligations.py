@@ -7,10 +7,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alerts.rules import ObligationKind, Stage, Terms
 from webapp.models.auth import User
 from webapp.models.base import Base, EnumText, TimestampMixin
 from webapp.models.cadres import Cadre
+from workflows.obligations import ObligationKind, Stage, Terms
 
 
 class Obligation(TimestampMixin, Base):

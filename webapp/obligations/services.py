@@ -13,14 +13,14 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from alerts import rules
-from alerts.rules import ObligationKind, Policy, Stage, Terms
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import param_int
 from webapp.models.obligations import Obligation
+from workflows import obligations as rules
 from workflows.calendar import WorkCalendar
 from workflows.deadlines import Light
+from workflows.obligations import ObligationKind, Policy, Stage, Terms
 
 
 def reminder_policy() -> Policy:
@@ -98,7 +98,7 @@ def open_from_terms(
     cal: WorkCalendar | None = None,
     policy: Policy | None = None,
 ) -> Obligation:
-    """Open the obligation a pure rule decided (e.g. `alerts.rules.mandatory_talk`)."""
+    """Open the obligation a pure rule decided (e.g. `workflows.obligations.mandatory_talk`)."""
     return open_obligation(
         kind=terms.kind,
         subject_type=subject_type,

@@ -193,3 +193,15 @@ def test_admin_pages_are_for_sysadmins_only(client, login, db, role):
     login(user.username)
     for url in ("/admin/users", "/admin/units", "/admin/dictionaries", "/admin/parameters"):
         assert client.get(url).status_code == 403
+
+
+def test_scheduler_rhythms_are_checked_as_cron_expressions(client, admin, db):
+    param = db.session.scalars(
+        select(Parameter).where(Parameter.key == "scheduler.sweep_cron")
+    ).one()
+    page = client.post(f"/admin/parameters/{param.id}", data={"value": "每五分钟"})
+    assert "五段式 cron" in page.get_data(as_text=True)
+    response = client.post(f"/admin/parameters/{param.id}", data={"value": "*/10 * * * *"})
+    assert response.status_code == 302
+    db.session.refresh(param)
+    assert param.value == "*/10 * * * *"

@@ -8,13 +8,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from alerts.rules import ObligationKind, Stage, mandatory_talk
-from tests.alerts.test_rules import CASES, FIRST_DAY, LAST_DAY
 from tests.factories import make_cadre, make_unit, make_user
+from tests.obligation_cases import CASES, FIRST_DAY, LAST_DAY
 from webapp.holidays.services import work_calendar
 from webapp.models import Obligation
 from webapp.obligations import services
 from workflows.deadlines import Light
+from workflows.obligations import ObligationKind, Stage, mandatory_talk
 
 K = ObligationKind
 # 函询 issued Fri 2026-02-06, 15 working days over 春节: 黄灯 Feb 25, due Mar 5, overdue Mar 6.
