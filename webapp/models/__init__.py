@@ -11,6 +11,7 @@ from webapp.models.negative_info import NegativeInfo, NegativeInfoEvent, NumberS
 from webapp.models.notifications import ChannelSetting, DeliveryAttempt, Notification
 from webapp.models.obligations import Obligation
 from webapp.models.org import OrgUnit
+from webapp.models.preferences import NotificationPreference
 from webapp.models.scheduler import JobRun, SchedulerLease
 from webapp.models.settings import DictItem, DictType, Parameter
 from webapp.models.talks import Inquiry, InquiryEvent, Talk
@@ -53,6 +54,7 @@ __all__ = [
     "NegativeInfo",
     "NegativeInfoEvent",
     "Notification",
+    "NotificationPreference",
     "NumberSequence",
     "Obligation",
     "OrgUnit",

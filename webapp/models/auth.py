@@ -72,10 +72,17 @@ class User(UserMixin, TimestampMixin, Base):
     last_login_ip: Mapped[str | None] = mapped_column(sa.String(64))
     password_changed_at: Mapped[datetime | None]
     locale: Mapped[str | None] = mapped_column(sa.String(10))
+    # 直接上级: who hears of this user's overdue reminders; none means the next role up.
+    superior_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    # 企业微信 userid the 企业微信 channel sends to; empty means none.
+    wecom_userid: Mapped[str] = mapped_column(sa.String(64), default="")
 
     role: Mapped[Role] = relationship(lazy="joined")
     unit: Mapped[OrgUnit] = relationship(lazy="joined")
     scope_units: Mapped[list[OrgUnit]] = relationship(secondary=user_scope_unit)
+    superior: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[superior_id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
