@@ -12,6 +12,7 @@ from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import all_params
 from webapp.models import Warning, WarningProposal
+from webapp.warnings.due import sync_obligations
 from webapp.warnings.facts import current_due, warning_fact
 from webapp.warnings.writer import write_history
 from workflows.calendar import Deadline, WorkCalendar
@@ -80,8 +81,10 @@ def _recounted(w: Warning, kind: str, cal: WorkCalendar) -> Deadline | None:
 def recompute_provisional_deadlines(cal: WorkCalendar, **_kw: object) -> int:
     """Recount running deadlines set over a year without holiday data; return how many moved.
 
-    Each moved deadline leaves a line in the warning's history (answers `holidays_changed`).
+    Each moved deadline leaves a line in the warning's history and moves its obligation in
+    the same transaction (answers `holidays_changed`).
     """
+    today, now = clock.org_today(), clock.utc_now()
     stmt = sa.select(Warning).where(
         Warning.state.in_(ACTIVE_STATES),
         sa.or_(
@@ -106,7 +109,8 @@ def recompute_provisional_deadlines(cal: WorkCalendar, **_kw: object) -> int:
             from_tier=int(w.tier),
             reason=f"{due.isoformat() if due else ''} → {new.due.isoformat()}",
             details={"deadline": kind, "from": due.isoformat() if due else None},
-            now=clock.utc_now(),
+            now=now,
         )
+        sync_obligations(w, today, now, cal=cal)
         changed += 1
     return changed

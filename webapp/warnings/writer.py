@@ -4,8 +4,9 @@
 scope, refuses a stale version before anything else (so two people acting at once both get
 the same conflict message, whatever their roles), asks `workflows.transitions` whether the
 event may happen, then writes the state, tier, approval step, deadlines, the history row, the
-event's side records (`effects`) and the cadre's colour, and commits once. Nothing else in
-the code base assigns `Warning.state` or `Warning.tier` (tests/webapp/warnings/test_single_writer.py).
+event's side records (`effects`), the obligations due (`due`) and the cadre's colour, and
+commits once. Nothing else in the code base assigns `Warning.state` or `Warning.tier`
+(tests/webapp/warnings/test_single_writer.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from webapp.lookups import all_params
 from webapp.models import User, Warning, WarningEvent
 from webapp.security.scope import get_in_scope_or_404
 from webapp.warnings.colours import recompute_status_colour
+from webapp.warnings.due import sync_obligations
 from webapp.warnings.effects import EFFECTS
 from webapp.warnings.errors import WarningForbidden, WorkflowError, conflict
 from webapp.warnings.facts import snapshot_of
@@ -49,6 +51,9 @@ from workflows.transitions import (
     transition,
 )
 from workflows.verification import VERIFIED, Status
+
+# Events that decide or enter an approval step: the step waiting afterwards is a new one.
+STEP_EVENTS = frozenset({Event.SUBMIT, Event.APPROVE, Event.REJECT, Event.ESCALATE})
 
 
 def _context(
@@ -216,6 +221,10 @@ def apply_command(
         now=now,
     )
     db.session.flush()
+    # What is due follows the deadlines just written, in this transaction (DESIGN §6).
+    sync_obligations(
+        warning, today, now, step_decided=event in STEP_EVENTS, cal=step.cal, params=params
+    )
     recompute_status_colour(warning.cadre_id, today)
     return row
 

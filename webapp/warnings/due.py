@@ -1,0 +1,177 @@
+"""The warnings area's due source: a warning's timed obligations, reconciled from its fields.
+
+The writer calls `sync_obligations` once at the end of every event (and the provisional
+recompute after it moves a deadline), inside the same transaction: each kind's wanted
+obligation is derived from the warning as it now stands, then opened, moved or closed to
+match. A reconcile cannot drift from the deadlines the effects write, whichever event moved
+them. Kinds: 审批等待 (the step waiting, for the step's role), 预警措施到期 / 整改报告到期 /
+复核到期 (the deadline running in 已下达 / 整改中 / 待复核, for the handler) and 影响期届满.
+
+Decisions where the brief leaves room: a pause leaves the obligation as the warning shows it
+(the warning's due date only moves on resume, by the paused working days); a warning without
+a handler makes its proposer responsible; an influence period stays owed after the warning is
+lifted or referred (it still runs) and goes only when revoked or cleared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from webapp.holidays.services import work_calendar
+from webapp.lookups import all_params
+from webapp.models import Warning
+from webapp.obligations import services as obligations
+from workflows.calendar import WorkCalendar
+from workflows.obligations import ObligationKind
+from workflows.states import State
+
+SUBJECT = "warning"
+# Until `reminder.approval_wait_workdays` is a parameter (webapp/parameters.py), this applies.
+DEFAULT_APPROVAL_WAIT_WORKDAYS = 3
+
+K = ObligationKind
+# The deadline each open state runs, by the warning's field prefix (action_due, ...).
+RUNNING = {
+    State.ISSUED: (K.ACTION_DUE, "action"),
+    State.RECTIFYING: (K.RECTIFICATION_REPORT_DUE, "rectification"),
+    State.REVIEWING: (K.REVIEW_DUE, "review"),
+}
+KINDS = (K.APPROVAL_WAITING, *(kind for kind, _ in RUNNING.values()), K.INFLUENCE_ENDING)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One obligation the warning owes as it stands now."""
+
+    kind: ObligationKind
+    start: date
+    due: date
+    total_workdays: int
+    paused_workdays: int = 0
+    provisional: bool = False
+    responsible_user_id: int | None = None
+    step_role: str | None = None
+
+
+def approval_wait_workdays(params: dict[str, str]) -> int:
+    """Return the working days an approval step may wait (parameter or code default)."""
+    try:
+        return int(params.get("reminder.approval_wait_workdays", DEFAULT_APPROVAL_WAIT_WORKDAYS))
+    except ValueError:
+        return DEFAULT_APPROVAL_WAIT_WORKDAYS
+
+
+def _responsible(w: Warning) -> int | None:
+    return w.handler_id or w.proposer_id
+
+
+def approval_due(
+    w: Warning, today: date, cal: WorkCalendar, params: dict[str, str], entered_on: date | None
+) -> Due | None:
+    """Return the approval step waiting, counted from the day it was entered."""
+    if w.state is not State.PENDING_APPROVAL or not w.awaiting_role:
+        return None
+    start = entered_on or today
+    workdays = approval_wait_workdays(params)
+    deadline = cal.add_workdays(start, workdays)
+    return Due(
+        K.APPROVAL_WAITING, start, deadline.due, workdays, 0, deadline.provisional,
+        step_role=w.awaiting_role,
+    )  # fmt: skip
+
+
+def running_due(w: Warning, today: date, cal: WorkCalendar) -> Due | None:
+    """Return the deadline running in the warning's state (action, report or review)."""
+    if w.state not in RUNNING:
+        return None
+    kind, name = RUNNING[w.state]
+    due: date | None = getattr(w, f"{name}_due")
+    if due is None:
+        return None
+    start = min(w.clock_started_on or w.issued_on or today, due)
+    paused = w.clock_paused_workdays or 0
+    if w.clock_workdays is not None:
+        total = w.clock_workdays
+    else:
+        # A month-based or decided date: the limit is the working days it spans.
+        total = max(cal.workdays_between(start, due) - paused, 0)
+    return Due(
+        kind, start, due, total, paused, bool(getattr(w, f"{name}_due_provisional")),
+        responsible_user_id=_responsible(w),
+    )  # fmt: skip
+
+
+def influence_due(w: Warning, cal: WorkCalendar) -> Due | None:
+    """Return the influence period's end while one is set on a warning not revoked."""
+    if w.influence_until is None or w.issued_on is None or w.state is State.REVOKED:
+        return None
+    start = min(w.issued_on, w.influence_until)
+    total = cal.workdays_between(start, w.influence_until)
+    provisional = cal.is_provisional_span(start, w.influence_until)
+    return Due(
+        K.INFLUENCE_ENDING, start, w.influence_until, total, 0, provisional,
+        responsible_user_id=_responsible(w),
+    )  # fmt: skip
+
+
+def wanted(
+    w: Warning,
+    today: date,
+    cal: WorkCalendar,
+    params: dict[str, str],
+    approval_entered_on: date | None = None,
+) -> dict[ObligationKind, Due]:
+    """Return every obligation the warning owes now, by kind."""
+    found = (
+        approval_due(w, today, cal, params, approval_entered_on),
+        running_due(w, today, cal),
+        influence_due(w, cal),
+    )
+    return {d.kind: d for d in found if d is not None}
+
+
+def sync_obligations(
+    w: Warning,
+    today: date,
+    now: datetime,
+    *,
+    step_decided: bool = False,
+    cal: WorkCalendar | None = None,
+    params: dict[str, str] | None = None,
+) -> None:
+    """Open, move or close the warning's obligations to match its fields (no commit).
+
+    `step_decided` says the event decided or entered an approval step (送审, 审批, 退回, 升级):
+    the step waiting then is a new one, counted from today, even under the same role.
+    """
+    cal = cal or work_calendar()
+    params = params if params is not None else all_params()
+    entered_on = None
+    if step_decided:
+        obligations.close_obligation(K.APPROVAL_WAITING, SUBJECT, w.id, now)
+    else:
+        waiting = obligations.find_open(K.APPROVAL_WAITING, SUBJECT, w.id)
+        if waiting is not None and waiting.step_role == w.awaiting_role:
+            entered_on = waiting.start_on
+    owed = wanted(w, today, cal, params, entered_on)
+    for kind in KINDS:
+        due = owed.get(kind)
+        if due is None:
+            obligations.close_obligation(kind, SUBJECT, w.id, now)
+            continue
+        obligations.open_obligation(
+            kind=kind,
+            subject_type=SUBJECT,
+            subject_id=w.id,
+            cadre_id=w.cadre_id,
+            start=due.start,
+            due=due.due,
+            total_workdays=due.total_workdays,
+            today=today,
+            responsible_user_id=due.responsible_user_id,
+            step_role=due.step_role,
+            paused_workdays=due.paused_workdays,
+            provisional=due.provisional,
+            cal=cal,
+        )
