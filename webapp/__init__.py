@@ -45,9 +45,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         documents,
         holidays,
         imports,
+        inbox,
         inquiries,
         main,
         negative_info,
+        reminders_admin,
         talks,
         warnings,
     )
@@ -66,6 +68,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         imports,
         holidays,
         warnings,
+        inbox,
+        reminders_admin,
     ):
         area.init_app(app)
     # Reminders plug in here only: the webapp never imports alerts elsewhere (DESIGN §8).
