@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from webapp.auth.routes import safe_next
+from webapp.clock import org_today
 from webapp.extensions import db
+from webapp.main.forms import AcknowledgeForm
 from webapp.main.services import dashboard_counts
+from webapp.main.todo import acknowledge_todo, find_todo, todo_lines
 
 bp = Blueprint("main", __name__)
 
@@ -17,7 +32,41 @@ bp = Blueprint("main", __name__)
 @login_required
 def index():
     """Show the user's workbench."""
-    return render_template("main/index.html", counts=dashboard_counts(current_user))
+    return workbench()
+
+
+def ack_form(obligation_id: int) -> AcknowledgeForm:
+    """Return the acknowledgement form of one to-do line (its own prefix, so ids stay unique)."""
+    return AcknowledgeForm(prefix=f"ack{obligation_id}")
+
+
+def workbench(failed: AcknowledgeForm | None = None, failed_id: int | None = None):
+    """Render the workbench; a refused acknowledgement keeps its typed date and error."""
+    lines = todo_lines(current_user, org_today())
+    forms = {
+        line.obligation.id: failed
+        if line.obligation.id == failed_id
+        else ack_form(line.obligation.id)
+        for line in lines
+    }
+    return render_template(
+        "main/index.html", counts=dashboard_counts(current_user), todos=lines, ack_forms=forms
+    )
+
+
+@bp.route("/todo/<int:obligation_id>/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(obligation_id: int):
+    """Record 已知悉，计划于…完成 on one of the user's to-do items."""
+    obligation = find_todo(current_user, obligation_id)
+    if obligation is None:
+        abort(404)
+    form = ack_form(obligation_id)
+    if not form.validate_on_submit():
+        return workbench(form, obligation_id)
+    acknowledge_todo(obligation, form.planned_on.data, org_today())
+    flash(_("已知悉，计划于 %(d)s 完成。", d=form.planned_on.data.isoformat()), "success")
+    return redirect(url_for("main.index", _anchor="todo"))
 
 
 @bp.route("/healthz")

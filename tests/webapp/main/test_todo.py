@@ -1,0 +1,204 @@
+"""我的待办 on the workbench: whose obligations, in what order, and acknowledging one."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from webapp.models import Obligation
+from webapp.obligations import services
+from workflows.deadlines import Light
+from workflows.obligations import ObligationKind
+
+K = ObligationKind
+TODAY = date(2026, 12, 1)  # a Tuesday, a working day
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr("webapp.main.routes.org_today", lambda: TODAY)
+    monkeypatch.setattr("webapp.main.forms.org_today", lambda: TODAY)
+
+
+def oblige(cadre, subject_id, start, due, workdays, kind=K.INQUIRY_REPLY_DUE, **who):
+    obligation = services.open_obligation(
+        kind=kind,
+        subject_type="inquiry",
+        subject_id=subject_id,
+        cadre_id=cadre.id,
+        start=start,
+        due=due,
+        total_workdays=workdays,
+        today=TODAY,
+        **who,
+    )
+    return obligation
+
+
+def rows(page: str) -> list[str]:
+    """Return the to-do lines' obligation ids in page order."""
+    return re.findall(r'data-obligation="(\d+)"', page)
+
+
+def test_lines_are_mine_or_my_roles_in_scope(db, world, client, login):
+    mine = oblige(
+        world.cadre,
+        1,
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    by_role = oblige(
+        world.cadre, 2, date(2026, 11, 20), date(2026, 12, 21), 20, step_role="supervisor"
+    )
+    oblige(world.far_cadre, 3, date(2026, 11, 20), date(2026, 12, 22), 20, step_role="supervisor")
+    oblige(
+        world.cadre,
+        4,
+        date(2026, 11, 20),
+        date(2026, 12, 23),
+        20,
+        responsible_user_id=world.reviewer.id,
+    )
+    oblige(world.cadre, 5, date(2026, 11, 20), date(2026, 12, 24), 20, step_role="approver")
+    closed = oblige(
+        world.cadre,
+        6,
+        date(2026, 11, 20),
+        date(2026, 12, 25),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    closed.closed_at = datetime(2026, 11, 30, tzinfo=UTC)
+    db.session.commit()
+    login(world.supervisor.username)
+    page = client.get("/").get_data(as_text=True)
+    assert "我的待办" in page
+    assert rows(page) == [str(mine.id), str(by_role.id)]
+    assert world.cadre.name in page and world.far_cadre.name not in page
+    assert "函询回复到期" in page and "2026-12-20" in page
+    assert 'href="/inquiries/1"' in page
+    # The outsider's scope holds the far cadre: the role's item about it is theirs.
+    client.post("/auth/logout")
+    login(world.outsider.username)
+    assert len(rows(client.get("/").get_data(as_text=True))) == 1
+
+
+def test_lines_are_sorted_by_urgency_then_due_date(db, world, client, login):
+    me = {"responsible_user_id": world.supervisor.id}
+    green_late = oblige(world.cadre, 1, date(2026, 12, 1), date(2026, 12, 29), 20, **me)
+    green_early = oblige(world.cadre, 2, date(2026, 12, 1), date(2026, 12, 21), 14, **me)
+    yellow = oblige(world.cadre, 3, date(2026, 10, 9), date(2026, 12, 4), 40, **me)
+    due_today = oblige(world.cadre, 4, date(2026, 11, 10), date(2026, 12, 1), 16, **me)
+    overdue = oblige(world.cadre, 5, date(2026, 11, 2), date(2026, 11, 27), 20, **me)
+    db.session.commit()
+    assert services.light(yellow, TODAY) is Light.YELLOW
+    assert services.light(green_early, TODAY) is Light.GREEN
+    login(world.supervisor.username)
+    page = client.get("/").get_data(as_text=True)
+    expected = [overdue, due_today, yellow, green_early, green_late]
+    assert rows(page) == [str(o.id) for o in expected]
+    assert "已逾期" in page and "今日到期" in page and "黄灯" in page
+
+
+def test_acknowledging_shows_the_planned_date(db, world, client, login):
+    obligation = oblige(
+        world.cadre,
+        1,
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    db.session.commit()
+    login(world.supervisor.username)
+    response = client.post(
+        f"/todo/{obligation.id}/acknowledge", data={f"ack{obligation.id}-planned_on": "2026-12-15"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Obligation, obligation.id).acknowledged_plan_on == date(2026, 12, 15)
+    page = client.get("/").get_data(as_text=True)
+    assert "已知悉，计划于 2026-12-15 完成" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("2026-11-30", "计划完成日期不能早于今天。"),
+        ("2028-01-01", "计划完成日期不能晚于一年之后。"),
+        ("", "此项为必填项"),
+        ("2026-13-01", "日期格式应为"),
+    ],
+)
+def test_a_bad_planned_date_is_refused_next_to_the_field(db, world, client, login, typed, error):
+    obligation = oblige(
+        world.cadre,
+        1,
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    db.session.commit()
+    login(world.supervisor.username)
+    response = client.post(
+        f"/todo/{obligation.id}/acknowledge", data={f"ack{obligation.id}-planned_on": typed}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert error in page
+    assert f'id="ack{obligation.id}-planned_on-errors"' in page
+    assert f'value="{typed}"' in page  # what was typed is kept
+    db.session.expire_all()
+    assert db.session.get(Obligation, obligation.id).acknowledged_plan_on is None
+
+
+def test_today_and_a_year_ahead_are_accepted(db, world, client, login):
+    obligation = oblige(
+        world.cadre,
+        1,
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    db.session.commit()
+    login(world.supervisor.username)
+    for typed in ("2026-12-01", "2027-12-02"):
+        response = client.post(
+            f"/todo/{obligation.id}/acknowledge", data={f"ack{obligation.id}-planned_on": typed}
+        )
+        assert response.status_code == 302, typed
+
+
+def test_someone_elses_obligation_cannot_be_acknowledged(db, world, client, login):
+    theirs = oblige(
+        world.cadre,
+        1,
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+        20,
+        responsible_user_id=world.reviewer.id,
+    )
+    out_of_scope = oblige(
+        world.far_cadre, 2, date(2026, 11, 20), date(2026, 12, 20), 20, step_role="supervisor"
+    )
+    db.session.commit()
+    login(world.supervisor.username)
+    for obligation in (theirs, out_of_scope):
+        response = client.post(
+            f"/todo/{obligation.id}/acknowledge",
+            data={f"ack{obligation.id}-planned_on": "2026-12-15"},
+        )
+        assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Obligation, theirs.id).acknowledged_plan_on is None
+
+
+def test_no_obligations_says_so(db, world, client, login):
+    login(world.viewer.username)
+    assert "暂无待办事项。" in client.get("/").get_data(as_text=True)
