@@ -1,10 +1,17 @@
-"""Fire the stages of the obligations that have come due, and tell the responsible person.
+"""Fire the stages of the obligations that have come due, and tell whoever must hear.
 
 The sweep's part for obligations: it reads only the rows whose next firing day has come
-(`due_to_fire`), marks each stage fired and writes the in-app notifications in the same
-transaction, so a stage is notified once however often the sweep runs. The recipients are the
-responsible person or, without one, the active holders of the step's role whose data scope
-covers the cadre.
+(`due_to_fire`), marks each stage fired and writes the notifications in the same transaction,
+so a stage is notified once however often the sweep runs.
+
+Who and how (`alerts.recipients`, `alerts.preferences`): the responsible person or, without
+one, the step role's holders covering the cadre, always in-app; overdue and the
+acknowledgement's escalation also reach their superiors; pushed channels the user enabled get
+the stage at once only when it cannot wait (overdue, a lapsed plan, an approval waiting).
+A stage is fired without a message, and the reason kept next to its date in
+``fired_stages`` ("<date> suppressed warning:<id>", "<date> acknowledged"), when the item is
+acknowledged with a planned date (its normal stages stop repeating) or when the cadre has an
+active tier-3 warning and the item is of a lower tier.
 """
 
 from __future__ import annotations
@@ -12,16 +19,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-
+from alerts.preferences import escalates, pushes_now, repeats_after_acknowledgement
+from alerts.recipients import Recipients, address_for
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
-from webapp.models import Cadre, Role, User
+from webapp.models import User
 from webapp.models.notifications import ChannelCode
 from webapp.models.obligations import Obligation
 from webapp.obligations.services import due_to_fire, mark_fired, reminder_policy, stages_to_fire
 from webapp.outbox import enqueue
-from webapp.security.scope import scoped
+from workflows.obligations import Stage
+
+SUPPRESSED = "suppressed"
+ACKNOWLEDGED = "acknowledged"
 
 
 @dataclass
@@ -33,10 +43,14 @@ class FiringCounts:
     queued: int = 0
     # Stages fired with nobody to tell: no responsible person and no holder of the step's role.
     unaddressed: int = 0
+    # Stages fired silently: under an active tier-3 warning, or after an acknowledgement.
+    suppressed: int = 0
+    acknowledged: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        """Return the counts by name (for the job's result)."""
-        return asdict(self)
+        """Return the counts by name (for the job's result); silent stages only when any."""
+        counts = asdict(self)
+        return {k: v for k, v in counts.items() if v or k not in ("suppressed", "acknowledged")}
 
 
 def cadre_link(obligation: Obligation) -> str:
@@ -44,49 +58,29 @@ def cadre_link(obligation: Obligation) -> str:
     return f"/cadres/{obligation.cadre_id}"
 
 
-class Recipients:
-    """Who is told about an obligation: its responsible person, else its role's holders."""
-
-    def __init__(self) -> None:
-        self._holders: dict[str, list[User]] = {}
-        self._covering: dict[tuple[str, int], list[int]] = {}
-
-    def of(self, obligation: Obligation) -> list[int]:
-        """Return the user ids to notify about the obligation."""
-        if obligation.responsible_user_id is not None:
-            return [obligation.responsible_user_id]
-        if not obligation.step_role:
-            return []
-        key = (obligation.step_role, obligation.cadre_id)
-        if key not in self._covering:
-            self._covering[key] = [
-                user.id
-                for user in self._role_holders(obligation.step_role)
-                if covers(user, obligation.cadre_id)
-            ]
-        return self._covering[key]
-
-    def _role_holders(self, role: str) -> list[User]:
-        if role not in self._holders:
-            self._holders[role] = list(
-                db.session.scalars(
-                    select(User)
-                    .join(Role, Role.id == User.role_id)
-                    .where(Role.code == role, User.active.is_(True))
-                    .order_by(User.id)
-                )
-            )
-        return self._holders[role]
+def fired_note(obligation: Obligation, stage: Stage) -> str:
+    """Return why a fired stage sent nothing ("suppressed warning:12", "acknowledged"), or ""."""
+    value = (obligation.fired_stages or {}).get(stage.value, "")
+    return value.partition(" ")[2]
 
 
-def covers(user: User, cadre_id: int) -> bool:
-    """Tell whether the cadre is inside the user's data scope."""
-    stmt = scoped(select(Cadre.id).where(Cadre.id == cadre_id), Cadre, user)
-    return db.session.scalar(stmt) is not None
+def _note(obligation: Obligation, stage: Stage, note: str) -> None:
+    fired = dict(obligation.fired_stages or {})
+    fired[stage.value] = f"{fired[stage.value]} {note}"
+    obligation.fired_stages = fired
+
+
+def _silenced(obligation: Obligation, stage: Stage, recipients: Recipients) -> str:
+    if obligation.acknowledged_plan_on is not None and not repeats_after_acknowledgement(stage):
+        return ACKNOWLEDGED
+    red = recipients.suppressed_by(obligation)
+    if red is not None:
+        return f"{SUPPRESSED} warning:{red}"
+    return ""
 
 
 def fire_due_obligations(today: date, now: datetime | None = None) -> FiringCounts:
-    """Mark every stage due by today fired and queue its in-app reminders; never commits."""
+    """Mark every stage due by today fired and queue its reminders; never commits."""
     cal, policy = work_calendar(), reminder_policy()
     counts, recipients = FiringCounts(), Recipients()
     for obligation in due_to_fire(today):
@@ -95,22 +89,54 @@ def fire_due_obligations(today: date, now: datetime | None = None) -> FiringCoun
         for stage in stages:
             mark_fired(obligation, stage, today, cal, policy)
             counts.stages += 1
+            note = _silenced(obligation, stage, recipients)
+            if note:
+                _note(obligation, stage, note)
+                if note == ACKNOWLEDGED:
+                    counts.acknowledged += 1
+                else:
+                    counts.suppressed += 1
+                continue
             users = recipients.of(obligation)
             if not users:
                 counts.unaddressed += 1
-            label = f"{obligation.kind.label}·{stage.label}"
-            detail = f"{obligation.cadre.name}：{label}，期限 {obligation.due_on.isoformat()}"
-            for user_id in users:
-                counts.queued += enqueue(
-                    kind=obligation.kind.value,
-                    subject=f"{obligation.subject_type}:{obligation.subject_id}",
-                    stage=stage.value,
-                    due_date=obligation.due_on,
-                    user_id=user_id,
-                    channel=ChannelCode.INAPP,
-                    label=label,
-                    detail=detail,
-                    link=cadre_link(obligation),
-                    now=now,
-                )
+            if escalates(stage):
+                users = users + recipients.superiors(users)
+            counts.queued += _tell(obligation, stage, users, recipients, now)
     return counts
+
+
+def _tell(
+    obligation: Obligation,
+    stage: Stage,
+    users: list[int],
+    recipients: Recipients,
+    now: datetime | None,
+) -> int:
+    """Queue the stage's in-app message to each user, and its push where one is due now."""
+    label = f"{obligation.kind.label}·{stage.label}"
+    detail = f"{obligation.cadre.name}：{label}，期限 {obligation.due_on.isoformat()}"
+    push = pushes_now(obligation.kind, stage)
+    queued = 0
+    for user_id in users:
+        channels = [ChannelCode.INAPP]
+        if push:
+            channels += [c for c in recipients.channels_of(user_id) if c.pushed]
+        for channel in channels:
+            address = None
+            if channel.pushed:
+                address = address_for(db.session.get(User, user_id), channel)
+            queued += enqueue(
+                kind=obligation.kind.value,
+                subject=f"{obligation.subject_type}:{obligation.subject_id}",
+                stage=stage.value,
+                due_date=obligation.due_on,
+                user_id=user_id,
+                channel=channel,
+                label=label,
+                detail=detail,
+                link=cadre_link(obligation),
+                address=address,
+                now=now,
+            )
+    return queued

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from alerts.firing import cadre_link
+from alerts.recipients import Recipients, address_for
 from webapp.extensions import db
 from webapp.holidays.services import reminder_year, work_calendar
 from webapp.models import Role, User
@@ -23,9 +24,17 @@ HOLIDAY_KIND = "holiday_schedule"
 HOLIDAYS_LINK = "/admin/holidays/"
 
 
-def digest_items(today: date) -> dict[int, list[Obligation]]:
-    """Return each responsible user's open obligations that are due, yellow or overdue."""
+DIGEST_LINK = "/"
+
+
+def digest_items(today: date, recipients: Recipients | None = None) -> dict[int, list[Obligation]]:
+    """Return each responsible user's open obligations that are due, yellow or overdue.
+
+    Left out: an item acknowledged with a planned date not yet passed (it stops repeating) and
+    a lower-tier item about a cadre under an active tier-3 warning (suppressed).
+    """
     cal, policy = work_calendar(), reminder_policy()
+    recipients = recipients or Recipients()
     rows = db.session.scalars(
         select(Obligation)
         .join(User, User.id == Obligation.responsible_user_id)
@@ -34,17 +43,31 @@ def digest_items(today: date) -> dict[int, list[Obligation]]:
     )
     items: dict[int, list[Obligation]] = defaultdict(list)
     for obligation in rows:
-        if obligation.due_on <= today or light(obligation, today, cal, policy) in (
+        plan = obligation.acknowledged_plan_on
+        if plan is not None and plan >= today:
+            continue
+        due = obligation.due_on <= today or light(obligation, today, cal, policy) in (
             Light.YELLOW,
             Light.RED,
-        ):
+        )
+        if due and recipients.suppressed_by(obligation) is None:
             items[obligation.responsible_user_id].append(obligation)
     return items
 
 
+def kinds_line(obligations: list[Obligation]) -> str:
+    """Return the kinds and their counts ("函询回复到期 10、核实到期 2"), naming nobody."""
+    counts = Counter(o.kind for o in obligations)
+    return "、".join(f"{kind.label} {n}" for kind, n in counts.most_common())
+
+
 def send_daily_digest(today: date, now: datetime | None = None) -> dict[str, int]:
-    """Queue one in-app message per user listing all their due items; never commits."""
-    items = digest_items(today)
+    """Queue one digest per user per enabled channel listing all their due items; never commits.
+
+    The in-app digest lists each item; a pushed one names only the kinds, counts and a link.
+    """
+    recipients = Recipients()
+    items = digest_items(today, recipients)
     queued = 0
     for user_id, obligations in items.items():
         lines = [
@@ -57,19 +80,31 @@ def send_daily_digest(today: date, now: datetime | None = None) -> dict[str, int
             )
             for o in obligations
         ]
-        queued += enqueue(
-            kind=DIGEST_KIND,
-            subject=f"user:{user_id}",
-            stage="daily",
-            due_date=today,
-            user_id=user_id,
-            channel=ChannelCode.INAPP,
-            label=_("每日待办汇总（%(count)s 项）", count=len(obligations)),
-            count=len(obligations),
-            detail="\n".join(lines),
-            link=cadre_link(obligations[0]) if len(obligations) == 1 else "/",
-            now=now,
-        )
+        count = len(obligations)
+        user = db.session.get(User, user_id)
+        for channel in [ChannelCode.INAPP] + [
+            c for c in recipients.channels_of(user_id) if c.pushed
+        ]:
+            if channel.pushed:
+                label = _("每日待办：%(kinds)s", kinds=kinds_line(obligations))
+                link = DIGEST_LINK
+            else:
+                label = _("每日待办汇总（%(count)s 项）", count=count)
+                link = cadre_link(obligations[0]) if count == 1 else DIGEST_LINK
+            queued += enqueue(
+                kind=DIGEST_KIND,
+                subject=f"user:{user_id}",
+                stage="daily",
+                due_date=today,
+                user_id=user_id,
+                channel=channel,
+                label=label,
+                count=count,
+                detail="\n".join(lines),
+                link=link,
+                address=address_for(user, channel),
+                now=now,
+            )
     return {"users": len(items), "items": sum(map(len, items.values())), "queued": queued}
 
 
