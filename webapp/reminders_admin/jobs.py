@@ -1,0 +1,165 @@
+"""The 定时任务 page: each declared job, its cron, last and next run, pause and run now.
+
+The job list lives in alerts (DESIGN §8: the webapp does not import it). ``alerts.init_app``
+may offer ``app.extensions["alerts.list_jobs"]`` (→ ``[(id, label, cron), ...]``) and
+``app.extensions["alerts.run_job"]`` (job id → an outcome with ``result``, ``detail``,
+``error``); without them the page falls back to the ``scheduler.*_cron`` parameters and
+the recorded runs, and 立即执行 says it is unavailable.
+
+Paused jobs are stored as the parameter ``scheduler.paused_jobs`` ("sweep,dispatch"); the
+scheduler skips a paused job's scheduled runs (a manual run still runs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from webapp.audit.services import record_operation
+from webapp.extensions import db
+from webapp.lookups import all_params, forget_cached
+from webapp.models import Parameter
+from webapp.models.base import utcnow
+from webapp.models.scheduler import JobRun
+from webapp.parameters import PARAMETER_DEFAULTS
+
+PAUSED_KEY = "scheduler.paused_jobs"
+LIST_EXTENSION = "alerts.list_jobs"
+RUN_EXTENSION = "alerts.run_job"
+CRON_PREFIX, CRON_SUFFIX = "scheduler.", "_cron"
+
+
+class JobError(ValueError):
+    """A request the page refuses (unknown job, nothing to run it with)."""
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One line of the 定时任务 page."""
+
+    id: str
+    label: str
+    cron: str
+    paused: bool
+    last: JobRun | None
+    next_run: datetime | None
+
+
+def declared_jobs() -> list[tuple[str, str, str]]:
+    """Return (id, label, cron) of every job, from alerts when it offers them."""
+    listed = current_app.extensions.get(LIST_EXTENSION)
+    if listed is not None:
+        return [(job_id, label, cron) for job_id, label, cron in listed()]
+    params = all_params()
+    jobs = {}
+    for key, spec in PARAMETER_DEFAULTS.items():
+        if key.startswith(CRON_PREFIX) and key.endswith(CRON_SUFFIX):
+            job_id = key[len(CRON_PREFIX) : -len(CRON_SUFFIX)]
+            jobs[job_id] = (job_id, spec.description, params.get(key) or spec.value)
+    for job_id in db.session.scalars(select(JobRun.job_id).distinct()):
+        jobs.setdefault(job_id, (job_id, job_id, ""))
+    return sorted(jobs.values())
+
+
+def next_fire(expression: str, after: datetime) -> datetime | None:
+    """Return a cron expression's first fire time after an instant (None if unreadable)."""
+    fields = expression.split()
+    try:
+        if len(fields) == 5:
+            trigger = CronTrigger.from_crontab(expression, timezone=UTC)
+        elif len(fields) == 6:
+            second, minute, hour, day, month, weekday = fields
+            trigger = CronTrigger(
+                second=second,
+                minute=minute,
+                hour=hour,
+                day=day,
+                month=month,
+                day_of_week=weekday,
+                timezone=UTC,
+            )
+        else:
+            return None
+    except ValueError:
+        return None
+    return trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+
+
+def latest_runs() -> dict[str, JobRun]:
+    """Return each job's latest recorded run."""
+    newest = select(func.max(JobRun.id)).group_by(JobRun.job_id)
+    return {
+        run.job_id: run for run in db.session.scalars(select(JobRun).where(JobRun.id.in_(newest)))
+    }
+
+
+def paused_jobs() -> set[str]:
+    """Return the ids of the paused jobs."""
+    return {part.strip() for part in all_params().get(PAUSED_KEY, "").split(",") if part.strip()}
+
+
+def job_rows(now: datetime | None = None) -> list[JobRow]:
+    """Return every job with its cron, pause state, last run and next run."""
+    now = now or utcnow()
+    latest, paused = latest_runs(), paused_jobs()
+    return [
+        JobRow(
+            job_id,
+            label,
+            cron,
+            job_id in paused,
+            latest.get(job_id),
+            None if job_id in paused or not cron else next_fire(cron, now),
+        )
+        for job_id, label, cron in declared_jobs()
+    ]
+
+
+def _known(job_id: str) -> None:
+    if job_id not in {job_id for job_id, _label, _cron in declared_jobs()}:
+        raise JobError(_("未知的定时任务：%(id)s", id=job_id))
+
+
+def set_paused(job_id: str, paused: bool) -> None:
+    """Pause or resume a job's scheduled runs and commit (the parameter row is audited)."""
+    _known(job_id)
+    ids = paused_jobs()
+    ids = ids | {job_id} if paused else ids - {job_id}
+    value = ",".join(sorted(ids))
+    row = db.session.scalars(select(Parameter).where(Parameter.key == PAUSED_KEY)).first()
+    if row is None:
+        row = Parameter(
+            key=PAUSED_KEY,
+            value=value,
+            value_type="list",
+            group="提醒",
+            description="已暂停的定时任务（任务ID，逗号分隔）",
+        )
+        db.session.add(row)
+    row.value = value
+    db.session.commit()
+    forget_cached()
+
+
+def run_now(job_id: str) -> str:
+    """Run a job at once through alerts; return the result line to show."""
+    _known(job_id)
+    runner = current_app.extensions.get(RUN_EXTENSION)
+    if runner is None:
+        raise JobError(
+            _(
+                "当前进程未提供立即执行功能，请在服务器上运行 flask alerts run-job %(id)s。",
+                id=job_id,
+            )
+        )
+    record_operation("run_job", "JobRun", job_id, f"立即执行 {job_id}")
+    db.session.commit()
+    outcome = runner(job_id)
+    if outcome.result == "ok":
+        return _("已执行：%(detail)s", detail=outcome.detail or "-")
+    raise JobError(_("执行出错：%(error)s", error=(outcome.error or "")[-300:]))
