@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test translations messages db serve lint bench clean
+.PHONY: run test install install-test translations messages db serve lint bench bench-alerts clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "需要 Python 3.11")'
@@ -60,6 +60,10 @@ lint: install-test
 
 bench: install-test translations
 	$(BIN)/python -m bench
+
+## Time the reminder sweep at 100,000 and 1,000,000 obligations, and the in-app dispatcher.
+bench-alerts: install-test translations
+	$(BIN)/python -m bench.alerts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,335 @@
+"""Time the reminders: the sweep's obligations part at 100,000 and 1,000,000 rows, and dispatch.
+
+For each database (a fresh SQLite file, and PostgreSQL when TEST_DATABASE_URL points at one,
+in a schema of its own), a child process seeds a unit, a user and 2,000 cadres, then bulk
+inserts 100,000 open obligations of which 1% have come due, and times one firing pass
+(`fire_due_obligations` and its commit). The due rows are put back as they were and their
+notifications removed, 900,000 obligations not yet due are added, and the pass is timed
+again: it should cost about the same, since it reads only what is due. Last, 10,000 pending
+in-app notifications are sent by calling `dispatch_once` until nothing is left.
+
+Rows go in by multi-row INSERT on SQLite and by COPY on PostgreSQL: the benchmark measures
+the sweep, not the loading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import queue
+import shutil
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from bench.imports import CADRES, cadre_identities, database_config, drop_schema, seed
+
+BASE_ROWS = 100_000
+DUE_PERCENT = 1
+GROWTH = 10  # the second sweep runs over this many times the rows
+NOTIFICATIONS = 10_000
+CHUNK = 20_000
+SWEEP_GOAL = 1.5  # the big sweep may take at most this many times the small one
+DISPATCH_GOAL = 2_000  # in-app notifications a second
+
+
+def obligation_rows(templates, cadre_ids, user_id, first_id, count, due_every):
+    """Yield `count` obligation rows; every `due_every`-th copies the due template."""
+    due, later = templates
+    for n in range(first_id, first_id + count):
+        template = due if due_every and n % due_every == 0 else later
+        yield {
+            **template,
+            "subject_type": "bench",
+            "subject_id": n,
+            "cadre_id": cadre_ids[n % len(cadre_ids)],
+            "responsible_user_id": user_id,
+        }
+
+
+def bulk_insert(table, rows, chunk: int = CHUNK) -> None:
+    """Insert many rows: COPY on PostgreSQL, multi-row executemany elsewhere."""
+    from itertools import islice
+
+    import sqlalchemy as sa
+
+    from webapp.extensions import db
+
+    rows = iter(rows)
+    if db.engine.dialect.name == "postgresql":
+        columns = None
+        raw = db.session.connection().connection.driver_connection
+        with raw.cursor() as cursor:
+            while batch := list(islice(rows, chunk)):
+                columns = columns or list(batch[0])
+                names = ", ".join(f'"{c}"' for c in columns)
+                with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                    for row in batch:
+                        copy.write_row([copy_value(table.c[c], row[c]) for c in columns])
+        return
+    while batch := list(islice(rows, chunk)):
+        db.session.execute(sa.insert(table), batch)
+
+
+def copy_value(column, value):
+    """Return a value as COPY's text format wants it (JSON as text)."""
+    import json
+
+    return json.dumps(value) if isinstance(value, dict | list) else value
+
+
+def templates(today: date, user_id: int, cadre_id: int) -> tuple[dict, dict]:
+    """Return the columns of a due and of a not-yet-due obligation, as `open_obligation` sets them."""
+    from webapp.extensions import db
+    from webapp.models.base import utcnow
+    from webapp.obligations.services import open_obligation
+    from workflows.obligations import ObligationKind
+
+    made = []
+    for n, (start, due) in enumerate(
+        [(today - timedelta(days=40), today + timedelta(days=3)), (today, today + timedelta(60))]
+    ):
+        obligation = open_obligation(
+            kind=ObligationKind.ACTION_DUE,
+            subject_type="template",
+            subject_id=n,
+            cadre_id=cadre_id,
+            start=start,
+            due=due,
+            total_workdays=30 if n == 0 else 40,
+            today=today,
+            responsible_user_id=user_id,
+        )
+        db.session.flush()
+        made.append(
+            {
+                "kind": obligation.kind.value,
+                "start_on": obligation.start_on,
+                "due_on": obligation.due_on,
+                "total_workdays": obligation.total_workdays,
+                "paused_workdays": 0,
+                "provisional": False,
+                "step_role": None,
+                "next_fire_on": obligation.next_fire_on,
+                "fired_stages": {},
+                "acknowledged_plan_on": None,
+                "closed_at": None,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            }
+        )
+        db.session.delete(obligation)
+    db.session.flush()
+    due, later = made
+    if not (due["next_fire_on"] <= today < later["next_fire_on"]):
+        raise RuntimeError(f"templates are wrong: {due['next_fire_on']}, {later['next_fire_on']}")
+    return due, later
+
+
+def timed_sweep(today: date) -> tuple[float, int]:
+    """Run the obligations part of the sweep once and commit; return seconds and obligations."""
+    from alerts.firing import fire_due_obligations
+    from webapp.extensions import db
+
+    db.session.expunge_all()
+    started = time.perf_counter()
+    counts = fire_due_obligations(today)
+    db.session.commit()
+    return time.perf_counter() - started, counts.obligations
+
+
+def reset_due(due_template: dict, every: int) -> None:
+    """Put the fired obligations back as due and drop their notifications."""
+    import sqlalchemy as sa
+
+    from webapp.extensions import db
+    from webapp.models.notifications import Notification
+    from webapp.models.obligations import Obligation
+
+    table = Obligation.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.subject_type == "bench", table.c.subject_id % every == 0)
+        .values(fired_stages={}, next_fire_on=due_template["next_fire_on"])
+    )
+    db.session.execute(sa.delete(Notification.__table__))
+    db.session.commit()
+
+
+def notification_rows(user_id: int, count: int, now):
+    """Yield pending in-app notifications, all due now."""
+    for n in range(count):
+        yield {
+            "kind": "bench",
+            "subject": f"bench:{n}",
+            "stage": "due",
+            "due_date": now.date(),
+            "user_id": user_id,
+            "channel": "inapp",
+            "address": None,
+            "title": "行动到期·到期",
+            "body": "干部：行动到期·到期",
+            "link": "/cadres/1",
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now - timedelta(minutes=1),
+            "last_error": "",
+            "created_at": now,
+            "sent_at": None,
+            "read_at": None,
+        }
+
+
+def timed_dispatch(now) -> tuple[float, int]:
+    """Call the dispatcher until nothing is pending; return seconds and rows sent."""
+    from alerts.dispatcher import dispatch_once
+
+    sent, started = 0, time.perf_counter()
+    while (counts := dispatch_once(now)).claimed:
+        sent += counts.sent
+    return time.perf_counter() - started, sent
+
+
+def child(kind: str, base_rows: int, notifications: int, results) -> None:
+    """Measure one database in this (fresh) process; put the figures on the queue."""
+    import sqlalchemy as sa
+
+    from alerts.jobs import org_date
+    from webapp import create_app
+    from webapp.extensions import db
+    from webapp.models import Cadre
+    from webapp.models.base import utcnow
+    from webapp.models.notifications import Notification, NotificationStatus
+    from webapp.models.obligations import Obligation
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-alerts-"))
+    config = database_config(kind, folder)
+    if config is None:
+        results.put(None)
+        return
+    app = create_app("testing", config)
+    figures: dict = {"db": kind}
+    try:
+        with app.app_context():
+            user_id = seed(cadre_identities(CADRES))
+            now = utcnow()
+            today = org_date(now)
+            cadre_ids = list(db.session.scalars(sa.select(Cadre.id).order_by(Cadre.id)))
+            pair = templates(today, user_id, cadre_ids[0])
+            table, every = Obligation.__table__, 100 // DUE_PERCENT
+            started = time.perf_counter()
+            bulk_insert(table, obligation_rows(pair, cadre_ids, user_id, 0, base_rows, every))
+            db.session.commit()
+            figures["load_small"] = time.perf_counter() - started
+            figures["small"] = (base_rows, *timed_sweep(today))
+            reset_due(pair[0], every)
+            extra = base_rows * (GROWTH - 1)
+            started = time.perf_counter()
+            bulk_insert(table, obligation_rows(pair, cadre_ids, user_id, base_rows, extra, 0))
+            db.session.commit()
+            if kind == "postgresql":
+                db.session.execute(sa.text("ANALYZE obligation"))
+                db.session.commit()
+            figures["load_big"] = time.perf_counter() - started
+            figures["big"] = (base_rows * GROWTH, *timed_sweep(today))
+            reset_due(pair[0], every)
+            started = time.perf_counter()
+            bulk_insert(Notification.__table__, notification_rows(user_id, notifications, now))
+            db.session.commit()
+            figures["load_notifications"] = time.perf_counter() - started
+            figures["dispatch"] = (notifications, *timed_dispatch(now))
+            left = db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Notification)
+                .where(Notification.status != NotificationStatus.SENT)
+            )
+            if left:
+                raise RuntimeError(f"{left} notifications were not sent")
+            db.session.remove()
+            db.engine.dispose()
+        results.put(figures)
+    finally:
+        if "PG_SCHEMA" in config:
+            drop_schema(config)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(kind: str, base_rows: int, notifications: int) -> dict | None:
+    """Run `child` in a fresh process and return its figures (None: database not available)."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    process = context.Process(target=child, args=(kind, base_rows, notifications, results))
+    process.start()
+    while True:
+        try:
+            figures = results.get(timeout=1)
+            break
+        except queue.Empty:
+            if not process.is_alive():  # died without an answer: its traceback is above
+                raise SystemExit(f"benchmark on {kind} failed (exit {process.exitcode})") from None
+    process.join()
+    return figures
+
+
+def table_rows(figures: dict) -> list[tuple[str, ...]]:
+    """Return the markdown rows for one database's figures."""
+    kind = figures["db"]
+    small_rows, small_s, small_due = figures["small"]
+    big_rows, big_s, big_due = figures["big"]
+    sent_rows, dispatch_s, sent = figures["dispatch"]
+    ratio = big_s / small_s if small_s else float("inf")
+    rate = sent / dispatch_s if dispatch_s else float("inf")
+    return [
+        (kind, f"sweep, {small_due:,} due", f"{small_rows:,}", f"{small_s:.2f}", "baseline", "—"),
+        (
+            kind,
+            f"sweep, {big_due:,} due",
+            f"{big_rows:,}",
+            f"{big_s:.2f}",
+            f"≤ {SWEEP_GOAL}× baseline ({ratio:.2f}×)",
+            "yes" if ratio <= SWEEP_GOAL else "no",
+        ),
+        (
+            kind,
+            f"dispatch in-app ({rate:,.0f}/s)",
+            f"{sent_rows:,}",
+            f"{dispatch_s:.2f}",
+            f"≥ {DISPATCH_GOAL:,}/s",
+            "yes" if rate >= DISPATCH_GOAL else "no",
+        ),
+    ]
+
+
+def main() -> None:
+    """Measure each database and print the markdown table."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.alerts", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--rows", type=int, default=BASE_ROWS, help="obligations in the first case")
+    parser.add_argument("--notifications", type=int, default=NOTIFICATIONS)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "all"), default="all")
+    args = parser.parse_args()
+    kinds = ("sqlite", "postgresql") if args.db == "all" else (args.db,)
+    lines = []
+    for kind in kinds:
+        started = time.perf_counter()
+        figures = measure(kind, args.rows, args.notifications)
+        if figures is None:
+            print(f"{kind}: TEST_DATABASE_URL 未指向 PostgreSQL，跳过")
+            continue
+        print(
+            f"{kind}: loading {figures['load_small']:.1f} s + {figures['load_big']:.1f} s "
+            f"(obligations), {figures['load_notifications']:.1f} s (notifications); "
+            f"whole run {time.perf_counter() - started:.0f} s"
+        )
+        lines.extend(table_rows(figures))
+    print()
+    print("| database | case | rows | seconds | goal | met? |")
+    print("|---|---|---:|---:|---|---|")
+    for line in lines:
+        print("| " + " | ".join(line) + " |")
+
+
+if __name__ == "__main__":
+    main()
