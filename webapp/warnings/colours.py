@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import Cadre, Warning
+from webapp.warnings.due import close_ended_influences
 from webapp.warnings.facts import snapshot_of
 from webapp.warnings.history import colour_of, in_force_tier
 from workflows.states import State
@@ -31,8 +32,12 @@ def recompute_status_colour(cadre_id: int, today: date | None = None) -> str:
 
 
 def refresh_status_colours(today: date | None = None) -> int:
-    """Recompute every cadre's colour (influence periods end with time); return changes."""
+    """Recompute every cadre's colour (influence periods end with time); return changes.
+
+    Ended influence periods also stop being owed (their obligations close).
+    """
     today = today or clock.org_today()
+    close_ended_influences(today, clock.utc_now())
     candidates = set(db.session.scalars(sa.select(Warning.cadre_id).distinct()))
     candidates |= set(db.session.scalars(sa.select(Cadre.id).where(Cadre.status_colour != "green")))
     changed = 0

@@ -18,13 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
+
+from webapp import clock
+from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import all_params
-from webapp.models import Warning
+from webapp.models import Obligation, Warning
 from webapp.obligations import services as obligations
 from workflows.calendar import WorkCalendar
 from workflows.obligations import ObligationKind
-from workflows.states import State
+from workflows.states import OPEN_STATES, State
 
 SUBJECT = "warning"
 # Until `reminder.approval_wait_workdays` is a parameter (webapp/parameters.py), this applies.
@@ -131,6 +135,11 @@ def wanted(
     return {d.kind: d for d in found if d is not None}
 
 
+def _step_entered_on(w: Warning) -> date | None:
+    last = next((e for e in reversed(w.events) if e.to_state == State.PENDING_APPROVAL.value), None)
+    return clock.to_org(last.at).date() if last is not None else None
+
+
 def sync_obligations(
     w: Warning,
     today: date,
@@ -150,9 +159,13 @@ def sync_obligations(
     entered_on = None
     if step_decided:
         obligations.close_obligation(K.APPROVAL_WAITING, SUBJECT, w.id, now)
-    else:
+    elif w.state is State.PENDING_APPROVAL:
         waiting = obligations.find_open(K.APPROVAL_WAITING, SUBJECT, w.id)
-        if waiting is not None and waiting.step_role == w.awaiting_role:
+        if waiting is None:
+            # Declared late (a warning older than its obligations): the step waits since
+            # the event that entered it.
+            entered_on = _step_entered_on(w)
+        elif waiting.step_role == w.awaiting_role:
             entered_on = waiting.start_on
     owed = wanted(w, today, cal, params, entered_on)
     for kind in KINDS:
@@ -175,3 +188,34 @@ def sync_obligations(
             provisional=due.provisional,
             cal=cal,
         )
+
+
+def sync_all(today: date | None = None, now: datetime | None = None) -> int:
+    """Reconcile every warning that may owe something (deploy, repair); return how many."""
+    today, now = today or clock.org_today(), now or clock.utc_now()
+    cal, params = work_calendar(), all_params()
+    stmt = sa.select(Warning).where(
+        sa.or_(Warning.state.in_(OPEN_STATES), Warning.influence_until.is_not(None))
+    )
+    count = 0
+    for w in db.session.scalars(stmt.order_by(Warning.id)):
+        sync_obligations(w, today, now, cal=cal, params=params)
+        count += 1
+    return count
+
+
+def close_ended_influences(today: date, now: datetime) -> int:
+    """Close the influence obligations whose period has ended and whose notices all fired."""
+    # next_fire_on NULL means the due-day notice went out, so closing loses no reminder.
+    rows = db.session.scalars(
+        sa.select(Obligation).where(
+            Obligation.kind == K.INFLUENCE_ENDING,
+            Obligation.subject_type == SUBJECT,
+            Obligation.closed_at.is_(None),
+            Obligation.next_fire_on.is_(None),
+            Obligation.due_on < today,
+        )
+    ).all()
+    for row in rows:
+        obligations.close_obligation(row.kind, SUBJECT, row.subject_id, now)
+    return len(rows)

@@ -6,13 +6,17 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
+from tests.factories import make_cadre
 from tests.helpers import SHANGHAI, act, approve_all, command, issue
+from webapp.clock import utc_now
 from webapp.extensions import db as _db
 from webapp.holidays.services import recompute_provisional
 from webapp.models import HolidayDay, HolidayYear, Obligation, Warning
 from webapp.warnings import services
+from webapp.warnings.colours import refresh_status_colours
+from webapp.warnings.due import close_ended_influences, sync_all
 from webapp.warnings.errors import WorkflowError
 from webapp.warnings.writer import apply_command
 from workflows.obligations import ObligationKind
@@ -197,3 +201,35 @@ def test_the_provisional_recompute_moves_the_obligation(db, world, app):
         assert owed(warning)[K.ACTION_DUE][1] == date(2027, 1, 5)
         row = _db.session.scalars(select(Obligation).where(Obligation.kind == K.ACTION_DUE)).one()
         assert row.provisional is False
+
+
+def test_sync_all_declares_what_older_warnings_owe_from_their_history(db, world):
+    waiting = services.create_warning(world.supervisor, world.cadre.id, 1, [], "经研判需预警")
+    act(waiting, "submit", world.supervisor)
+    running = issue(world, 2, cadre=make_cadre(world.cadre.unit))
+    # Warnings from before the obligations existed: nothing declared.
+    _db.session.execute(delete(Obligation))
+    _db.session.commit()
+    with at(date(2026, 3, 12)):
+        assert sync_all() == 2
+        _db.session.commit()
+        # The step waits since the day it was entered (Tue 10), not since the repair.
+        assert owed(waiting) == {
+            K.APPROVAL_WAITING: (date(2026, 3, 10), date(2026, 3, 13), "reviewer", None, 0)
+        }
+        assert set(owed(running)) == {K.ACTION_DUE, K.INFLUENCE_ENDING}
+        # Running it again changes nothing.
+        sync_all()
+        assert _db.session.scalar(select(func.count()).select_from(Obligation)) == 3
+
+
+def test_an_ended_influence_closes_once_its_notices_went_out(db, world):
+    warning = issue(world, 2)  # influence until Thu 2026-09-10
+    row = _db.session.scalars(select(Obligation).where(Obligation.kind == K.INFLUENCE_ENDING)).one()
+    with at(date(2026, 9, 11)):
+        # Not yet notified on its day (a stopped scheduler): it stays owed.
+        assert close_ended_influences(date(2026, 9, 11), utc_now()) == 0
+        row.next_fire_on = None
+        refresh_status_colours()
+    assert row.closed_at is not None
+    assert K.INFLUENCE_ENDING not in owed(warning)
