@@ -24,6 +24,7 @@ from webapp.extensions import db
 from webapp.main.forms import AcknowledgeForm
 from webapp.main.services import dashboard_counts
 from webapp.main.todo import acknowledge_todo, find_todo, todo_lines
+from webapp.models.obligations import Obligation
 
 bp = Blueprint("main", __name__)
 
@@ -35,18 +36,16 @@ def index():
     return workbench()
 
 
-def ack_form(obligation_id: int) -> AcknowledgeForm:
-    """Return the acknowledgement form of one to-do line (its own prefix, so ids stay unique)."""
-    return AcknowledgeForm(prefix=f"ack{obligation_id}")
+def ack_form(obligation: Obligation) -> AcknowledgeForm:
+    """Return a to-do line's form (its own prefix, so ids stay unique), showing the plan."""
+    return AcknowledgeForm(prefix=f"ack{obligation.id}", planned_on=obligation.acknowledged_plan_on)
 
 
 def workbench(failed: AcknowledgeForm | None = None, failed_id: int | None = None):
     """Render the workbench; a refused acknowledgement keeps its typed date and error."""
     lines = todo_lines(current_user, org_today())
     forms = {
-        line.obligation.id: failed
-        if line.obligation.id == failed_id
-        else ack_form(line.obligation.id)
+        line.obligation.id: failed if line.obligation.id == failed_id else ack_form(line.obligation)
         for line in lines
     }
     return render_template(
@@ -61,7 +60,7 @@ def acknowledge(obligation_id: int):
     obligation = find_todo(current_user, obligation_id)
     if obligation is None:
         abort(404)
-    form = ack_form(obligation_id)
+    form = ack_form(obligation)
     if not form.validate_on_submit():
         return workbench(form, obligation_id)
     acknowledge_todo(obligation, form.planned_on.data, org_today())

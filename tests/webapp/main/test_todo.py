@@ -123,6 +123,7 @@ def test_acknowledging_shows_the_planned_date(db, world, client, login):
     assert db.session.get(Obligation, obligation.id).acknowledged_plan_on == date(2026, 12, 15)
     page = client.get("/").get_data(as_text=True)
     assert "已知悉，计划于 2026-12-15 完成" in page
+    assert 'value="2026-12-15"' in page  # the field shows the plan in force
 
 
 @pytest.mark.parametrize(
