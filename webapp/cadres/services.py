@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from webapp import signals
 from webapp.audit.services import record_access
+from webapp.cadres.due import open_mandatory_talk
 from webapp.extensions import db
 from webapp.models import Cadre, CadreEvent, OrgUnit, User
 from webapp.security.scope import scoped, subtree_ids
@@ -111,6 +112,8 @@ def add_event(cadre: Cadre, user: User, data: dict[str, Any]) -> CadreEvent:
         document_number=data["document_number"] or "",
     )
     db.session.add(event)
+    db.session.flush()
+    open_mandatory_talk(event)
     db.session.commit()
     return event
 

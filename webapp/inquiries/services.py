@@ -18,6 +18,7 @@ from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
+from webapp.inquiries.due import sync_reply_due
 from webapp.lookups import dict_label, param_int
 from webapp.models import Cadre, Inquiry, NegativeInfo, OrgUnit, User
 from webapp.models.cadres import unit_of_cadre
@@ -109,6 +110,8 @@ def create_inquiry(
     set_cadre(inquiry, cadre)
     set_issue(inquiry, data["issued_on"])
     db.session.add(inquiry)
+    db.session.flush()
+    sync_reply_due(inquiry)
     db.session.commit()
     return inquiry
 
@@ -118,6 +121,7 @@ def update_inquiry(inquiry: Inquiry, cadre: Cadre, data: dict[str, Any]) -> Inqu
     set_cadre(inquiry, cadre)
     inquiry.matters = data["matters"].strip()
     set_issue(inquiry, data["issued_on"])
+    sync_reply_due(inquiry)
     db.session.commit()
     return inquiry
 
@@ -127,6 +131,7 @@ def record_reply(inquiry: Inquiry, data: dict[str, Any]) -> Inquiry:
     inquiry.replied_on = data["replied_on"]
     inquiry.reply = data["reply"].strip()
     inquiry.pledge_received_on = data["pledge_received_on"]
+    sync_reply_due(inquiry)
     db.session.commit()
     return inquiry
 
@@ -157,6 +162,10 @@ def conclude(inquiry: Inquiry, user: User, data: dict[str, Any]) -> Inquiry | No
     for _receiver, item in signals.inquiry_concluded.send(inquiry, actor=user):
         if item is not None and inquiry.negative_info_id is None:
             inquiry.negative_info_id = item.id
+    sync_reply_due(inquiry)
+    if next_round is not None:
+        db.session.flush()
+        sync_reply_due(next_round)
     db.session.commit()
     return next_round
 
@@ -196,6 +205,7 @@ def recompute_provisional_replies(cal: WorkCalendar) -> int:
             inquiry.reply_due = deadline.due
             inquiry.reply_due_provisional = deadline.provisional
             add_history(inquiry, None, "deadline_recomputed", note)
+            sync_reply_due(inquiry, cal)
             changed += 1
     return changed
 

@@ -14,6 +14,7 @@ from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.models import Cadre, Inquiry, NegativeInfo, User
+from webapp.negative_info import due as due_source
 from webapp.negative_info.numbering import next_number
 from webapp.negative_info.queries import handler_choices
 from webapp.negative_info.records import (
@@ -124,6 +125,9 @@ def _start(
     info.status = new
     info.handler_id = handler_id
     clock = _open_clock(info, started_on)
+    if info.id is None:
+        db.session.flush()  # a new item (from an inquiry) needs its id for the obligation
+    due_source.open_verification_due(info)
     add_history(
         info,
         user,
@@ -200,6 +204,7 @@ def conclude_verification(
     info.verified_on = concluded_on
     info.verified_by_id = user.id
     add_history(info, user, "conclude", from_status=old, to_status=new, note=note)
+    due_source.close_verification_due(info)
     signals.verification_concluded.send(info, previous=old, actor=user)
     commit()
     return info
@@ -228,6 +233,7 @@ def _reopen(
     clock = _open_clock(info, started_on)
     info.verified_on = None
     info.verified_by_id = None
+    due_source.open_verification_due(info)
     add_history(
         info,
         user,
@@ -332,6 +338,7 @@ def recompute_provisional_deadlines(cal: WorkCalendar) -> int:
         info.verification_due = deadline.due
         info.verification_due_provisional = deadline.provisional
         add_history(info, None, "deadline_recomputed", note=note)
+        due_source.open_verification_due(info, cal)
         changed += 1
     db.session.flush()  # the holiday page commits once, after every area has recomputed
     return changed

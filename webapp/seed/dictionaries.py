@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+
+def _mandatory(talk_occasion: str) -> dict:
+    """Mark a cadre-event type 必谈, met by a talk of this occasion (talk_occasion)."""
+    return {"mandatory_talk": True, "talk_occasion": talk_occasion}
+
+
 # (code, name, [(value, label, colour, extra)]); situations nest under categories below.
 DEFAULT_DICTIONARIES: list[tuple[str, str, list[tuple]]] = [
     ("gender", "性别", [("male", "男"), ("female", "女")]),
@@ -79,9 +85,10 @@ DEFAULT_DICTIONARIES: list[tuple[str, str, list[tuple]]] = [
         "cadre_event",
         "干部事件",
         [
-            ("appointment", "任职", "", {"mandatory_talk": True}),
-            ("transfer", "任职交流", "", {"mandatory_talk": True}),
-            ("youth_class", "参加青干班", "", {"mandatory_talk": True}),
+            # A 必谈 event is met by a talk of the 必谈情形 (talk_occasion) named here.
+            ("appointment", "任职", "", _mandatory("appointment_transfer")),
+            ("transfer", "任职交流", "", _mandatory("appointment_transfer")),
+            ("youth_class", "参加青干班", "", _mandatory("youth_class")),
             ("award", "受表彰", "", {"mandatory_talk": False}),
             ("sanction", "受处分", "", {"mandatory_talk": False}),
             ("leave", "离任/退休", "", {"mandatory_talk": False}),

@@ -24,6 +24,7 @@ from webapp.models import Attachment, Cadre, NegativeInfo, OrgUnit, Talk, User, 
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped, subtree_ids
 from webapp.signals import Section
+from webapp.talks import due
 from workflows.calendar import add_months
 from workflows.states import OPEN_STATES, State
 from workflows.tiers import Tier
@@ -250,6 +251,7 @@ def create_talk(
     db.session.add(talk)
     db.session.flush()
     attachments.claim(list(staged_ids), OWNER_TYPE, talk.id, user)
+    due.keep_in_step(talk)
     db.session.commit()
     return talk
 
@@ -265,6 +267,8 @@ def update_talk(
     """Save edits to a talk, adding the files uploaded along with the form."""
     apply_talk(talk, cadre, data, links)
     attachments.claim(list(staged_ids), OWNER_TYPE, talk.id, user)
+    db.session.flush()
+    due.keep_in_step(talk)
     db.session.commit()
     return talk
 

@@ -1,0 +1,54 @@
+"""The 必谈 due source: a mandatory-talk obligation opened by a 必谈 career event."""
+
+from __future__ import annotations
+
+from webapp.clock import org_today
+from webapp.holidays.services import work_calendar
+from webapp.lookups import dict_items, param_int
+from webapp.models import CadreEvent
+from webapp.obligations import services as obligations
+from workflows.obligations import mandatory_talk
+
+SUBJECT = "cadre_event"
+
+
+def event_type(kind: str) -> dict:
+    """Return the cadre_event dictionary's extra for a kind ({} when unknown)."""
+    for item in dict_items("cadre_event", active_only=False):
+        if item.value == kind:
+            return item.extra or {}
+    return {}
+
+
+def is_mandatory(kind: str) -> bool:
+    """Tell whether recording an event of this kind calls for a 必谈."""
+    return bool(event_type(kind).get("mandatory_talk"))
+
+
+def talk_occasion(kind: str) -> str:
+    """Return the 必谈情形 that meets an event of this kind ('' for any occasion)."""
+    return str(event_type(kind).get("talk_occasion") or "")
+
+
+def open_mandatory_talk(event: CadreEvent) -> None:
+    """Open the 必谈 obligation for a just-recorded event when its type is 必谈."""
+    cal = work_calendar()
+    terms = mandatory_talk(
+        org_today(),  # counted from the day the event is recorded, not the day it occurred
+        is_mandatory(event.kind),
+        cal,
+        param_int("talk.mandatory_due_workdays"),
+    )
+    if terms is None:
+        return
+    obligations.open_from_terms(
+        terms,
+        subject_type=SUBJECT,
+        subject_id=event.id,
+        cadre_id=event.cadre_id,
+        today=terms.start,
+        responsible_user_id=event.created_by_id,
+        # Without a recorder, the supervisors of the cadre's unit are told.
+        step_role=None if event.created_by_id else "supervisor",
+        cal=cal,
+    )

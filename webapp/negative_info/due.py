@@ -1,0 +1,39 @@
+"""The 核实期限 due source: the verification's obligation, kept in step with the item."""
+
+from __future__ import annotations
+
+from webapp.clock import org_today
+from webapp.models import NegativeInfo
+from webapp.models.base import utcnow
+from webapp.obligations import services as obligations
+from workflows.calendar import WorkCalendar
+from workflows.obligations import ObligationKind
+
+SUBJECT = "negative_info"
+KIND = ObligationKind.VERIFICATION_DUE
+
+
+def open_verification_due(info: NegativeInfo, cal: WorkCalendar | None = None) -> None:
+    """Open, or move, the item's verification obligation to its current deadline."""
+    if info.id is None or info.verification_due is None or info.verification_started_on is None:
+        return
+    obligations.open_obligation(
+        kind=KIND,
+        subject_type=SUBJECT,
+        subject_id=info.id,
+        cadre_id=info.cadre_id,
+        start=info.verification_started_on,
+        due=info.verification_due,
+        total_workdays=info.verification_workdays or 0,
+        today=org_today(),
+        responsible_user_id=info.handler_id,
+        # Without a handler the supervisors of the cadre's unit are told.
+        step_role=None if info.handler_id else "supervisor",
+        provisional=bool(info.verification_due_provisional),
+        cal=cal,
+    )
+
+
+def close_verification_due(info: NegativeInfo) -> None:
+    """Close the item's verification obligation: a conclusion meets it."""
+    obligations.close_obligation(KIND, SUBJECT, info.id, utcnow())
