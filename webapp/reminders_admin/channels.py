@@ -20,8 +20,6 @@ from webapp.models import OrgUnit, User
 from webapp.models.notifications import SECRET_KEYS, ChannelCode, ChannelSetting, mask
 
 TEST_SEND_EXTENSION = "alerts.test_send"
-TEST_TITLE = "测试消息"
-TEST_BODY = "这是干部监督预警系统发出的测试消息，收到即表示消息通道配置正确。"
 
 # The channels a sysadmin configures, in menu order (站内消息 needs no setting).
 CONFIGURED = (ChannelCode.EMAIL, ChannelCode.WECOM, ChannelCode.DINGTALK, ChannelCode.WEBHOOK)

@@ -22,6 +22,7 @@ from webapp.models.notifications import (
     Notification,
     NotificationStatus,
 )
+from workflows.obligations import ObligationKind, Stage
 
 PER_PAGE = 50
 
@@ -39,6 +40,22 @@ class RecordFilters:
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=org_zone())
+
+
+def kind_label(kind: str) -> str:
+    """Return a reminder kind's label (the code itself for kinds outside the due rules)."""
+    try:
+        return ObligationKind(kind).label
+    except ValueError:
+        return kind
+
+
+def stage_label(stage: str) -> str:
+    """Return a stage's label (the code itself when it is no deadline stage)."""
+    try:
+        return Stage(stage).label
+    except ValueError:
+        return stage
 
 
 def record_query(filters: RecordFilters):

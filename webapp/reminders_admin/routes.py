@@ -198,6 +198,8 @@ def record_list():
         names=records.usernames(page.items),
         action_form=ActionForm(),
         label=channels.label,
+        kind_label=records.kind_label,
+        stage_label=records.stage_label,
     ), (200 if valid else 400)
 
 
@@ -213,6 +215,8 @@ def record_detail(notification_id: int):
         recipient=records.usernames([notification]).get(notification.user_id, ""),
         action_form=ActionForm(),
         label=channels.label,
+        kind_label=records.kind_label,
+        stage_label=records.stage_label,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -197,3 +199,23 @@ def test_the_menu_offers_the_three_pages_to_the_sysadmin(db, client, sysadmin):
     page = client.get("/admin/reminders/jobs").get_data(as_text=True)
     for name in ("消息通道", "定时任务", "发送记录"):
         assert name in page
+
+
+def test_a_dingtalk_robot_address_must_be_a_web_address(db, client, sysadmin):
+    response = client.post(
+        "/admin/reminders/channels/dingtalk/new", data={"unit_id": "0", "webhook_url": "oapi"}
+    )
+    assert response.status_code == 400
+    assert 'id="webhook_url-errors"' in response.get_data(as_text=True)
+    assert setting_of(db, ChannelCode.DINGTALK) is None
+
+
+def test_the_pages_do_not_load_alerts():
+    code = (
+        "import sys, webapp.reminders_admin.routes\n"
+        "loaded = [m for m in sys.modules if m == 'alerts' or m.startswith('alerts.')]\n"
+        "print(loaded)\n"
+        "sys.exit(1 if loaded else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -50,7 +50,7 @@ def test_records_list_filters_and_shows_no_case_content(db, client, sysadmin):
 
     page = client.get("/admin/reminders/records").get_data(as_text=True)
     assert SECRET_TITLE not in page and "张三" not in page and "/reports/1" not in page
-    assert "verification_due" in page and "alice" in page and "535 auth" in page
+    assert "核实到期" in page and "到期提醒" in page and "alice" in page and "535 auth" in page
 
     def ids(**filters):
         return {n.id for n in records.list_records(records.RecordFilters(**filters), 1).items}
@@ -136,3 +136,8 @@ def test_retry_never_redirects_off_the_records_pages(db, client, sysadmin):
         "/admin/reminders/records/retry", data={"ids": [], "next": "https://evil.example/"}
     )
     assert response.headers["Location"].endswith("/admin/reminders/records")
+
+
+def test_kinds_outside_the_due_rules_show_their_code():
+    assert records.kind_label("daily_digest") == "daily_digest"
+    assert records.kind_label("verification_due") == "核实到期"
