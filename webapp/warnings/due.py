@@ -7,8 +7,9 @@ match. A reconcile cannot drift from the deadlines the effects write, whichever 
 them. Kinds: 审批等待 (the step waiting, for the step's role), 预警措施到期 / 整改报告到期 /
 复核到期 (the deadline running in 已下达 / 整改中 / 待复核, for the handler) and 影响期届满.
 
-Decisions where the brief leaves room: a pause leaves the obligation as the warning shows it
-(the warning's due date only moves on resume, by the paused working days); a warning without
+Decisions where the brief leaves room: while a warning is paused its obligation is owed as if
+the clock resumed today (each sweep moves it on, `advance_paused`), so nothing fires during a
+pause and the resume lands on the same day the warning's own date moves to; a warning without
 a handler makes its proposer responsible; an influence period stays owed after the warning is
 lifted or referred (it still runs) and goes only when revoked or cleared.
 """
@@ -27,6 +28,7 @@ from webapp.lookups import all_params
 from webapp.models import Obligation, Warning
 from webapp.obligations import services as obligations
 from workflows.calendar import WorkCalendar
+from workflows.deadlines import shift_for_pause
 from workflows.obligations import ObligationKind
 from workflows.states import OPEN_STATES, State
 
@@ -100,10 +102,14 @@ def running_due(w: Warning, today: date, cal: WorkCalendar) -> Due | None:
     else:
         # A month-based or decided date: the limit is the working days it spans.
         total = max(cal.workdays_between(start, due) - paused, 0)
-    return Due(
-        kind, start, due, total, paused, bool(getattr(w, f"{name}_due_provisional")),
-        responsible_user_id=_responsible(w),
-    )  # fmt: skip
+    provisional = bool(getattr(w, f"{name}_due_provisional"))
+    if w.paused and w.paused_since is not None and today > w.paused_since:
+        # The clock stands still: owed as if resumed today, so nothing fires while paused;
+        # the resume then moves the warning's own date to the same day.
+        moved = shift_for_pause(due, w.paused_since, today, cal)
+        paused += cal.workdays_between(w.paused_since, today)
+        due, provisional = moved.due, provisional or moved.provisional
+    return Due(kind, start, due, total, paused, provisional, responsible_user_id=_responsible(w))
 
 
 def influence_due(w: Warning, cal: WorkCalendar) -> Due | None:
@@ -197,6 +203,19 @@ def sync_all(today: date | None = None, now: datetime | None = None) -> int:
     stmt = sa.select(Warning).where(
         sa.or_(Warning.state.in_(OPEN_STATES), Warning.influence_until.is_not(None))
     )
+    count = 0
+    for w in db.session.scalars(stmt.order_by(Warning.id)):
+        sync_obligations(w, today, now, cal=cal, params=params)
+        count += 1
+    return count
+
+
+def advance_paused(today: date, now: datetime) -> int:
+    """Move the obligations of paused warnings to where a resume today would put them."""
+    # Run by each sweep before it fires (via the colour refresh), so a paused clock's
+    # reminders keep moving ahead instead of firing while nothing can be done.
+    stmt = sa.select(Warning).where(Warning.paused, Warning.state.in_(list(RUNNING)))
+    cal, params = work_calendar(), all_params()
     count = 0
     for w in db.session.scalars(stmt.order_by(Warning.id)):
         sync_obligations(w, today, now, cal=cal, params=params)

@@ -123,6 +123,12 @@ def test_a_pause_moves_the_due_date_on_resume(db, world):
     with at(date(2026, 3, 12)):
         act(warning, "pause", world.supervisor, reason="等待审计结果")
     assert owed(warning)[K.ACTION_DUE][1] == date(2026, 3, 24)
+    with at(date(2026, 3, 16)):
+        # The sweep moves a paused clock's obligation as a resume today would: Fri 13, Mon 16.
+        refresh_status_colours()
+        row = _db.session.scalars(select(Obligation).where(Obligation.kind == K.ACTION_DUE)).one()
+        assert (row.due_on, row.paused_workdays) == (date(2026, 3, 26), 2)
+        assert row.next_fire_on > date(2026, 3, 16)
     with at(date(2026, 3, 17)):
         act(warning, "resume", world.supervisor)
     # Three working days paused (Fri 13, Mon 16, Tue 17) move the due day to Fri 27.
