@@ -22,13 +22,13 @@ from workflows.deadlines import Light
 # The latest planned date accepted: a plan further out is not a plan (已知悉 is for this year).
 MAX_PLAN_DAYS = 366
 
-# The page each subject type leads to: (endpoint, its id argument); others lead to the cadre.
+# The page each subject type (the areas' due.SUBJECT) leads to: (endpoint, its id argument);
+# others (cadre_event) lead to the cadre's profile.
 SUBJECT_PAGES = {
     "warning": ("warnings.detail", "warning_id"),
     "inquiry": ("inquiries.detail", "inquiry_id"),
     "talk": ("talks.detail", "talk_id"),
     "negative_info": ("negative_info.detail", "info_id"),
-    "report": ("negative_info.detail", "info_id"),
 }
 
 

@@ -203,3 +203,30 @@ def test_someone_elses_obligation_cannot_be_acknowledged(db, world, client, logi
 def test_no_obligations_says_so(db, world, client, login):
     login(world.viewer.username)
     assert "暂无待办事项。" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("subject_type", "link"),
+    [
+        ("warning", "/warnings/9"),
+        ("talk", "/talks/9"),
+        ("negative_info", "/negative-info/9"),
+        ("cadre_event", "/cadres/{cadre}"),
+    ],
+)
+def test_each_line_links_to_its_record(db, world, client, login, subject_type, link):
+    services.open_obligation(
+        kind=K.FOLLOW_UP_DUE,
+        subject_type=subject_type,
+        subject_id=9,
+        cadre_id=world.cadre.id,
+        start=date(2026, 11, 20),
+        due=date(2026, 12, 20),
+        total_workdays=20,
+        today=TODAY,
+        responsible_user_id=world.supervisor.id,
+    )
+    db.session.commit()
+    login(world.supervisor.username)
+    page = client.get("/").get_data(as_text=True)
+    assert f'href="{link.format(cadre=world.cadre.id)}">回访到期</a>' in page
