@@ -154,8 +154,8 @@ def sync_obligations(
     step_decided: bool = False,
     cal: WorkCalendar | None = None,
     params: dict[str, str] | None = None,
-) -> None:
-    """Open, move or close the warning's obligations to match its fields (no commit).
+) -> dict[ObligationKind, Obligation]:
+    """Open, move or close the warning's obligations to match its fields; return the open ones.
 
     `step_decided` says the event decided or entered an approval step (送审, 审批, 退回, 升级):
     the step waiting then is a new one, counted from today, even under the same role.
@@ -174,12 +174,13 @@ def sync_obligations(
         elif waiting.step_role == w.awaiting_role:
             entered_on = waiting.start_on
     owed = wanted(w, today, cal, params, entered_on)
+    kept: dict[ObligationKind, Obligation] = {}
     for kind in KINDS:
         due = owed.get(kind)
         if due is None:
             obligations.close_obligation(kind, SUBJECT, w.id, now)
             continue
-        obligations.open_obligation(
+        kept[kind] = obligations.open_obligation(
             kind=kind,
             subject_type=SUBJECT,
             subject_id=w.id,
@@ -194,6 +195,7 @@ def sync_obligations(
             provisional=due.provisional,
             cal=cal,
         )
+    return kept
 
 
 def sync_all(today: date | None = None, now: datetime | None = None) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -11,12 +11,13 @@ from webapp.database import insert_ignoring
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import all_params
-from webapp.models import Warning, WarningProposal
-from webapp.warnings.due import sync_obligations
+from webapp.models import Obligation, Warning, WarningProposal
+from webapp.warnings.due import SUBJECT, sync_obligations
 from webapp.warnings.facts import current_due, warning_fact
 from webapp.warnings.writer import write_history
 from workflows.calendar import Deadline, WorkCalendar
 from workflows.deadlines import due_after_months
+from workflows.obligations import ObligationKind
 from workflows.states import ACTIVE_STATES
 from workflows.suggestion import overdue_escalations
 from workflows.text import to_data
@@ -113,4 +114,23 @@ def recompute_provisional_deadlines(cal: WorkCalendar, **_kw: object) -> int:
         )
         sync_obligations(w, today, now, cal=cal)
         changed += 1
-    return changed
+    return changed + _recount_waiting_steps(cal, today, now)
+
+
+def _recount_waiting_steps(cal: WorkCalendar, today: date, now: datetime) -> int:
+    """Recount the approval steps waiting on a provisional day; return how many moved."""
+    rows = db.session.execute(
+        sa.select(Warning, Obligation.due_on)
+        .join(Obligation, Obligation.subject_id == Warning.id)
+        .where(
+            Obligation.subject_type == SUBJECT,
+            Obligation.kind == ObligationKind.APPROVAL_WAITING,
+            Obligation.closed_at.is_(None),
+            Obligation.provisional,
+        )
+    ).all()
+    moved = 0
+    for w, due in rows:
+        waiting = sync_obligations(w, today, now, cal=cal).get(ObligationKind.APPROVAL_WAITING)
+        moved += waiting is not None and waiting.due_on != due
+    return moved

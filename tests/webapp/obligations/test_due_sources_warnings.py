@@ -239,3 +239,18 @@ def test_an_ended_influence_closes_once_its_notices_went_out(db, world):
         refresh_status_colours()
     assert row.closed_at is not None
     assert K.INFLUENCE_ENDING not in owed(warning)
+
+
+def test_the_provisional_recompute_moves_a_waiting_approval_step(db, world, app):
+    with at(date(2026, 12, 30)):
+        warning = services.create_warning(world.supervisor, world.cadre.id, 1, [], "经研判需预警")
+        act(warning, "submit", world.supervisor)
+        # Thu 31, Fri 1 (a workday until 2027 is entered), Mon 4.
+        assert owed(warning)[K.APPROVAL_WAITING][1] == date(2027, 1, 4)
+        _db.session.add_all(
+            [HolidayYear(year=2027), HolidayDay(day=date(2027, 1, 1), is_workday=False)]
+        )
+        _db.session.flush()
+        with app.test_request_context():
+            assert recompute_provisional() == 1
+        assert owed(warning)[K.APPROVAL_WAITING][:2] == (date(2026, 12, 30), date(2027, 1, 5))
