@@ -21,7 +21,11 @@ def init_app(app: Flask) -> None:
     The serving command finds the embedded-mode starter in ``app.extensions`` so the webapp
     never imports alerts (DESIGN §8).
     """
+    from alerts import admin_hooks
     from alerts.cli import alerts_cli
 
     app.cli.add_command(alerts_cli)
     app.extensions["alerts.start_scheduler"] = start_scheduler_thread
+    app.extensions["alerts.list_jobs"] = admin_hooks.list_jobs
+    app.extensions["alerts.run_job"] = admin_hooks.run_job_now
+    app.extensions["alerts.test_send"] = admin_hooks.test_send

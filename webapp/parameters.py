@@ -63,6 +63,13 @@ APP_PARAMETERS: tuple[ParameterDefault, ...] = (
     p("notify.max_attempts", 6, "提醒", "投递失败最多重试次数", 1, 20),
     p("notify.backoff_seconds", 60, "提醒", "重试退避基数（秒）", 5, 3600),
     p(
+        "scheduler.paused_jobs",
+        "",
+        "提醒",
+        "已暂停的定时任务（任务ID，逗号分隔）",
+        value_type="list",
+    ),
+    p(
         "scheduler.sweep_cron",
         "*/5 * * * *",
         "提醒",

@@ -213,3 +213,12 @@ def test_old_runs_are_pruned_but_each_jobs_latest_is_kept(db):
     kept = set(db.session.scalars(select(JobRun.id)))
     assert kept == {recent_sweep, lone_digest}
     assert old_sweep not in kept
+
+
+def test_a_paused_job_skips_scheduled_runs_but_runs_when_asked(app, db):
+    calls = []
+    set_param(db, "scheduler.paused_jobs", "sweep")
+    paused = jobs.run_job(app, "sweep", lambda now: calls.append(now) or {}, trigger="schedule")
+    assert paused.result == "paused" and calls == []
+    manual = jobs.run_job(app, "sweep", lambda now: calls.append(now) or {}, trigger="manual")
+    assert manual.result == "ok" and len(calls) == 1
