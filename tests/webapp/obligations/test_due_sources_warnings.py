@@ -184,7 +184,7 @@ def test_escalation_waits_for_approval_and_a_rejection_restores_the_deadline(db,
     assert (warning.tier, set(owed(warning))) == (2, {K.ACTION_DUE, K.INFLUENCE_ENDING})
 
 
-def test_a_tier3_decided_influence_and_a_referral_keep_the_influence_owed(db, world):
+def test_a_tier3_decided_influence_is_owed_on_its_day(db, world):
     warning = issue(world, 3)
     act(warning, "record_action", world.supervisor, action_kind="org_handling",
         org_handling="adjust", done_on=date(2026, 3, 10), content="调整职务",
@@ -254,3 +254,17 @@ def test_the_provisional_recompute_moves_a_waiting_approval_step(db, world, app)
         with app.test_request_context():
             assert recompute_provisional() == 1
         assert owed(warning)[K.APPROVAL_WAITING][:2] == (date(2026, 12, 30), date(2027, 1, 5))
+
+
+def test_a_rejected_submission_owes_nothing_and_a_referral_owes_only_the_influence(db, world):
+    draft = services.create_warning(world.supervisor, world.cadre.id, 1, [], "经研判需预警")
+    act(draft, "submit", world.supervisor)
+    act(draft, "reject", world.reviewer, reason="依据不足")
+    assert (draft.state, owed(draft)) == ("draft", {})
+    warning = issue(world, 3, cadre=make_cadre(world.cadre.unit))
+    assert set(owed(warning)) == {K.ACTION_DUE, K.INFLUENCE_ENDING}
+    act(warning, "refer", world.approver, receiving_organ="市纪委监委",
+        document_number="组移〔2026〕1号", referred_on=date(2026, 3, 10))  # fmt: skip
+    assert warning.state == "referred"
+    assert set(owed(warning)) == {K.INFLUENCE_ENDING}
+    assert owed(warning)[K.INFLUENCE_ENDING][1] == warning.influence_until
