@@ -3,7 +3,8 @@
 Where each idea lives: `writer` (the one state writer, `apply_event`), `effects` (what each
 event writes besides the state), `inputs` (checks of a command's own inputs and dates),
 `creation` (opening a warning), `consequences` (an item found 失实, a clearing completed),
-`scheduled` (overdue proposals, provisional deadlines), `facts` (facts for the pure rules),
+`scheduled` (overdue proposals, provisional deadlines), `due` (the obligations a warning owes,
+reconciled by the writer), `facts` (facts for the pure rules),
 `colours` (the cadre's status colour), `errors` (refusals). Commands are in `workflows.commands`.
 """
 
