@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from alerts.firing import cadre_link
 from alerts.recipients import Recipients, address_for
@@ -28,17 +28,24 @@ DIGEST_LINK = "/"
 
 
 def digest_items(today: date, recipients: Recipients | None = None) -> dict[int, list[Obligation]]:
-    """Return each responsible user's open obligations that are due, yellow or overdue.
+    """Return each user's open obligations that are due, yellow or overdue.
 
-    Left out: an item acknowledged with a planned date not yet passed (it stops repeating) and
+    A user's items are those they are responsible for and, for an item with no responsible
+    person, those of the step role they hold with the cadre in their data scope. Left out: an item acknowledged with a planned date not yet passed (it stops repeating) and
     a lower-tier item about a cadre under an active tier-3 warning (suppressed).
     """
     cal, policy = work_calendar(), reminder_policy()
     recipients = recipients or Recipients()
     rows = db.session.scalars(
         select(Obligation)
-        .join(User, User.id == Obligation.responsible_user_id)
-        .where(Obligation.closed_at.is_(None), User.active.is_(True))
+        .outerjoin(User, User.id == Obligation.responsible_user_id)
+        .where(
+            Obligation.closed_at.is_(None),
+            or_(
+                User.active.is_(True),
+                Obligation.responsible_user_id.is_(None) & Obligation.step_role.is_not(None),
+            ),
+        )
         .order_by(Obligation.due_on, Obligation.id)
     )
     items: dict[int, list[Obligation]] = defaultdict(list)
@@ -51,7 +58,8 @@ def digest_items(today: date, recipients: Recipients | None = None) -> dict[int,
             Light.RED,
         )
         if due and recipients.suppressed_by(obligation) is None:
-            items[obligation.responsible_user_id].append(obligation)
+            for user_id in recipients.of(obligation):
+                items[user_id].append(obligation)
     return items
 
 

@@ -190,3 +190,15 @@ def test_twelve_due_items_make_one_digest_per_enabled_channel(world, cadre):
         assert cadre.name not in pushed.title and cadre.name not in pushed.body
         assert "函询回复到期 12" in pushed.body and "12 项" in pushed.body
     assert send_daily_digest(YELLOW)["queued"] == 0
+
+
+def test_the_digest_lists_a_step_roles_items_to_its_holders_in_scope(world, cadre):
+    open_item(cadre, subject_id=1, responsible_user_id=world.supervisor.id)
+    open_item(
+        cadre, kind=ObligationKind.APPROVAL_WAITING, subject_type="warning", step_role="supervisor"
+    )
+    result = send_daily_digest(YELLOW)
+    # The outsider is a supervisor too, but the cadre is outside their unit.
+    assert result["users"] == 1 and result["items"] == 2
+    (digest,) = notes(kind="daily_digest")
+    assert digest.user_id == world.supervisor.id and "2 项" in digest.title
