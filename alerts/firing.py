@@ -10,8 +10,8 @@ acknowledgement's escalation also reach their superiors; pushed channels the use
 the stage at once only when it cannot wait (overdue, a lapsed plan, an approval waiting).
 A stage is fired without a message, and the reason kept next to its date in
 ``fired_stages`` ("<date> suppressed warning:<id>", "<date> acknowledged"), when the item is
-acknowledged with a planned date (its normal stages stop repeating) or when the cadre has an
-active tier-3 warning and the item is of a lower tier.
+acknowledged with a planned date not yet passed (its normal stages stop repeating) or when
+the cadre has an active tier-3 warning and the item is of a lower tier.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from alerts.preferences import escalates, pushes_now, repeats_after_acknowledgement
+from alerts.preferences import escalates, pushes_now, quiet_for_plan
 from alerts.recipients import Recipients, address_for
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
@@ -70,8 +70,8 @@ def _note(obligation: Obligation, stage: Stage, note: str) -> None:
     obligation.fired_stages = fired
 
 
-def _silenced(obligation: Obligation, stage: Stage, recipients: Recipients) -> str:
-    if obligation.acknowledged_plan_on is not None and not repeats_after_acknowledgement(stage):
+def _silenced(obligation: Obligation, stage: Stage, today: date, recipients: Recipients) -> str:
+    if quiet_for_plan(stage, obligation.acknowledged_plan_on, today):
         return ACKNOWLEDGED
     red = recipients.suppressed_by(obligation)
     if red is not None:
@@ -89,7 +89,7 @@ def fire_due_obligations(today: date, now: datetime | None = None) -> FiringCoun
         for stage in stages:
             mark_fired(obligation, stage, today, cal, policy)
             counts.stages += 1
-            note = _silenced(obligation, stage, recipients)
+            note = _silenced(obligation, stage, today, recipients)
             if note:
                 _note(obligation, stage, note)
                 if note == ACKNOWLEDGED:

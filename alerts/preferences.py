@@ -9,6 +9,7 @@ the daily digest.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from webapp.models.notifications import ChannelCode
 from workflows.obligations import ObligationKind, Stage
@@ -36,6 +37,12 @@ def escalates(stage: Stage) -> bool:
     return stage in ESCALATING_STAGES
 
 
-def repeats_after_acknowledgement(stage: Stage) -> bool:
-    """Tell whether a stage still speaks once the item is acknowledged with a planned date."""
-    return stage in (Stage.ACK_LAPSED, Stage.ACK_ESCALATED)
+def quiet_for_plan(stage: Stage, planned_on: date | None, today: date) -> bool:
+    """Tell whether an acknowledgement keeps a stage quiet: a normal stage, the plan not passed.
+
+    Once the planned date has passed the item is late on its own word, so its normal stages
+    speak again beside the acknowledgement's lapse and escalation.
+    """
+    if planned_on is None or stage in (Stage.ACK_LAPSED, Stage.ACK_ESCALATED):
+        return False
+    return today <= planned_on

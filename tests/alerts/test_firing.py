@@ -202,3 +202,12 @@ def test_the_digest_lists_a_step_roles_items_to_its_holders_in_scope(world, cadr
     assert result["users"] == 1 and result["items"] == 2
     (digest,) = notes(kind="daily_digest")
     assert digest.user_id == world.supervisor.id and "2 项" in digest.title
+
+
+def test_once_the_plan_has_lapsed_the_normal_stages_speak_again(world, cadre):
+    obligation = open_item(cadre, responsible_user_id=world.supervisor.id)
+    services.acknowledge(obligation, date(2026, 2, 26), YELLOW)
+    fire_due_obligations(YELLOW, NOW)
+    assert fired_note(obligation, Stage.YELLOW) == "acknowledged"
+    fire_due_obligations(DUE, NOW)
+    assert {n.stage for n in notes()} == {"ack_lapsed", "ack_escalated", "due"}

@@ -3,7 +3,9 @@ the channels a user's 通知设置 enable."""
 
 from __future__ import annotations
 
-from alerts.preferences import enabled_channels, escalates, pushes_now
+from datetime import date
+
+from alerts.preferences import enabled_channels, escalates, pushes_now, quiet_for_plan
 from alerts.recipients import Recipients, roles_above, unit_line
 from tests.factories import make_unit, make_user
 from webapp.extensions import db as _db
@@ -81,3 +83,11 @@ def test_a_users_channels_follow_their_preferences(world):
     )
     _db.session.flush()
     assert Recipients().channels_of(user.id) == [ChannelCode.INAPP, ChannelCode.EMAIL]
+
+
+def test_a_plan_keeps_only_the_normal_stages_quiet_and_only_until_it_passes():
+    plan = date(2026, 3, 10)
+    assert quiet_for_plan(Stage.DUE, plan, date(2026, 3, 10))
+    assert not quiet_for_plan(Stage.DUE, plan, date(2026, 3, 11))
+    assert not quiet_for_plan(Stage.ACK_LAPSED, plan, date(2026, 3, 10))
+    assert not quiet_for_plan(Stage.OVERDUE, None, date(2026, 3, 10))
