@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from webapp.clock import org_today
+from datetime import date
+
+from sqlalchemy import select
+
+from webapp.clock import org_today, to_org
+from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import dict_items, param_int
-from webapp.models import CadreEvent
+from webapp.models import CadreEvent, Obligation
 from webapp.obligations import services as obligations
-from workflows.obligations import mandatory_talk
+from workflows.obligations import ObligationKind, mandatory_talk
 
 SUBJECT = "cadre_event"
 
@@ -32,9 +37,13 @@ def talk_occasion(kind: str) -> str:
 
 def open_mandatory_talk(event: CadreEvent) -> None:
     """Open the 必谈 obligation for a just-recorded event when its type is 必谈."""
+    _open(event, org_today())
+
+
+def _open(event: CadreEvent, recorded_on: date) -> None:
     cal = work_calendar()
     terms = mandatory_talk(
-        org_today(),  # counted from the day the event is recorded, not the day it occurred
+        recorded_on,  # counted from the day the event is recorded, not the day it occurred
         is_mandatory(event.kind),
         cal,
         param_int("talk.mandatory_due_workdays"),
@@ -46,9 +55,27 @@ def open_mandatory_talk(event: CadreEvent) -> None:
         subject_type=SUBJECT,
         subject_id=event.id,
         cadre_id=event.cadre_id,
-        today=terms.start,
+        today=org_today(),
         responsible_user_id=event.created_by_id,
         # Without a recorder, the supervisors of the cadre's unit are told.
         step_role=None if event.created_by_id else "supervisor",
         cal=cal,
     )
+
+
+def sync_all() -> int:
+    """Declare the 必谈 of every 必谈 event that never had one (deploy); then run the talks'.
+
+    An event whose obligation was ever declared is left alone, so a 必谈 already met is not
+    owed again; the talks' `sync_all` closes what a talk recorded since has met.
+    """
+    declared = select(Obligation.subject_id).where(
+        Obligation.kind == ObligationKind.MANDATORY_TALK, Obligation.subject_type == SUBJECT
+    )
+    stmt = select(CadreEvent).where(CadreEvent.id.not_in(declared)).order_by(CadreEvent.id)
+    count = 0
+    for event in db.session.scalars(stmt):
+        if is_mandatory(event.kind):
+            _open(event, to_org(event.created_at).date())
+            count += 1
+    return count

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from webapp.clock import org_today
+from sqlalchemy import select
+
+from webapp.clock import org_today, utc_now
+from webapp.extensions import db
 from webapp.models import Inquiry
-from webapp.models.base import utcnow
 from webapp.obligations import services as obligations
 from workflows.calendar import WorkCalendar
 from workflows.obligations import ObligationKind
@@ -19,7 +21,7 @@ def sync_reply_due(inquiry: Inquiry, cal: WorkCalendar | None = None) -> None:
         return
     if inquiry.status != "pending":
         # A recorded reply meets it; a conclusion without one leaves nothing to wait for.
-        obligations.close_obligation(KIND, SUBJECT, inquiry.id, utcnow())
+        obligations.close_obligation(KIND, SUBJECT, inquiry.id, utc_now())
         return
     obligations.open_obligation(
         kind=KIND,
@@ -35,3 +37,13 @@ def sync_reply_due(inquiry: Inquiry, cal: WorkCalendar | None = None) -> None:
         provisional=bool(inquiry.reply_due_provisional),
         cal=cal,
     )
+
+
+def sync_all() -> int:
+    """Declare the reply due of every letter still waiting (after deploying, or to repair)."""
+    stmt = select(Inquiry).where(Inquiry.replied_on.is_(None), Inquiry.conclusion == "")
+    count = 0
+    for inquiry in db.session.scalars(stmt.order_by(Inquiry.id)):
+        sync_reply_due(inquiry)
+        count += 1
+    return count

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from webapp.clock import org_today
+from sqlalchemy import select
+
+from webapp.clock import org_today, utc_now
+from webapp.extensions import db
 from webapp.models import NegativeInfo
-from webapp.models.base import utcnow
 from webapp.obligations import services as obligations
 from workflows.calendar import WorkCalendar
 from workflows.obligations import ObligationKind
+from workflows.verification import Status
 
 SUBJECT = "negative_info"
 KIND = ObligationKind.VERIFICATION_DUE
 
 
 def open_verification_due(info: NegativeInfo, cal: WorkCalendar | None = None) -> None:
-    """Open, or move, the item's verification obligation to its current deadline."""
-    if info.id is None or info.verification_due is None or info.verification_started_on is None:
+    """Open, or move, a running verification's obligation to its current deadline."""
+    if info.status != Status.VERIFYING or info.verification_due is None:
+        return  # a concluded item keeps its old deadline on record, but owes nothing
+    if info.id is None or info.verification_started_on is None:
         return
     obligations.open_obligation(
         kind=KIND,
@@ -36,4 +41,14 @@ def open_verification_due(info: NegativeInfo, cal: WorkCalendar | None = None) -
 
 def close_verification_due(info: NegativeInfo) -> None:
     """Close the item's verification obligation: a conclusion meets it."""
-    obligations.close_obligation(KIND, SUBJECT, info.id, utcnow())
+    obligations.close_obligation(KIND, SUBJECT, info.id, utc_now())
+
+
+def sync_all() -> int:
+    """Declare the due of every verification running (after deploying, or to repair)."""
+    stmt = select(NegativeInfo).where(NegativeInfo.status == Status.VERIFYING)
+    count = 0
+    for info in db.session.scalars(stmt.order_by(NegativeInfo.id)):
+        open_verification_due(info)
+        count += 1
+    return count

@@ -20,6 +20,7 @@ from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.lookups import dict_label
 from webapp.models import Attachment, Cadre, NegativeInfo, User
+from webapp.negative_info import due as due_source
 from webapp.negative_info.numbering import next_number
 from webapp.negative_info.queries import (  # noqa: F401 - the area's names, importable here
     ReportFilters,
@@ -220,6 +221,7 @@ def update_report(
     if info.cadre_id != cadre.id:
         changes["cadre_id"] = [info.cadre_name, cadre.name]
         set_cadre(info, cadre)
+        due_source.open_verification_due(info)  # a running verification's due follows
     for key in REPORT_FIELDS:
         old, new = getattr(info, key), values[key]
         if old != new:

@@ -12,11 +12,10 @@ from sqlalchemy import select
 
 from webapp.cadres.due import SUBJECT as EVENT_SUBJECT
 from webapp.cadres.due import talk_occasion
-from webapp.clock import org_today, org_zone
+from webapp.clock import org_today, org_zone, utc_now
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.models import CadreEvent, Obligation, Talk
-from webapp.models.base import utcnow
 from webapp.obligations import services as obligations
 from workflows.obligations import ObligationKind
 
@@ -48,7 +47,7 @@ def _later_talk_exists(talk: Talk, day: date) -> bool:
 def _sync_follow_up(talk: Talk, day: date) -> None:
     due = talk.follow_up_on
     if due is None or due < day or _later_talk_exists(talk, day):
-        obligations.close_obligation(FOLLOW_UP, SUBJECT, talk.id, utcnow())
+        obligations.close_obligation(FOLLOW_UP, SUBJECT, talk.id, utc_now())
         return
     cal = work_calendar()
     obligations.open_obligation(
@@ -85,7 +84,7 @@ def _close_earlier_follow_ups(talk: Talk, day: date) -> None:
         Obligation.subject_id.in_(earlier)
     )
     for obligation in db.session.scalars(stmt).all():
-        obligations.close_obligation(FOLLOW_UP, SUBJECT, obligation.subject_id, utcnow())
+        obligations.close_obligation(FOLLOW_UP, SUBJECT, obligation.subject_id, utc_now())
 
 
 def _close_mandatory_talks(talk: Talk, day: date) -> None:
@@ -101,4 +100,13 @@ def _close_mandatory_talks(talk: Talk, day: date) -> None:
     )
     for obligation, event_kind in db.session.execute(stmt).all():
         if talk_occasion(event_kind) in ("", talk.occasion):
-            obligations.close_obligation(kind, EVENT_SUBJECT, obligation.subject_id, utcnow())
+            obligations.close_obligation(kind, EVENT_SUBJECT, obligation.subject_id, utc_now())
+
+
+def sync_all() -> int:
+    """Declare every talk's follow-up and close the 必谈 talks met (run after the cadres')."""
+    count = 0
+    for talk in db.session.scalars(select(Talk).order_by(Talk.started_at, Talk.id)):
+        keep_in_step(talk)
+        count += 1
+    return count

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tests.factories import make_report
+from tests.factories import make_cadre, make_inquiry, make_report, make_talk
 from webapp.cadres import services as cadres
 from webapp.extensions import db as _db
 from webapp.holidays.services import recompute_provisional, work_calendar
@@ -31,7 +31,8 @@ def beijing(day: date, hour: int = 10) -> datetime:
 
 
 def rows(kind: ObligationKind, subject_type: str, subject_id: int) -> list[Obligation]:
-    """Return every obligation row of a kind for a subject, oldest first."""
+    """Return every obligation row of a kind for a subject, oldest first, as stored."""
+    _db.session.flush()
     _db.session.expire_all()
     stmt = select(Obligation).where(
         Obligation.kind == kind,
@@ -367,3 +368,91 @@ def test_cadre_event_dictionary_marks_the_mandatory_types(db):
     }
     assert not any(due.is_mandatory(k) for k in ("award", "sanction", "leave"))
     assert due.talk_occasion("transfer") == "appointment_transfer"
+
+
+# ---------------------------------------------------------------- a cadre corrected, a deploy
+
+
+@time_machine.travel(beijing(date(2026, 3, 10)), tick=False)
+def test_correcting_the_items_cadre_moves_its_running_due(db, world):
+    from webapp.negative_info import services as negative_info
+
+    info = make_report(world.cadre, source_channel="petition")
+    verification.start_verification(info, world.supervisor, world.supervisor.id, info.version)
+    other = make_cadre(world.mine, "王五")
+    values = {key: getattr(info, key) for key in negative_info.REPORT_FIELDS}
+    negative_info.update_report(info, world.supervisor, other, values, info.version)
+    row = the_open(K.VERIFICATION_DUE, "negative_info", info.id)
+    assert row.cadre_id == other.id
+
+
+@time_machine.travel(beijing(date(2026, 3, 10)), tick=False)
+def test_correcting_a_concluded_items_cadre_owes_nothing_again(db, world):
+    from webapp.negative_info import services as negative_info
+
+    info = make_report(world.cadre, source_channel="petition")
+    verification.start_verification(info, world.supervisor, world.supervisor.id, info.version)
+    verification.conclude_verification(
+        info, world.supervisor, "true", date(2026, 3, 10), "属实", info.version
+    )
+    other = make_cadre(world.mine, "王五")
+    values = {key: getattr(info, key) for key in negative_info.REPORT_FIELDS}
+    negative_info.update_report(info, world.supervisor, other, values, info.version)
+    (closed,) = rows(K.VERIFICATION_DUE, "negative_info", info.id)
+    assert closed.closed_at is not None
+
+
+@time_machine.travel(beijing(date(2026, 11, 27)), tick=False)
+def test_sync_all_declares_what_records_from_before_the_due_sources_owe(db, world):
+    from webapp.cadres import due as cadre_due
+    from webapp.inquiries import due as inquiry_due
+    from webapp.negative_info import due as info_due
+    from webapp.talks import due as talk_due
+
+    info = make_report(world.cadre, status="verifying", handler_id=world.supervisor.id)
+    info.verification_started_on, info.verification_workdays = date(2026, 11, 2), 15
+    info.verification_due = date(2026, 11, 23)
+    waiting = make_inquiry(world.cadre, world.supervisor)
+    answered = make_inquiry(world.cadre, world.supervisor, replied_on=date(2026, 11, 5))
+    talk = make_talk(world.cadre, world.supervisor, follow_up_on=date(2027, 2, 22))
+    old = CadreEvent(
+        cadre_id=world.cadre.id,
+        kind="appointment",
+        occurred_on=date(2026, 11, 18),
+        created_by_id=world.supervisor.id,
+        created_at=beijing(date(2026, 11, 20)),
+    )
+    met = CadreEvent(
+        cadre_id=world.far_cadre.id,
+        kind="youth_class",
+        occurred_on=date(2026, 11, 18),
+        created_at=beijing(date(2026, 11, 20)),
+    )
+    _db.session.add_all([old, met])
+    make_talk(
+        world.far_cadre,
+        started_at=beijing(date(2026, 11, 25), 9),
+        ended_at=beijing(date(2026, 11, 25), 10),
+        talk_type="other",
+        occasion="youth_class",
+    )
+
+    assert info_due.sync_all() == 1
+    assert inquiry_due.sync_all() == 1
+    assert cadre_due.sync_all() == 2
+    talk_due.sync_all()
+
+    assert the_open(K.VERIFICATION_DUE, "negative_info", info.id).due_on == date(2026, 11, 23)
+    assert the_open(K.INQUIRY_REPLY_DUE, "inquiry", waiting.id).due_on == date(2026, 11, 23)
+    assert rows(K.INQUIRY_REPLY_DUE, "inquiry", answered.id) == []
+    assert the_open(K.FOLLOW_UP_DUE, "talk", talk.id).due_on == date(2027, 2, 22)
+    row = the_open(K.MANDATORY_TALK, "cadre_event", old.id)
+    assert (row.start_on, row.due_on) == (date(2026, 11, 20), date(2026, 12, 18))
+    (closed,) = rows(K.MANDATORY_TALK, "cadre_event", met.id)
+    assert closed.closed_at is not None and closed.step_role == "supervisor"
+
+    # Run again (a repair): nothing is declared twice, nothing met is owed again.
+    assert cadre_due.sync_all() == 0
+    talk_due.sync_all()
+    assert len(rows(K.MANDATORY_TALK, "cadre_event", met.id)) == 1
+    assert len(rows(K.MANDATORY_TALK, "cadre_event", old.id)) == 1
