@@ -27,6 +27,7 @@ from webapp.lookups import all_params, param_int
 from webapp.models.base import utcnow
 from webapp.models.scheduler import JobRun
 from webapp.warnings.colours import refresh_status_colours
+from webapp.warnings.due import advance_paused, close_ended_influences
 from webapp.warnings.scheduled import file_overdue_proposals
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,10 @@ def sweep(now: datetime) -> dict:
         return {"skipped": "another sweep is running"}
     today = org_date(now)
     proposals = file_overdue_proposals(today)
+    # Time moves what warnings owe: paused clocks' obligations move on, ended influence
+    # periods stop being owed; both before anything fires.
+    advance_paused(today, now)
+    close_ended_influences(today, now)
     colours = refresh_status_colours(today)
     fired = fire_due_obligations(today, now)
     pruned = prune_runs(now)

@@ -62,6 +62,7 @@ APP_PARAMETERS: tuple[ParameterDefault, ...] = (
     p("reminder.weekly_analysis_time", "09:00", "提醒", "每周一分析发送时间", value_type="time"),
     p("notify.max_attempts", 6, "提醒", "投递失败最多重试次数", 1, 20),
     p("notify.backoff_seconds", 60, "提醒", "重试退避基数（秒）", 5, 3600),
+    p("reminder.approval_wait_workdays", 3, "提醒", "审批环节等待多少工作日提醒", 1, 30),
     p(
         "scheduler.paused_jobs",
         "",

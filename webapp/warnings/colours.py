@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import Cadre, Warning
-from webapp.warnings.due import advance_paused, close_ended_influences
 from webapp.warnings.facts import snapshot_of
 from webapp.warnings.history import colour_of, in_force_tier
 from workflows.states import State
@@ -32,15 +31,8 @@ def recompute_status_colour(cadre_id: int, today: date | None = None) -> str:
 
 
 def refresh_status_colours(today: date | None = None) -> int:
-    """Recompute every cadre's colour (influence periods end with time); return changes.
-
-    Time moves what is owed too: paused clocks' obligations move on, ended influence
-    periods stop being owed.
-    """
+    """Recompute every cadre's colour (influence periods end with time); return changes."""
     today = today or clock.org_today()
-    now = clock.utc_now()
-    advance_paused(today, now)
-    close_ended_influences(today, now)
     candidates = set(db.session.scalars(sa.select(Warning.cadre_id).distinct()))
     candidates |= set(db.session.scalars(sa.select(Cadre.id).where(Cadre.status_colour != "green")))
     changed = 0

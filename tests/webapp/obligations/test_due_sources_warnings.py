@@ -15,8 +15,7 @@ from webapp.extensions import db as _db
 from webapp.holidays.services import recompute_provisional
 from webapp.models import HolidayDay, HolidayYear, Obligation, Warning
 from webapp.warnings import services
-from webapp.warnings.colours import refresh_status_colours
-from webapp.warnings.due import close_ended_influences, sync_all
+from webapp.warnings.due import advance_paused, close_ended_influences, sync_all
 from webapp.warnings.errors import WorkflowError
 from webapp.warnings.writer import apply_command
 from workflows.obligations import ObligationKind
@@ -125,7 +124,7 @@ def test_a_pause_moves_the_due_date_on_resume(db, world):
     assert owed(warning)[K.ACTION_DUE][1] == date(2026, 3, 24)
     with at(date(2026, 3, 16)):
         # The sweep moves a paused clock's obligation as a resume today would: Fri 13, Mon 16.
-        refresh_status_colours()
+        advance_paused(date(2026, 3, 16), utc_now())
         row = _db.session.scalars(select(Obligation).where(Obligation.kind == K.ACTION_DUE)).one()
         assert (row.due_on, row.paused_workdays) == (date(2026, 3, 26), 2)
         assert row.next_fire_on > date(2026, 3, 16)
@@ -236,7 +235,7 @@ def test_an_ended_influence_closes_once_its_notices_went_out(db, world):
         # Not yet notified on its day (a stopped scheduler): it stays owed.
         assert close_ended_influences(date(2026, 9, 11), utc_now()) == 0
         row.next_fire_on = None
-        refresh_status_colours()
+        close_ended_influences(date(2026, 9, 11), utc_now())
     assert row.closed_at is not None
     assert K.INFLUENCE_ENDING not in owed(warning)
 
