@@ -8,8 +8,11 @@ notifications removed, 900,000 obligations not yet due are added, and the pass i
 again: it should cost about the same, since it reads only what is due. Last, 10,000 pending
 in-app notifications are sent by calling `dispatch_once` until nothing is left.
 
-Rows go in by multi-row INSERT on SQLite and by COPY on PostgreSQL: the benchmark measures
-the sweep, not the loading.
+The obligations are made by the database, one INSERT … SELECT copying two template rows
+(written by `open_obligation`) per load; the notifications go in by COPY on PostgreSQL and
+executemany on SQLite: the benchmark measures the sweep, not the loading. Each sweep is timed
+three times over the same due rows (reset in between) and the best kept, since the machine
+may be busy with other work.
 """
 
 from __future__ import annotations
@@ -30,22 +33,61 @@ DUE_PERCENT = 1
 GROWTH = 10  # the second sweep runs over this many times the rows
 NOTIFICATIONS = 10_000
 CHUNK = 20_000
+SWEEP_TRIES = 3  # each sweep is timed this many times (due rows reset between) and the best kept
 SWEEP_GOAL = 1.5  # the big sweep may take at most this many times the small one
 DISPATCH_GOAL = 2_000  # in-app notifications a second
 
 
-def obligation_rows(templates, cadre_ids, user_id, first_id, count, due_every):
-    """Yield `count` obligation rows; every `due_every`-th copies the due template."""
-    due, later = templates
-    for n in range(first_id, first_id + count):
-        template = due if due_every and n % due_every == 0 else later
-        yield {
-            **template,
-            "subject_type": "bench",
-            "subject_id": n,
-            "cadre_id": cadre_ids[n % len(cadre_ids)],
-            "responsible_user_id": user_id,
-        }
+def load_obligations(pair: tuple[int, int], first: int, count: int, every: int) -> None:
+    """Insert `count` open copies of the templates in one INSERT … SELECT; every `every`-th is due.
+
+    The rows are made by the database (a recursive count joined to the template rows), so a
+    million take seconds on either database instead of minutes through the driver.
+    """
+    import sqlalchemy as sa
+
+    from webapp.extensions import db
+    from webapp.models import Cadre
+    from webapp.models.obligations import Obligation
+
+    low, high, cadres = db.session.execute(
+        sa.select(sa.func.min(Cadre.id), sa.func.max(Cadre.id), sa.func.count(Cadre.id))
+    ).one()
+    if high - low + 1 != cadres:
+        raise RuntimeError("the seeded cadres' ids are not consecutive")
+    made = {
+        "subject_type": "'bench'",
+        "subject_id": ":first + n.i",
+        "cadre_id": ":low + (:first + n.i) % :cadres",
+        "closed_at": "NULL",
+    }
+    columns = [c.name for c in Obligation.__table__.c if c.name != "id"]
+    chosen = ", ".join(made.get(c, f"t.{c}") for c in columns)
+    db.session.execute(
+        sa.text(
+            f"INSERT INTO obligation ({', '.join(columns)}) "
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < :last) "
+            f"SELECT {chosen} FROM n JOIN obligation t ON t.id = CASE "
+            "WHEN :every > 0 AND (:first + n.i) % :modulus = 0 THEN :due_id ELSE :later_id END"
+        ),
+        {
+            "first": first,
+            "last": count - 1,
+            "every": every,
+            "modulus": every or 1,  # never `% 0`: the database may evaluate it anyway
+            "low": low,
+            "cadres": cadres,
+            "due_id": pair[0],
+            "later_id": pair[1],
+        },
+    )
+    loaded = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Obligation.subject_type == "bench", Obligation.subject_id >= first
+        )
+    )
+    if loaded != count:
+        raise RuntimeError(f"loaded {loaded} obligations, not {count}")
 
 
 def bulk_insert(table, rows, chunk: int = CHUNK) -> None:
@@ -79,8 +121,11 @@ def copy_value(column, value):
     return json.dumps(value) if isinstance(value, dict | list) else value
 
 
-def templates(today: date, user_id: int, cadre_id: int) -> tuple[dict, dict]:
-    """Return the columns of a due and of a not-yet-due obligation, as `open_obligation` sets them."""
+def templates(today: date, user_id: int, cadre_id: int) -> tuple[int, int]:
+    """Make a due and a not-yet-due obligation as `open_obligation` does; return their ids.
+
+    They are closed at once (the sweep never sees them); `load_obligations` copies them open.
+    """
     from webapp.extensions import db
     from webapp.models.base import utcnow
     from webapp.obligations.services import open_obligation
@@ -90,41 +135,26 @@ def templates(today: date, user_id: int, cadre_id: int) -> tuple[dict, dict]:
     for n, (start, due) in enumerate(
         [(today - timedelta(days=40), today + timedelta(days=3)), (today, today + timedelta(60))]
     ):
-        obligation = open_obligation(
-            kind=ObligationKind.ACTION_DUE,
-            subject_type="template",
-            subject_id=n,
-            cadre_id=cadre_id,
-            start=start,
-            due=due,
-            total_workdays=30 if n == 0 else 40,
-            today=today,
-            responsible_user_id=user_id,
-        )
-        db.session.flush()
         made.append(
-            {
-                "kind": obligation.kind.value,
-                "start_on": obligation.start_on,
-                "due_on": obligation.due_on,
-                "total_workdays": obligation.total_workdays,
-                "paused_workdays": 0,
-                "provisional": False,
-                "step_role": None,
-                "next_fire_on": obligation.next_fire_on,
-                "fired_stages": {},
-                "acknowledged_plan_on": None,
-                "closed_at": None,
-                "created_at": utcnow(),
-                "updated_at": utcnow(),
-            }
+            open_obligation(
+                kind=ObligationKind.ACTION_DUE,
+                subject_type="template",
+                subject_id=n,
+                cadre_id=cadre_id,
+                start=start,
+                due=due,
+                total_workdays=30 if n == 0 else 40,
+                today=today,
+                responsible_user_id=user_id,
+            )
         )
-        db.session.delete(obligation)
-    db.session.flush()
     due, later = made
-    if not (due["next_fire_on"] <= today < later["next_fire_on"]):
-        raise RuntimeError(f"templates are wrong: {due['next_fire_on']}, {later['next_fire_on']}")
-    return due, later
+    if not (due.next_fire_on <= today < later.next_fire_on):
+        raise RuntimeError(f"templates are wrong: {due.next_fire_on}, {later.next_fire_on}")
+    for obligation in made:
+        obligation.closed_at = utcnow()
+    db.session.commit()
+    return due.id, later.id
 
 
 def timed_sweep(today: date) -> tuple[float, int]:
@@ -139,8 +169,42 @@ def timed_sweep(today: date) -> tuple[float, int]:
     return time.perf_counter() - started, counts.obligations
 
 
-def reset_due(due_template: dict, every: int) -> None:
-    """Put the fired obligations back as due and drop their notifications."""
+def best_sweep(today: date, due_id: int, every: int, due_below: int) -> tuple[float, int]:
+    """Time the sweep SWEEP_TRIES times over the same due rows; return the fastest.
+
+    The machine is shared: the best of a few runs is the sweep's cost, not its neighbours'.
+    """
+    runs = []
+    for _ in range(SWEEP_TRIES):
+        runs.append(timed_sweep(today))
+        reset_due(due_id, every, due_below)
+    return min(runs)
+
+
+def settle() -> None:
+    """Let the database finish with a bulk load before timing (statistics, WAL, visibility)."""
+    from webapp.extensions import db
+
+    db.session.commit()
+    db.session.remove()
+    raw = db.engine.raw_connection()
+    try:
+        if db.engine.dialect.name == "postgresql":
+            raw.driver_connection.autocommit = True
+            raw.driver_connection.execute("VACUUM ANALYZE obligation")
+            raw.driver_connection.execute("VACUUM ANALYZE notification")
+            raw.driver_connection.autocommit = False
+        else:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        raw.close()
+
+
+def reset_due(due_id: int, every: int, due_below: int) -> None:
+    """Put the fired obligations back as due and drop their notifications.
+
+    The due rows are every `every`-th of the first `due_below` (the ones loaded as due).
+    """
     import sqlalchemy as sa
 
     from webapp.extensions import db
@@ -148,10 +212,15 @@ def reset_due(due_template: dict, every: int) -> None:
     from webapp.models.obligations import Obligation
 
     table = Obligation.__table__
+    first_day = db.session.scalar(sa.select(table.c.next_fire_on).where(table.c.id == due_id))
     db.session.execute(
         sa.update(table)
-        .where(table.c.subject_type == "bench", table.c.subject_id % every == 0)
-        .values(fired_stages={}, next_fire_on=due_template["next_fire_on"])
+        .where(
+            table.c.subject_type == "bench",
+            table.c.subject_id < due_below,
+            table.c.subject_id % every == 0,
+        )
+        .values(fired_stages={}, next_fire_on=first_day)
     )
     db.session.execute(sa.delete(Notification.__table__))
     db.session.commit()
@@ -201,7 +270,6 @@ def child(kind: str, base_rows: int, notifications: int, results) -> None:
     from webapp.models import Cadre
     from webapp.models.base import utcnow
     from webapp.models.notifications import Notification, NotificationStatus
-    from webapp.models.obligations import Obligation
 
     folder = Path(tempfile.mkdtemp(prefix="bench-alerts-"))
     config = database_config(kind, folder)
@@ -215,28 +283,22 @@ def child(kind: str, base_rows: int, notifications: int, results) -> None:
             user_id = seed(cadre_identities(CADRES))
             now = utcnow()
             today = org_date(now)
-            cadre_ids = list(db.session.scalars(sa.select(Cadre.id).order_by(Cadre.id)))
-            pair = templates(today, user_id, cadre_ids[0])
-            table, every = Obligation.__table__, 100 // DUE_PERCENT
+            pair = templates(today, user_id, db.session.scalar(sa.select(sa.func.min(Cadre.id))))
+            every = 100 // DUE_PERCENT
             started = time.perf_counter()
-            bulk_insert(table, obligation_rows(pair, cadre_ids, user_id, 0, base_rows, every))
-            db.session.commit()
+            load_obligations(pair, 0, base_rows, every)
+            settle()
             figures["load_small"] = time.perf_counter() - started
-            figures["small"] = (base_rows, *timed_sweep(today))
-            reset_due(pair[0], every)
+            figures["small"] = (base_rows, *best_sweep(today, pair[0], every, base_rows))
             extra = base_rows * (GROWTH - 1)
             started = time.perf_counter()
-            bulk_insert(table, obligation_rows(pair, cadre_ids, user_id, base_rows, extra, 0))
-            db.session.commit()
-            if kind == "postgresql":
-                db.session.execute(sa.text("ANALYZE obligation"))
-                db.session.commit()
+            load_obligations(pair, base_rows, extra, 0)
+            settle()
             figures["load_big"] = time.perf_counter() - started
-            figures["big"] = (base_rows * GROWTH, *timed_sweep(today))
-            reset_due(pair[0], every)
+            figures["big"] = (base_rows * GROWTH, *best_sweep(today, pair[0], every, base_rows))
             started = time.perf_counter()
             bulk_insert(Notification.__table__, notification_rows(user_id, notifications, now))
-            db.session.commit()
+            settle()
             figures["load_notifications"] = time.perf_counter() - started
             figures["dispatch"] = (notifications, *timed_dispatch(now))
             left = db.session.scalar(
@@ -281,10 +343,17 @@ def table_rows(figures: dict) -> list[tuple[str, ...]]:
     ratio = big_s / small_s if small_s else float("inf")
     rate = sent / dispatch_s if dispatch_s else float("inf")
     return [
-        (kind, f"sweep, {small_due:,} due", f"{small_rows:,}", f"{small_s:.2f}", "baseline", "—"),
         (
             kind,
-            f"sweep, {big_due:,} due",
+            f"sweep, {small_due:,} due (best of {SWEEP_TRIES})",
+            f"{small_rows:,}",
+            f"{small_s:.2f}",
+            "baseline",
+            "—",
+        ),
+        (
+            kind,
+            f"sweep, {big_due:,} due (best of {SWEEP_TRIES})",
             f"{big_rows:,}",
             f"{big_s:.2f}",
             f"≤ {SWEEP_GOAL}× baseline ({ratio:.2f}×)",
