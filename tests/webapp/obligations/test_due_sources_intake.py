@@ -205,6 +205,19 @@ def test_another_round_opens_its_own_reply_due(db, world):
     ]
 
 
+@time_machine.travel(beijing(date(2026, 11, 10)), tick=False)
+def test_an_inquiry_sent_to_verification_closes_its_reply_due_and_opens_the_items(db, world):
+    inquiry = new_inquiry(world, date(2026, 11, 2))
+    data = {"conclusion": "preliminary", "concluded_on": date(2026, 11, 10), "conclusion_note": ""}
+    inquiries.conclude(inquiry, world.supervisor, data)
+    (closed,) = rows(K.INQUIRY_REPLY_DUE, "inquiry", inquiry.id)
+    assert closed.closed_at is not None
+    row = the_open(K.VERIFICATION_DUE, "negative_info", inquiry.negative_info_id)
+    assert row.start_on == date(2026, 11, 10)
+    assert row.due_on == inquiry.negative_info.verification_due
+    assert row.responsible_user_id == world.supervisor.id
+
+
 @time_machine.travel(beijing(date(2026, 12, 30)), tick=False)
 def test_holiday_data_moves_the_reply_due(app, db, world):
     inquiry = new_inquiry(world, date(2026, 12, 29))
