@@ -42,6 +42,7 @@ db: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-defaults
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask sync-due
 
 ## Serve on $(HOST):$(PORT) with a production WSGI server and the reminder scheduler in a thread.
 serve: install

@@ -54,6 +54,29 @@ def seed_demo_command(if_empty: bool, cadres: int):
         saved.chmod(0o600)
 
 
+@click.command("sync-due")
+@with_appcontext
+def sync_due_command():
+    """Declare what every record owes (待办时限): after an upgrade, or to repair the obligations."""
+    from webapp.cadres import due as cadre_due
+    from webapp.extensions import db
+    from webapp.inquiries import due as inquiry_due
+    from webapp.negative_info import due as negative_info_due
+    from webapp.talks import due as talk_due
+    from webapp.warnings import due as warning_due
+
+    # Career events before talks: a talk closes the 必谈 its cadre's event opened.
+    counts = [
+        negative_info_due.sync_all(),
+        inquiry_due.sync_all(),
+        cadre_due.sync_all(),
+        talk_due.sync_all(),
+        warning_due.sync_all(),
+    ]
+    db.session.commit()
+    click.echo(f"已核对待办时限：{sum(counts)} 条记录。")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -74,5 +97,5 @@ def serve_command(host: str, port: int, threads: int):
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (seed_defaults_command, seed_demo_command, serve_command):
+    for command in (seed_defaults_command, seed_demo_command, sync_due_command, serve_command):
         app.cli.add_command(command)

@@ -7,7 +7,6 @@ from flask.cli import AppGroup
 
 from webapp.extensions import db
 from webapp.warnings.colours import refresh_status_colours
-from webapp.warnings.due import sync_all
 from webapp.warnings.scheduled import file_overdue_proposals
 
 warnings_cli = AppGroup("warnings", help="预警事项的定时处理。")
@@ -20,11 +19,3 @@ def sweep_command():
     changed = refresh_status_colours()
     db.session.commit()
     click.echo(f"新增升级建议 {len(proposals)} 条；干部预警状态变化 {changed} 人。")
-
-
-@warnings_cli.command("sync-due")
-def sync_due_command():
-    """Declare what every warning owes (after deploying the obligations, or to repair them)."""
-    count = sync_all()
-    db.session.commit()
-    click.echo(f"已核对 {count} 条预警的待办时限。")
