@@ -64,6 +64,9 @@ class Config:
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = False
         self.PAGE_SIZE = env_int("PAGE_SIZE", 20)
+        # How many reverse proxies (nginx) stand in front: their X-Forwarded-For/-Proto are
+        # trusted that many hops deep, so audit rows and the login limit see the real client.
+        self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
         self.DEMO_PASSWORD = env_str("DEMO_PASSWORD")
         self.SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
         self.PASSWORD_HASH_FAST = False

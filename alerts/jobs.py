@@ -54,6 +54,11 @@ def runner_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# One dispatch run sends pass after pass of this many rows, for at most this long.
+DISPATCH_BATCH = 200
+DISPATCH_BUDGET = timedelta(seconds=40)
+
+
 def org_date(now: datetime) -> date:
     """Return the organisation's date at an instant."""
     return now.astimezone(org_zone()).date()
@@ -152,9 +157,19 @@ def retry_policy() -> RetryPolicy:
     )
 
 
-def dispatch(now: datetime) -> dict:
-    """Send the notifications that are due."""
-    return dispatch_once(now, policy=retry_policy()).as_dict()
+def dispatch(now: datetime, *, budget: timedelta = DISPATCH_BUDGET) -> dict:
+    """Send the notifications that are due: pass after pass until a pass finds fewer than a
+    full batch or the run's time budget is spent (a backlog drains within one run)."""
+    totals: dict[str, int] = {}
+    deadline = utcnow() + budget
+    while True:
+        counts = dispatch_once(now, batch_size=DISPATCH_BATCH, policy=retry_policy())
+        db.session.commit()
+        for key, value in counts.as_dict().items():
+            totals[key] = totals.get(key, 0) + value
+        if counts.claimed < DISPATCH_BATCH or utcnow() >= deadline:
+            return totals
+        now = utcnow()
 
 
 def daily_digest(now: datetime) -> dict:

@@ -19,6 +19,7 @@ from webapp.holidays.services import reminder_year
 from webapp.models import DataScope, JobRun, Notification, Obligation, OrgUnit
 from webapp.models.notifications import ChannelCode
 from webapp.obligations import services
+from webapp.outbox import enqueue
 from workflows.obligations import ObligationKind, Stage
 
 # 函询 issued Fri 2026-02-06, 15 working days over 春节: 黄灯 Feb 25, due Mar 5, overdue Mar 6.
@@ -187,7 +188,7 @@ def test_obligations_survive_a_run_job_session(app, db, unit, supervisor):
 def test_the_dispatch_job_retries_as_the_parameters_say(app, db, monkeypatch):
     seen = {}
 
-    def fake_dispatch_once(now, *, policy):
+    def fake_dispatch_once(now, *, policy, **_kw):
         seen["policy"] = policy
         return DispatchCounts(claimed=0)
 
@@ -222,3 +223,22 @@ def test_a_paused_job_skips_scheduled_runs_but_runs_when_asked(app, db):
     assert paused.result == "paused" and calls == []
     manual = jobs.run_job(app, "sweep", lambda now: calls.append(now) or {}, trigger="manual")
     assert manual.result == "ok" and len(calls) == 1
+
+
+def test_one_dispatch_run_drains_a_backlog_larger_than_a_pass(app, db):
+    unit = make_unit("积压测试单位")
+    user = make_user("supervisor", unit, DataScope.UNIT)
+    for n in range(jobs.DISPATCH_BATCH * 2 + 50):
+        enqueue(
+            kind="verification_due",
+            subject=f"negative_info:{n}",
+            stage="due",
+            due_date=date(2026, 3, 10),
+            user_id=user.id,
+            channel=ChannelCode.INAPP,
+            label="核实到期",
+            now=AT_YELLOW - timedelta(minutes=5),
+        )
+    db.session.commit()
+    detail = jobs.dispatch(AT_YELLOW)
+    assert detail["sent"] == jobs.DISPATCH_BATCH * 2 + 50
