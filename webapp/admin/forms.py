@@ -28,8 +28,14 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.admin.services import dict_value_taken, unit_code_taken, username_taken
-from webapp.forms_common import REQUIRED, options, plain_text
+from webapp.admin.services import (
+    dict_value_taken,
+    superior_choices,
+    superior_cycle,
+    unit_code_taken,
+    username_taken,
+)
+from webapp.forms_common import REQUIRED, options, plain_text, too_long
 from webapp.lookups import param_int
 from webapp.models import DataScope
 from webapp.security.passwords import password_problems
@@ -75,6 +81,14 @@ class UserForm(FlaskForm):
         choices=options([(s.value, label) for s, label in SCOPE_LABELS.items()]),
     )
     scope_unit_ids = SelectMultipleField(_l("自定数据权限部门"), coerce=int, validators=[])
+    superior_id = SelectField(
+        _l("直接上级"), coerce=int, default=0, validate_choice=False, validators=[Optional()]
+    )
+    wecom_userid = StringField(
+        _l("企业微信 userid"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[Optional(), too_long(64), plain_text],
+    )
     active = BooleanField(_l("启用"), default=True)
     password = PasswordField(
         _l("初始密码"), validators=[Optional(), Length(max=128), policy_password]
@@ -84,6 +98,20 @@ class UserForm(FlaskForm):
     def __init__(self, *args, user_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user_id = user_id
+        user = kwargs.get("obj")
+        current = user.superior_id if user is not None else None
+        self.superior_id.choices = [(0, _l("无")), *superior_choices(user_id, current)]
+
+    def validate_superior_id(self, field):
+        """Refuse oneself, a user not offered, or a superior whose own chain leads back here."""
+        if not field.data:
+            return
+        if self.user_id and field.data == self.user_id:
+            raise ValidationError(_l("不能选择本人作为直接上级"))
+        if field.data not in {value for value, _label in self.superior_id.choices}:
+            raise ValidationError(_l("请选择有效的启用用户"))
+        if superior_cycle(self.user_id, field.data):
+            raise ValidationError(_l("所选上级的上级链中已有该用户，不能形成循环"))
 
     def validate_username(self, field):
         """Refuse a username another user already has."""

@@ -32,6 +32,32 @@ def username_taken(username: str, except_id: int | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
+def superior_choices(user_id: int | None, keep_id: int | None = None) -> list[tuple[int, str]]:
+    """Return the users offered as 直接上级: the active ones (and the current one), never self."""
+    offered = User.active.is_(True)
+    if keep_id:  # a superior since disabled stays selectable, so an edit does not lose him
+        offered = offered | (User.id == keep_id)
+    stmt = select(User).where(offered)
+    if user_id:
+        stmt = stmt.where(User.id != user_id)
+    users = db.session.scalars(stmt.order_by(User.full_name, User.id))
+    return [(u.id, f"{u.full_name}（{u.username}）") for u in users]
+
+
+def superior_cycle(user_id: int | None, superior_id: int | None) -> bool:
+    """Tell whether the superior's own chain of superiors leads back to this user."""
+    if not user_id or not superior_id:
+        return False
+    seen: set[int] = set()
+    current: int | None = superior_id
+    while current is not None and current not in seen:  # seen: stop on a loop already stored
+        if current == user_id:
+            return True
+        seen.add(current)
+        current = db.session.scalar(select(User.superior_id).where(User.id == current))
+    return False
+
+
 def apply_user_fields(user: User, data: dict[str, Any]) -> None:
     """Copy the editable fields of a user form onto a user."""
     user.full_name = data["full_name"]
@@ -40,6 +66,8 @@ def apply_user_fields(user: User, data: dict[str, Any]) -> None:
     user.unit_id = data["unit_id"]
     user.data_scope = DataScope(data["data_scope"])
     user.active = data["active"]
+    user.superior_id = data.get("superior_id") or None
+    user.wecom_userid = (data.get("wecom_userid") or "").strip()
     chosen = data["scope_unit_ids"] if user.data_scope == DataScope.CUSTOM else []
     user.scope_units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(chosen))))
 
