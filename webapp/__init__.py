@@ -54,6 +54,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         main,
         negative_info,
         reminders_admin,
+        settings_self,
         talks,
         warnings,
     )
@@ -74,6 +75,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         warnings,
         inbox,
         reminders_admin,
+        settings_self,
     ):
         area.init_app(app)
     # Reminders plug in here only: the webapp never imports alerts elsewhere (DESIGN §8).
