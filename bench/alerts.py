@@ -18,8 +18,6 @@ may be busy with other work; the select of the due rows (`due_to_fire`) is timed
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import queue
 import shutil
 import tempfile
 import time
@@ -27,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bench.imports import CADRES, cadre_identities, database_config, drop_schema, seed
+from bench.processes import in_fresh_process
 
 BASE_ROWS = 100_000
 DUE_PERCENT = 1
@@ -327,19 +326,7 @@ def child(kind: str, base_rows: int, notifications: int, results) -> None:
 
 def measure(kind: str, base_rows: int, notifications: int) -> dict | None:
     """Run `child` in a fresh process and return its figures (None: database not available)."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    process = context.Process(target=child, args=(kind, base_rows, notifications, results))
-    process.start()
-    while True:
-        try:
-            figures = results.get(timeout=1)
-            break
-        except queue.Empty:
-            if not process.is_alive():  # died without an answer: its traceback is above
-                raise SystemExit(f"benchmark on {kind} failed (exit {process.exitcode})") from None
-    process.join()
-    return figures
+    return in_fresh_process(kind, child, kind, base_rows, notifications)
 
 
 def case(due: int, select: float) -> str:

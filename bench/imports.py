@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import queue
 import resource
 import shutil
 import tempfile
@@ -22,6 +21,8 @@ import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
+
+from bench.processes import in_fresh_process
 
 ROWS = 50_000
 CADRES = 2_000
@@ -237,19 +238,7 @@ def child(kind: str, workbook: str, rows: int, trace: bool, results) -> None:
 
 def measure(kind: str, workbook: Path, rows: int, trace: bool) -> dict | None:
     """Run `child` in a fresh process, so ru_maxrss is this run's alone."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    process = context.Process(target=child, args=(kind, str(workbook), rows, trace, results))
-    process.start()
-    while True:
-        try:
-            figures = results.get(timeout=1)
-            break
-        except queue.Empty:
-            if not process.is_alive():  # died without an answer: its traceback is above
-                raise SystemExit(f"benchmark on {kind} failed (exit {process.exitcode})") from None
-    process.join()
-    return figures
+    return in_fresh_process(kind, child, kind, str(workbook), rows, trace)
 
 
 def main() -> None:
