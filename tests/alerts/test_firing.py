@@ -2,54 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from alerts.firing import fire_due_obligations, fired_note
 from alerts.periodic import send_daily_digest
+from tests.alerts.items import (
+    AT_YELLOW,
+    DUE,
+    OVERDUE,
+    YELLOW,
+    notifications,
+    open_inquiry,
+)
 from tests.factories import make_warning
 from webapp.extensions import db as _db
-from webapp.models import Notification, NotificationPreference
+from webapp.models import NotificationPreference
 from webapp.models.notifications import ChannelCode
 from webapp.obligations import services
 from workflows.obligations import ObligationKind, Stage
 
-# 函询 issued Fri 2026-02-06, 15 working days over 春节: 黄灯 Feb 25, due Mar 5, overdue Mar 6.
-ISSUED, DUE, YELLOW, OVERDUE = (
-    date(2026, 2, 6),
-    date(2026, 3, 5),
-    date(2026, 2, 25),
-    date(2026, 3, 6),
-)
-NOW = datetime(2026, 2, 25, 1, 0, tzinfo=UTC)
+NOW = AT_YELLOW
 
 
 @pytest.fixture
 def cadre(world):
     return world.cadre
-
-
-def open_item(cadre, subject_id=1, **changes):
-    fields = {
-        "kind": ObligationKind.INQUIRY_REPLY_DUE,
-        "subject_type": "inquiry",
-        "subject_id": subject_id,
-        "cadre_id": cadre.id,
-        "start": ISSUED,
-        "due": DUE,
-        "total_workdays": 15,
-        "today": ISSUED,
-    } | changes
-    obligation = services.open_obligation(**fields)
-    _db.session.flush()
-    return obligation
-
-
-def notes(**where):
-    stmt = select(Notification).filter_by(**where).order_by(Notification.id)
-    return _db.session.scalars(stmt).all()
 
 
 def prefer(user, *channels):
@@ -59,49 +38,54 @@ def prefer(user, *channels):
 
 
 def test_overdue_also_reaches_the_superior_up_the_tree(world, cadre):
-    open_item(cadre, responsible_user_id=world.supervisor.id)
+    open_inquiry(cadre, responsible_user_id=world.supervisor.id)
     fire_due_obligations(DUE, NOW)
-    assert {n.user_id for n in notes()} == {world.supervisor.id}
+    assert {n.user_id for n in notifications()} == {world.supervisor.id}
     fire_due_obligations(OVERDUE, NOW)
-    overdue = notes(stage="overdue")
+    overdue = notifications(stage="overdue")
     # No 直接上级 set: the reviewer in the unit above the supervisor's.
     assert {n.user_id for n in overdue} == {world.supervisor.id, world.reviewer.id}
 
 
 def test_overdue_goes_to_the_named_superior(world, cadre):
     world.supervisor.superior_id = world.approver.id
-    open_item(cadre, responsible_user_id=world.supervisor.id)
+    open_inquiry(cadre, responsible_user_id=world.supervisor.id)
     fire_due_obligations(OVERDUE, NOW)
-    assert {n.user_id for n in notes(stage="overdue")} == {world.supervisor.id, world.approver.id}
-    assert {n.user_id for n in notes(stage="due")} == {world.supervisor.id}
+    assert {n.user_id for n in notifications(stage="overdue")} == {
+        world.supervisor.id,
+        world.approver.id,
+    }
+    assert {n.user_id for n in notifications(stage="due")} == {world.supervisor.id}
 
 
 def test_only_an_overdue_stage_is_pushed_at_once_and_it_names_no_cadre(world, cadre):
     user = world.supervisor
     user.email, user.wecom_userid = "sup@example.org", "wx-sup"
     prefer(user, ChannelCode.EMAIL, ChannelCode.WECOM)
-    open_item(cadre, responsible_user_id=user.id)
+    open_inquiry(cadre, responsible_user_id=user.id)
     fire_due_obligations(YELLOW, NOW)
-    assert [n.channel for n in notes()] == [ChannelCode.INAPP]
+    assert [n.channel for n in notifications()] == [ChannelCode.INAPP]
     fire_due_obligations(OVERDUE, NOW)
-    pushed = {n.channel: n for n in notes(stage="overdue", user_id=user.id) if n.channel.pushed}
+    pushed = {
+        n.channel: n for n in notifications(stage="overdue", user_id=user.id) if n.channel.pushed
+    }
     assert set(pushed) == {ChannelCode.EMAIL, ChannelCode.WECOM}
     assert pushed[ChannelCode.EMAIL].address == "sup@example.org"
     assert pushed[ChannelCode.WECOM].address == "wx-sup"
     for note in pushed.values():
         assert cadre.name not in note.title and cadre.name not in note.body
         assert "函询回复到期" in note.body and note.link
-    (inapp,) = notes(stage="overdue", user_id=user.id, channel=ChannelCode.INAPP)
+    (inapp,) = notifications(stage="overdue", user_id=user.id, channel=ChannelCode.INAPP)
     assert cadre.name in inapp.body
 
 
 def test_an_approval_waiting_is_pushed_to_the_step_roles_holders(world, cadre):
     prefer(world.approver, ChannelCode.DINGTALK)
-    open_item(
+    open_inquiry(
         cadre, kind=ObligationKind.APPROVAL_WAITING, subject_type="warning", step_role="approver"
     )
     fire_due_obligations(YELLOW, NOW)
-    assert {(n.user_id, n.channel) for n in notes()} == {
+    assert {(n.user_id, n.channel) for n in notifications()} == {
         (world.approver.id, ChannelCode.INAPP),
         (world.approver.id, ChannelCode.DINGTALK),
     }
@@ -109,8 +93,8 @@ def test_an_approval_waiting_is_pushed_to_the_step_roles_holders(world, cadre):
 
 def test_an_active_tier_three_warning_suppresses_lower_tier_reminders(world, cadre):
     red = make_warning(cadre, world.supervisor, "红-1", tier=3, state="issued")
-    lower = open_item(cadre, responsible_user_id=world.supervisor.id)
-    own = open_item(
+    lower = open_inquiry(cadre, responsible_user_id=world.supervisor.id)
+    own = open_inquiry(
         cadre,
         kind=ObligationKind.ACTION_DUE,
         subject_type="warning",
@@ -122,11 +106,11 @@ def test_an_active_tier_three_warning_suppresses_lower_tier_reminders(world, cad
     assert lower.fired == {Stage.YELLOW}
     assert fired_note(lower, Stage.YELLOW) == f"suppressed warning:{red.id}"
     assert fired_note(own, Stage.YELLOW) == ""
-    assert {n.subject for n in notes()} == {f"warning:{red.id}"}
+    assert {n.subject for n in notifications()} == {f"warning:{red.id}"}
     # Marked fired: the next sweep does not retry it.
     assert fire_due_obligations(YELLOW, NOW).stages == 0
     send_daily_digest(YELLOW)
-    (digest,) = notes(kind="daily_digest")
+    (digest,) = notifications(kind="daily_digest")
     assert "1 项" in digest.title
 
 
@@ -134,35 +118,35 @@ def test_a_lifted_or_pending_tier_three_warning_suppresses_nothing(world, cadre)
     make_warning(cadre, world.supervisor, "红-2", tier=3, state="lifted")
     make_warning(cadre, world.supervisor, "红-3", tier=3, state="pending_approval")
     make_warning(cadre, world.supervisor, "橙-1", tier=2, state="issued")
-    open_item(cadre, responsible_user_id=world.supervisor.id)
+    open_inquiry(cadre, responsible_user_id=world.supervisor.id)
     assert fire_due_obligations(YELLOW, NOW).queued == 1
 
 
 def test_an_acknowledged_item_goes_quiet_then_renotifies_then_escalates(world, cadre):
     user = world.supervisor
     prefer(user, ChannelCode.EMAIL)
-    obligation = open_item(cadre, responsible_user_id=user.id)
+    obligation = open_inquiry(cadre, responsible_user_id=user.id)
     fire_due_obligations(YELLOW, NOW)
     services.acknowledge(obligation, date(2026, 3, 10), YELLOW)
     # Due and overdue come and fire silently: the plan says when it will be done.
     fire_due_obligations(date(2026, 3, 10), NOW)
     assert fired_note(obligation, Stage.DUE) == fired_note(obligation, Stage.OVERDUE)
     assert fired_note(obligation, Stage.OVERDUE) == "acknowledged"
-    assert notes(stage="due") == notes(stage="overdue") == []
+    assert notifications(stage="due") == notifications(stage="overdue") == []
     send_daily_digest(date(2026, 3, 10))
-    assert notes(kind="daily_digest") == []
+    assert notifications(kind="daily_digest") == []
     # The plan lapses (next working day, Mar 11): the responsible person hears again, at once.
     fire_due_obligations(date(2026, 3, 11), NOW)
-    lapsed = notes(stage="ack_lapsed")
+    lapsed = notifications(stage="ack_lapsed")
     assert {(n.user_id, n.channel) for n in lapsed} == {
         (user.id, ChannelCode.INAPP),
         (user.id, ChannelCode.EMAIL),
     }
     # Three working days later the superior is told too.
     fire_due_obligations(date(2026, 3, 13), NOW)
-    assert notes(stage="ack_escalated") == []
+    assert notifications(stage="ack_escalated") == []
     fire_due_obligations(date(2026, 3, 16), NOW)
-    escalated = {n.user_id for n in notes(stage="ack_escalated", channel=ChannelCode.INAPP)}
+    escalated = {n.user_id for n in notifications(stage="ack_escalated", channel=ChannelCode.INAPP)}
     assert escalated == {user.id, world.reviewer.id}
 
 
@@ -170,8 +154,8 @@ def test_twelve_due_items_make_one_digest_per_enabled_channel(world, cadre):
     user = world.supervisor
     prefer(user, ChannelCode.EMAIL, ChannelCode.WEBHOOK)
     for n in range(12):
-        open_item(cadre, subject_id=n + 1, responsible_user_id=user.id)
-    open_item(
+        open_inquiry(cadre, subject_id=n + 1, responsible_user_id=user.id)
+    open_inquiry(
         cadre,
         kind=ObligationKind.VERIFICATION_DUE,
         subject_type="negative_info",
@@ -182,7 +166,7 @@ def test_twelve_due_items_make_one_digest_per_enabled_channel(world, cadre):
     )
     result = send_daily_digest(YELLOW)
     assert result == {"users": 1, "items": 12, "queued": 3}
-    digests = {n.channel: n for n in notes(kind="daily_digest")}
+    digests = {n.channel: n for n in notifications(kind="daily_digest")}
     assert set(digests) == {ChannelCode.INAPP, ChannelCode.EMAIL, ChannelCode.WEBHOOK}
     assert len(digests[ChannelCode.INAPP].body.splitlines()) == 12
     for channel in (ChannelCode.EMAIL, ChannelCode.WEBHOOK):
@@ -193,21 +177,21 @@ def test_twelve_due_items_make_one_digest_per_enabled_channel(world, cadre):
 
 
 def test_the_digest_lists_a_step_roles_items_to_its_holders_in_scope(world, cadre):
-    open_item(cadre, subject_id=1, responsible_user_id=world.supervisor.id)
-    open_item(
+    open_inquiry(cadre, subject_id=1, responsible_user_id=world.supervisor.id)
+    open_inquiry(
         cadre, kind=ObligationKind.APPROVAL_WAITING, subject_type="warning", step_role="supervisor"
     )
     result = send_daily_digest(YELLOW)
     # The outsider is a supervisor too, but the cadre is outside their unit.
     assert result["users"] == 1 and result["items"] == 2
-    (digest,) = notes(kind="daily_digest")
+    (digest,) = notifications(kind="daily_digest")
     assert digest.user_id == world.supervisor.id and "2 项" in digest.title
 
 
 def test_once_the_plan_has_lapsed_the_normal_stages_speak_again(world, cadre):
-    obligation = open_item(cadre, responsible_user_id=world.supervisor.id)
+    obligation = open_inquiry(cadre, responsible_user_id=world.supervisor.id)
     services.acknowledge(obligation, date(2026, 2, 26), YELLOW)
     fire_due_obligations(YELLOW, NOW)
     assert fired_note(obligation, Stage.YELLOW) == "acknowledged"
     fire_due_obligations(DUE, NOW)
-    assert {n.stage for n in notes()} == {"ack_lapsed", "ack_escalated", "due"}
+    assert {n.stage for n in notifications()} == {"ack_lapsed", "ack_escalated", "due"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,20 +11,19 @@ from alerts import jobs
 from alerts.dispatcher import DispatchCounts
 from alerts.firing import fire_due_obligations
 from alerts.periodic import remind_holiday_schedule, send_daily_digest
+from tests.alerts.items import AT_YELLOW, DUE, YELLOW, notifications, open_inquiry
 from tests.alerts.params import set_param
 from tests.factories import make_cadre, make_unit, make_user
 from webapp.audit.recorder import actor
 from webapp.extensions import db as _db
 from webapp.holidays.services import reminder_year
-from webapp.models import DataScope, JobRun, Notification, Obligation, OrgUnit
+from webapp.models import DataScope, JobRun, Obligation, OrgUnit
 from webapp.models.notifications import ChannelCode
 from webapp.obligations import services
 from webapp.outbox import enqueue
 from workflows.obligations import ObligationKind, Stage
 
 # 函询 issued Fri 2026-02-06, 15 working days over 春节: 黄灯 Feb 25, due Mar 5, overdue Mar 6.
-ISSUED, DUE, YELLOW = date(2026, 2, 6), date(2026, 3, 5), date(2026, 2, 25)
-AT_YELLOW = datetime(2026, 2, 25, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
 
 @pytest.fixture
@@ -35,27 +34,6 @@ def unit(db):
 @pytest.fixture
 def supervisor(db, unit):
     return make_user("supervisor", unit)
-
-
-def open_inquiry(cadre, subject_id=1, **changes):
-    fields = {
-        "kind": ObligationKind.INQUIRY_REPLY_DUE,
-        "subject_type": "inquiry",
-        "subject_id": subject_id,
-        "cadre_id": cadre.id,
-        "start": ISSUED,
-        "due": DUE,
-        "total_workdays": 15,
-        "today": ISSUED,
-    } | changes
-    obligation = services.open_obligation(**fields)
-    _db.session.flush()
-    return obligation
-
-
-def notifications(**where):
-    stmt = select(Notification).filter_by(**where).order_by(Notification.id)
-    return _db.session.scalars(stmt).all()
 
 
 def test_run_job_records_an_ok_run_done_as_system(app, db):
