@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from tests.factories import make_cadre, make_unit, make_user
-from webapp.models import Cadre, DataScope, OrgUnit, User, Warning
+from webapp.extensions import db
+from webapp.models import Cadre, DataScope, Notification, OrgUnit, User, Warning
+from webapp.obligations import services as obligations
 from webapp.warnings import services
 from webapp.warnings.writer import command_for_code
 from workflows.commands import Command
 from workflows.guards import ToleranceOutcome
+from workflows.obligations import ObligationKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -152,3 +157,38 @@ def report_form(cadre, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+# --------------------------------------------------------------------------- obligations
+
+# 函询 issued Fri 2026-02-06, 15 working days over 春节: 黄灯 Feb 25, due Mar 5, overdue Mar 6.
+ISSUED, DUE, YELLOW, OVERDUE = (
+    date(2026, 2, 6),
+    date(2026, 3, 5),
+    date(2026, 2, 25),
+    date(2026, 3, 6),
+)
+AT_YELLOW = datetime(2026, 2, 25, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+
+def open_inquiry(cadre, subject_id=1, **changes):
+    """Open the reply due of an inquiry about the cadre (flushed), with changes."""
+    fields = {
+        "kind": ObligationKind.INQUIRY_REPLY_DUE,
+        "subject_type": "inquiry",
+        "subject_id": subject_id,
+        "cadre_id": cadre.id,
+        "start": ISSUED,
+        "due": DUE,
+        "total_workdays": 15,
+        "today": ISSUED,
+    } | changes
+    obligation = obligations.open_obligation(**fields)
+    db.session.flush()
+    return obligation
+
+
+def notifications(**where) -> list[Notification]:
+    """Return the outbox rows matching the filters, oldest first."""
+    stmt = select(Notification).filter_by(**where).order_by(Notification.id)
+    return db.session.scalars(stmt).all()

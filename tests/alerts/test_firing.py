@@ -8,7 +8,8 @@ import pytest
 
 from alerts.firing import fire_due_obligations, fired_note
 from alerts.periodic import send_daily_digest
-from tests.alerts.items import (
+from tests.factories import make_warning
+from tests.helpers import (
     AT_YELLOW,
     DUE,
     OVERDUE,
@@ -16,7 +17,6 @@ from tests.alerts.items import (
     notifications,
     open_inquiry,
 )
-from tests.factories import make_warning
 from webapp.extensions import db as _db
 from webapp.models import NotificationPreference
 from webapp.models.notifications import ChannelCode

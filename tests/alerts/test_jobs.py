@@ -11,9 +11,9 @@ from alerts import jobs
 from alerts.dispatcher import DispatchCounts
 from alerts.firing import fire_due_obligations
 from alerts.periodic import remind_holiday_schedule, send_daily_digest
-from tests.alerts.items import AT_YELLOW, DUE, YELLOW, notifications, open_inquiry
 from tests.alerts.params import set_param
 from tests.factories import make_cadre, make_unit, make_user
+from tests.helpers import AT_YELLOW, DUE, YELLOW, notifications, open_inquiry
 from webapp.audit.recorder import actor
 from webapp.extensions import db as _db
 from webapp.holidays.services import reminder_year

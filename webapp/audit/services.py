@@ -15,7 +15,11 @@ from webapp.models import AccessLog, AuditLog, LoginLog
 
 
 def record_access(object_type: str, object_id: int | str) -> None:
-    """Log that the current user viewed a sensitive record."""
+    """Log that the current user viewed a sensitive record, and commit the log row.
+
+    A page view writes nothing else, so the row goes in its own short transaction and every
+    viewer (profile, item, talk, warning…) needs no commit of its own.
+    """
     user_id, username, ip = actor()
     db.session.add(
         AccessLog(
@@ -27,6 +31,7 @@ def record_access(object_type: str, object_id: int | str) -> None:
             path=request.path[:255] if has_request_context() else "",
         )
     )
+    db.session.commit()
 
 
 def record_denied(object_type: str, object_id: int | str) -> None:

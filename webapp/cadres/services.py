@@ -154,7 +154,6 @@ def timeline(cadre: Cadre, user: User | None) -> list[TimelineEntry]:
 def open_profile(cadre: Cadre, user: User) -> list[TimelineEntry]:
     """Log the view of a cadre's profile and return its timeline."""
     record_access("Cadre", cadre.id)
-    db.session.commit()
     return timeline(cadre, user)
 
 

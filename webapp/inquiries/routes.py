@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import cadre_picker
+from webapp.audit.services import record_access
 from webapp.clock import org_today
 from webapp.documents.registry import available
 from webapp.inquiries import services
@@ -114,7 +115,7 @@ def create():
 def detail(inquiry_id: int):
     """Show an inquiry with its deadline light, reply and conclusion."""
     inquiry = get_in_scope_or_404(Inquiry, inquiry_id, current_user)
-    services.open_inquiry(inquiry)
+    record_access("Inquiry", inquiry.id)
     return render_detail(inquiry)
 
 

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp import signals
-from webapp.audit.services import record_access
 from webapp.cadre_picker import cadre_title
 from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_today
@@ -168,12 +167,6 @@ def conclude(inquiry: Inquiry, user: User, data: dict[str, Any]) -> Inquiry | No
         sync_reply_due(next_round)
     db.session.commit()
     return next_round
-
-
-def open_inquiry(inquiry: Inquiry) -> None:
-    """Log that the current user viewed an inquiry."""
-    record_access("Inquiry", inquiry.id)
-    db.session.commit()
 
 
 def reply_light(inquiry: Inquiry, today: date | None = None) -> Light | None:

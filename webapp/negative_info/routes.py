@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.attachments.services import allow_large_uploads, max_bytes
+from webapp.audit.services import record_access
 from webapp.clock import org_today
 from webapp.holidays.services import work_calendar
 from webapp.lookups import param_int
@@ -141,7 +142,7 @@ def create():
 def detail(info_id: int):
     """Show an item, its verification, attachments and history."""
     info = queries.get_report_or_404(current_user, info_id)
-    services.open_report(info)
+    record_access("NegativeInfo", info.id)
     return _detail_page(info)
 
 

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from webapp import signals
 from webapp.attachments import services as attachments
-from webapp.audit.services import record_access
 from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_today
 from webapp.extensions import db
@@ -72,13 +71,6 @@ from webapp.negative_info.verification import (  # noqa: F401
 )
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
-
-
-def open_report(info: NegativeInfo) -> None:
-    """Log that the current user viewed an item."""
-    record_access("NegativeInfo", info.id)
-    db.session.commit()
-
 
 # ---------------------------------------------------------------- duplicates
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from webapp import cadre_picker
 from webapp.attachments.services import allow_large_uploads, max_bytes
+from webapp.audit.services import record_access
 from webapp.documents.registry import available
 from webapp.models import Cadre, Talk, Warning
 from webapp.security.permissions import Permission, permission_required
@@ -149,7 +150,7 @@ def create():
 def detail(talk_id: int):
     """Show a talk record."""
     talk = get_in_scope_or_404(Talk, talk_id, current_user)
-    services.open_talk(talk)
+    record_access("Talk", talk.id)
     return detail_page(talk)
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from webapp.attachments import services as attachments
-from webapp.audit.services import record_access
 from webapp.cadre_picker import cadre_title
 from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_zone
@@ -271,12 +270,6 @@ def update_talk(
     due.keep_in_step(talk)
     db.session.commit()
     return talk
-
-
-def open_talk(talk: Talk) -> None:
-    """Log that the current user viewed a talk record."""
-    record_access("Talk", talk.id)
-    db.session.commit()
 
 
 def info_url(info: NegativeInfo) -> str | None:

@@ -19,7 +19,9 @@ from webapp.i18n import translate
 from webapp.lookups import all_params
 from webapp.models import (
     Cadre,
+    Inquiry,
     Role,
+    Talk,
     User,
     Warning,
     WarningEvent,
@@ -138,6 +140,15 @@ def user_events(warning: Warning, user: User) -> tuple[Event, ...]:
     return allowed_events(
         warning.state, warning.tier, ctx, role=user.role.code, params=all_params()
     )
+
+
+def action_records(warning: Warning, user: User) -> tuple[list[Talk], list[Inquiry]]:
+    """Return the cadre's talks and inquiries the user may see (what an action may rest on)."""
+    talks = scoped(sa.select(Talk).where(Talk.cadre_id == warning.cadre_id), Talk, user)
+    inquiries = scoped(
+        sa.select(Inquiry).where(Inquiry.cadre_id == warning.cadre_id), Inquiry, user
+    )
+    return list(db.session.scalars(talks)), list(db.session.scalars(inquiries))
 
 
 def approver_roles(user: User) -> set[str]:

@@ -16,12 +16,11 @@ from flask_login import current_user
 from werkzeug.datastructures import CombinedMultiDict
 
 from webapp.audit.services import record_access
-from webapp.extensions import db
 from webapp.i18n import translate
 from webapp.lookups import all_params
-from webapp.models import Cadre, Inquiry, Talk, Warning
+from webapp.models import Cadre, Warning
 from webapp.security.permissions import Permission, permission_required
-from webapp.security.scope import get_in_scope_or_404, scoped
+from webapp.security.scope import get_in_scope_or_404
 from webapp.spreadsheets.export import send_export
 from webapp.units import unit_choices
 from webapp.warnings import diagram
@@ -38,6 +37,7 @@ from webapp.warnings.event_forms import (
 from webapp.warnings.export import export_register
 from webapp.warnings.forms import AsOfForm, CreateWarningForm, RegisterFilterForm
 from webapp.warnings.queries import (
+    action_records,
     cadre_as_of,
     deadlines,
     open_proposals,
@@ -166,17 +166,8 @@ def _event_form(event: Event, warning: Warning, formdata=None) -> EventForm:
         cls = CommitteeApproveForm if role == COMMITTEE_ROLE else cls
     form = cls(formdata=formdata, prefix=event.value)
     if isinstance(form, RecordActionForm):
-        talks = db.session.scalars(
-            scoped(db.select(Talk).where(Talk.cadre_id == warning.cadre_id), Talk, current_user)
-        )
-        inquiries = db.session.scalars(
-            scoped(
-                db.select(Inquiry).where(Inquiry.cadre_id == warning.cadre_id),
-                Inquiry,
-                current_user,
-            )
-        )
-        form.fill_choices(warning.tier, list(talks), list(inquiries), params)
+        talks, inquiries = action_records(warning, current_user)
+        form.fill_choices(warning.tier, talks, inquiries, params)
     elif isinstance(form, ClarifyForm):
         form.fill_choices()
     elif isinstance(form, TolerateForm):
@@ -216,7 +207,6 @@ def detail(warning_id: int):
     """Show a warning: tier, state, basis, deadlines, the user's actions and the history."""
     warning = get_in_scope_or_404(Warning, warning_id, current_user)
     record_access("Warning", warning.id)
-    db.session.commit()
     return _render_detail(warning)
 
 
@@ -293,7 +283,6 @@ def as_of(warning_id: int):
     """Show the warning's state and tier on a past date, rebuilt from its history."""
     warning = get_in_scope_or_404(Warning, warning_id, current_user)
     record_access("Warning", warning.id)
-    db.session.commit()
     form = AsOfForm(request.args)
     result = warning_as_of(warning, form.on.data) if form.validate() else None
     return render_template("warnings/as_of.html", warning=warning, form=form, result=result)
@@ -305,7 +294,6 @@ def cadre_as_of_view(cadre_id: int):
     """Show a cadre's status colour and warnings on a past date."""
     cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
     record_access("Cadre", cadre.id)
-    db.session.commit()
     form = AsOfForm(request.args)
     colour, rows = (None, [])
     if form.validate():

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from tests.factories import make_cadre, make_unit, make_user
+from tests.helpers import DUE, ISSUED, open_inquiry
 from tests.obligation_cases import CASES, FIRST_DAY, LAST_DAY
 from webapp.holidays.services import work_calendar
 from webapp.models import Obligation
@@ -17,27 +18,11 @@ from workflows.deadlines import Light
 from workflows.obligations import ObligationKind, Stage, mandatory_talk
 
 K = ObligationKind
-# 函询 issued Fri 2026-02-06, 15 working days over 春节: 黄灯 Feb 25, due Mar 5, overdue Mar 6.
-ISSUED, DUE = date(2026, 2, 6), date(2026, 3, 5)
 
 
 @pytest.fixture
 def cadre(db):
     return make_cadre(make_unit())
-
-
-def open_inquiry(cadre, subject_id=1, today=ISSUED, **changes):
-    fields = {
-        "kind": K.INQUIRY_REPLY_DUE,
-        "subject_type": "inquiry",
-        "subject_id": subject_id,
-        "cadre_id": cadre.id,
-        "start": ISSUED,
-        "due": DUE,
-        "total_workdays": 15,
-        "today": today,
-    } | changes
-    return services.open_obligation(**fields)
 
 
 def test_open_schedules_the_yellow_stage(db, cadre):
