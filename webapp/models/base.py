@@ -87,6 +87,16 @@ class EnumInt(TypeDecorator):
         return None if value is None else self.enum_class(value)
 
 
+class HistoryLine:
+    """Columns every append-only history line shares: when, who, and what happened."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    actor_name: Mapped[str] = mapped_column(sa.String(64), default="")
+    event: Mapped[str] = mapped_column(sa.String(32))
+
+
 class Base(DeclarativeBase):
     """Base of every model; carries the constraint naming convention."""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
-from webapp.models.base import Base, EnumText, TimestampMixin, utcnow
+from webapp.models.base import Base, EnumText, HistoryLine, TimestampMixin
 from webapp.models.cadres import Cadre, unit_of_cadre
 from webapp.models.org import OrgUnit
 from workflows.verification import Status
@@ -104,18 +104,13 @@ class NegativeInfo(TimestampMixin, Base):
         return f"{self.number} {self.cadre_name}"
 
 
-class NegativeInfoEvent(Base):
+class NegativeInfoEvent(HistoryLine, Base):
     """One line of an item's history: created, edited, verification steps, links, files."""
 
     __tablename__ = "negative_info_event"
     __append_only__ = True
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     info_id: Mapped[int] = mapped_column(sa.ForeignKey("negative_info.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    actor_name: Mapped[str] = mapped_column(sa.String(64), default="")
-    event: Mapped[str] = mapped_column(sa.String(32))
     from_status: Mapped[str] = mapped_column(sa.String(16), default="")
     to_status: Mapped[str] = mapped_column(sa.String(16), default="")
     note: Mapped[str] = mapped_column(sa.Text, default="")

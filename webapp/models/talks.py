@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
-from webapp.models.base import Base, TimestampMixin, utcnow
+from webapp.models.base import Base, HistoryLine, TimestampMixin
 from webapp.models.cadres import Cadre, unit_of_cadre
 from webapp.models.negative_info import NegativeInfo
 
@@ -133,18 +133,13 @@ class Inquiry(TimestampMixin, Base):
         return f"函询 {self.cadre_name} 第{self.round}次"
 
 
-class InquiryEvent(Base):
+class InquiryEvent(HistoryLine, Base):
     """One line of an inquiry's history (so far: a reply deadline moved by holiday data)."""
 
     __tablename__ = "inquiry_event"
     __append_only__ = True
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     inquiry_id: Mapped[int] = mapped_column(sa.ForeignKey("inquiry.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    actor_name: Mapped[str] = mapped_column(sa.String(64), default="")
-    event: Mapped[str] = mapped_column(sa.String(32))
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="history")
