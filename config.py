@@ -2,18 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import stat
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
-INSECURE_KEYS = {"", "dev", "change-me", "development-only-secret-key"}
+SECRET_KEY_FILE = "secret_key"
+TESTING_SECRET_KEY = "testing-secret-key-not-for-production"
+# Keys anyone can read in this repository or its history: signing with one forges sessions.
+INSECURE_KEYS = {
+    "",
+    "dev",
+    "change-me",
+    "development-only-secret-key",
+    "replace-with-a-random-key-of-at-least-32-characters",
+    TESTING_SECRET_KEY,
+}
+MIN_KEY_LENGTH = 32
 
 
 def env_str(name: str, default: str = "") -> str:
     """Read a string from the environment."""
     return os.environ.get(name, default)
+
+
+def instance_secret_key(folder: Path) -> str:
+    """Return the signing key kept in an instance folder, creating it on first start."""
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        # Written to a private temporary file, then linked in: the key appears whole or not at
+        # all, and of two processes starting together the second link fails and reads the first.
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".secret_key.")  # mode 0600
+        try:
+            os.write(fd, secrets.token_urlsafe(48).encode())
+            os.fsync(fd)
+            os.close(fd)
+            with contextlib.suppress(FileExistsError):
+                os.link(temp, path)
+        finally:
+            os.unlink(temp)
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        raise RuntimeError(f"密钥文件 {path} 的权限过宽，应仅所有者可读写（chmod 600）")
+    key = path.read_text().strip()
+    if key in INSECURE_KEYS or len(key) < MIN_KEY_LENGTH:
+        raise RuntimeError(f"密钥文件 {path} 内容无效，请删除后重启以重新生成")
+    return key
 
 
 def env_int(name: str, default: int) -> int:
@@ -41,7 +80,8 @@ class Config:
     ENV_NAME = "base"
 
     def __init__(self) -> None:
-        self.SECRET_KEY = env_str("SECRET_KEY", "development-only-secret-key")
+        # SECRET_KEY from the environment wins; each mode decides what happens without one.
+        self.SECRET_KEY = env_str("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI = env_str(
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ganbu.sqlite3'}"
         )
@@ -73,13 +113,21 @@ class Config:
         self.UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 
     def validate(self) -> None:
-        """Refuse settings that are unsafe for this mode."""
+        """Refuse a signing key that is published or guessable."""
+        if self.SECRET_KEY in INSECURE_KEYS:
+            raise RuntimeError("SECRET_KEY 不能使用公开的默认值，请设置随机密钥")
 
 
 class DevelopmentConfig(Config):
     """Embedded single-machine mode used by `make run`."""
 
     ENV_NAME = "development"
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not self.SECRET_KEY:
+            # Every worker of this machine reads the same file, so they sign alike.
+            self.SECRET_KEY = instance_secret_key(INSTANCE_DIR)
 
 
 class TestingConfig(Config):
@@ -90,13 +138,16 @@ class TestingConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         self.TESTING = True
-        self.SECRET_KEY = "testing-secret-key-not-for-production"
+        self.SECRET_KEY = TESTING_SECRET_KEY
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
         self.SCHEDULER_ENABLED = False
         # Cheap hashing keeps the suite fast; other modes use argon2's defaults.
         self.PASSWORD_HASH_FAST = True
+
+    def validate(self) -> None:
+        """Accept the suite's own fixed key."""
 
 
 class ProductionConfig(Config):
@@ -109,8 +160,8 @@ class ProductionConfig(Config):
         self.SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 
     def validate(self) -> None:
-        """Refuse to start without a real SECRET_KEY."""
-        if self.SECRET_KEY in INSECURE_KEYS or len(self.SECRET_KEY) < 32:
+        """Refuse to start without a real SECRET_KEY from the environment."""
+        if self.SECRET_KEY in INSECURE_KEYS or len(self.SECRET_KEY) < MIN_KEY_LENGTH:
             raise RuntimeError("生产模式必须设置至少 32 个字符的随机 SECRET_KEY 环境变量")
 
 

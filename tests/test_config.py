@@ -1,12 +1,23 @@
-"""Settings per mode; production refuses an unsafe secret key."""
+"""Settings per mode; no mode outside the suite signs sessions with a known key."""
+
+import multiprocessing
+import stat
 
 import pytest
 
-from config import config_for
+import config
+from config import config_for, instance_secret_key
 
 
-def test_production_refuses_without_secret_key(monkeypatch):
+@pytest.fixture(autouse=True)
+def instance_dir(tmp_path, monkeypatch):
+    """Point the instance folder at a temporary one and start without SECRET_KEY."""
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    return tmp_path
+
+
+def test_production_refuses_without_secret_key():
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         config_for("production")
 
@@ -22,6 +33,89 @@ def test_production_accepts_a_long_random_key(monkeypatch):
     config = config_for("production")
     assert config.SECRET_KEY == "x" * 40
     assert config.SESSION_COOKIE_SECURE is True
+
+
+def test_production_ignores_the_instance_key_file(instance_dir):
+    instance_secret_key(instance_dir)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        config_for("production")
+
+
+def test_development_generates_a_private_key_and_reuses_it(instance_dir):
+    first = config_for("development").SECRET_KEY
+    assert first not in config.INSECURE_KEYS
+    assert len(first) >= 32
+    key_file = instance_dir / "secret_key"
+    assert key_file.read_text() == first
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    again = config_for("development").SECRET_KEY
+    assert again == first
+    assert list(instance_dir.iterdir()) == [key_file]  # no temporary file left behind
+
+
+def test_each_instance_folder_gets_its_own_key(tmp_path):
+    assert instance_secret_key(tmp_path / "a") != instance_secret_key(tmp_path / "b")
+
+
+def test_the_environment_key_wins_in_development(monkeypatch, instance_dir):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    assert config_for("development").SECRET_KEY == "k" * 40
+    assert not (instance_dir / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "development-only-secret-key",
+        "testing-secret-key-not-for-production",
+        "replace-with-a-random-key-of-at-least-32-characters",
+        "dev",
+    ],
+)
+def test_development_refuses_a_known_key(monkeypatch, key):
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        config_for("development")
+
+
+def test_only_the_suite_uses_its_fixed_key():
+    assert config_for("testing").SECRET_KEY == config.TESTING_SECRET_KEY
+
+
+def test_a_readable_key_file_is_refused(instance_dir):
+    instance_secret_key(instance_dir)
+    (instance_dir / "secret_key").chmod(0o644)
+    with pytest.raises(RuntimeError, match="权限"):
+        config_for("development")
+
+
+def test_a_blank_key_file_is_refused(instance_dir):
+    key_file = instance_dir / "secret_key"
+    key_file.write_text("")
+    key_file.chmod(0o600)
+    with pytest.raises(RuntimeError, match="无效"):
+        config_for("development")
+
+
+def _read_key(folder, barrier, results):
+    barrier.wait()
+    results.put(instance_secret_key(folder))
+
+
+def test_processes_starting_together_agree_on_one_key(tmp_path):
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(4), context.Queue()
+    workers = [
+        context.Process(target=_read_key, args=(tmp_path / "shared", barrier, results))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    keys = {results.get(timeout=10) for _ in workers}
+    for worker in workers:
+        worker.join(timeout=10)
+    assert len(keys) == 1
+    assert (tmp_path / "shared" / "secret_key").read_text() in keys
 
 
 def test_database_url_comes_from_the_environment(monkeypatch):
