@@ -24,6 +24,8 @@ class Parser:
 
     empty: Any = ""
     number_format: str | None = None
+    # Whether any text is a value here (a formula's text is then kept as typed).
+    takes_text = False
 
     def parse(self, raw: Any, ctx: ImportContext) -> Any:
         """Return the value to store for a non-blank cell."""
@@ -44,6 +46,8 @@ class Parser:
 
 class Text(Parser):
     """Free text up to a length; markup refused where the form refuses it."""
+
+    takes_text = True
 
     def __init__(self, max_length: int | Callable[[], int], *, plain: bool = True) -> None:
         # A callable limit is read when parsing: some limits are parameters.

@@ -1,6 +1,8 @@
 """Stream the rows of an uploaded workbook and find its columns by their headers.
 
 openpyxl's read-only mode parses rows as the sheet XML is read, never the whole sheet at once.
+Formulas are read as their text ("=A1+1"), never as the value Excel cached for them: what a
+file stores is what its author typed, and nothing in it is evaluated.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class SheetReader:
 
     def __init__(self, path: str | Path, sheet_title: str | None = None) -> None:
         try:
-            self.workbook = load_workbook(path, read_only=True, data_only=True)
+            self.workbook = load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds on a bad file; all mean "unreadable"
             raise FileRejected(
                 _(

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from webapp.imports.context import ImportContext
 from webapp.imports.spec import ImportSpec
 from webapp.spreadsheets.cells import cell_text
+from webapp.spreadsheets.export import defuse_formulas
 
 HEADER_FONT = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FDECEA")
@@ -65,6 +66,8 @@ def build_template(spec: ImportSpec, ctx: ImportContext) -> io.BytesIO:
     sheet.freeze_panes = "A2"
     lists.sheet_state = "hidden"
     _write_guide(guide, spec, ctx)
+    # Unit names and dictionary labels are typed by people: none may come out as a formula.
+    defuse_formulas(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

@@ -78,6 +78,10 @@ def parse_row(
             else:
                 row.values[column.key] = column.empty
             continue
+        if isinstance(value, str) and value.startswith("=") and not column.parser.takes_text:
+            # A formula is read as its text, never evaluated: only a text column can hold it.
+            row.error(column.header, _("此单元格是公式，请改为直接填写内容"))
+            continue
         try:
             row.values[column.key] = column.parser.parse(value, ctx)
         except CellError as exc:

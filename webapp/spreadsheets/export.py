@@ -17,15 +17,21 @@ API
     - ``date``: an Excel date with number format ``yyyy-mm-dd`` (``DATE_FORMAT``);
     - ``datetime``: an Excel date and time, ``yyyy-mm-dd hh:mm`` (``DATETIME_FORMAT``); an
       aware one is first converted to the organisation's zone (Excel has no time zones);
-    - ``str``: always text, even when it starts with "=" (no formula injection); control
-      characters XML cannot hold (a vertical tab pasted from Word) are dropped rather than
-      failing the whole export;
+    - ``str``: always text, even when it starts with "=" (no formula injection); a text
+      starting with what Excel reads as a formula (``= + - @``, their full-width forms, a
+      tab or a carriage return) is also marked quote-prefixed, so editing the cell in Excel
+      keeps it text; control characters XML cannot hold (a vertical tab pasted from Word)
+      are dropped rather than failing the whole export;
     - ``bool``: 是 / 否; ``None``: an empty cell; numbers as numbers.
 
 ``send_export(write, title, ascii_title="export") -> Response``
     Call ``write(target)`` with a temporary file, then send that file as
     ``<title>-<today>.xlsx`` (and ``<ascii_title>-<today>.xlsx`` for clients that read only
-    the plain ``filename=``, e.g. ``cadres-2026-12-01.xlsx``). ``write`` is usually the area's export service, which calls
+    the plain ``filename=``, e.g. ``cadres-2026-12-01.xlsx``).
+
+``defuse_formulas(workbook)``
+    For the workbooks built in memory rather than streamed (the import templates): turn every
+    cell openpyxl took for a formula back into text and quote-prefix risky texts. ``write`` is usually the area's export service, which calls
     ``write_workbook`` and then logs the export with the count it returned. The temporary
     file lives on disk and is closed (and so deleted) once the response has been sent.
 
@@ -64,6 +70,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 HEADER_FONT = Font(bold=True)
+# What Excel (or a user editing the cell) would read as the start of a formula or a DDE call.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Tell whether a text would be taken for a formula if typed into Excel."""
+    return text.startswith(FORMULA_STARTS)
+
+
+def as_text(cell: Any) -> Any:
+    """Force a cell holding a string to stay text, quote-prefixed when it looks like a formula."""
+    cell.data_type = "s"
+    if looks_like_formula(cell.value):
+        cell.quotePrefix = True
+    return cell
 
 
 def excel_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
@@ -82,12 +103,20 @@ def excel_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         return "是" if value else "否"
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
+        if looks_like_formula(value):
             # openpyxl takes any text starting with "=" for a formula; a name is never one.
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
+            return as_text(WriteOnlyCell(sheet, value=value))
     return value
+
+
+def defuse_formulas(workbook: Workbook) -> Workbook:
+    """Make every formula-looking cell of an in-memory workbook plain, quote-prefixed text."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and looks_like_formula(cell.value):
+                    as_text(cell)
+    return workbook
 
 
 def write_workbook(
