@@ -35,6 +35,10 @@ class TransitionContext:
 
     actor_roles: frozenset[str] = field(default_factory=frozenset)
     actor_is_proposer: bool = False
+    # Separation of duties (不得自审): the actor sent the pending approval (submitted or
+    # escalated it), or already approved an earlier step of that same chain.
+    actor_opened_chain: bool = False
+    actor_approved_earlier_step: bool = False
     reason: str = ""
     # Basis has at least one negative-info item verified as 属实/部分属实.
     has_verified_basis: bool = False
@@ -181,6 +185,22 @@ def actor_is_proposer(ctx: TransitionContext, tier: Tier, policy: TierPolicy) ->
     return ctx.actor_is_proposer
 
 
+def not_own_proposal(ctx: TransitionContext, tier: Tier, policy: TierPolicy) -> bool:
+    """Pass unless the actor proposed the warning or sent this approval chain on its way."""
+    return not (ctx.actor_is_proposer or ctx.actor_opened_chain)
+
+
+def one_step_per_person(ctx: TransitionContext, tier: Tier, policy: TierPolicy) -> bool:
+    """Pass unless the actor approved an earlier step of this chain.
+
+    The committee's (党委) step is exempt: its recorder files the committee's collective
+    decision with its document, and decides nothing alone.
+    """
+    if policy.step_role(ctx.approval_step) == COMMITTEE_ROLE:
+        return True
+    return not ctx.actor_approved_earlier_step
+
+
 def _guard(check: GuardCheck, message: str, *, needs_input: bool, name: str = "") -> Guard:
     return Guard(name or check.__name__, message, check, needs_input)
 
@@ -221,5 +241,18 @@ GUARDS: dict[str, Guard] = {
         ),
         _guard(referral_recorded, N_("请先登记移送记录（接收机关、文号、日期）"), needs_input=True),
         _guard(actor_is_proposer, N_("只有提出人可以撤回拟预警"), needs_input=False),
+        _guard(
+            not_own_proposal,
+            N_("不得审批本人提出、提交审批或提请升级的预警，请由其他人员审批"),
+            needs_input=False,
+        ),
+        _guard(
+            one_step_per_person,
+            N_("同一人不得审批同一审批链中的两个步骤，请由其他人员审批"),
+            needs_input=False,
+        ),
     )
 }
+
+# The guards that keep a warning's proposer and each approver apart (等保 separation of duties).
+SEPARATION_GUARDS = ("not_own_proposal", "one_step_per_person")

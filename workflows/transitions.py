@@ -18,6 +18,9 @@ Decisions where DESIGN is silent:
 - `withdraw` and `pause` need a reason (history keeps why); `resume` does not.
 - The committee (党委) step is a recorded decision: a user holding "committee" or a role in
   "warning.committee_recorder_roles" (default reviewer) records it, with the document.
+- Nobody approves their own warning: the proposer, and whoever submitted or escalated the
+  pending chain, may approve none of its steps, and nobody approves two steps of one chain
+  (the committee's recorded decision excepted). Rejecting stays open to them.
 - A reviewer may do everything a supervisor may; no other role implies another, and
   sysadmin, auditor, liaison and viewer appear in no row.
 """
@@ -81,7 +84,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Event.SUBMIT, _from(State.DRAFT), State.PENDING_APPROVAL,
                ("basis_or_reason",), ("supervisor",)),
     Transition(Event.APPROVE, _from(State.PENDING_APPROVAL), Rule.NEXT_APPROVAL_STEP,
-               ("approval_step_known", "clock_running", "committee_decision_if_needed"),
+               ("approval_step_known", "clock_running", "not_own_proposal",
+                "one_step_per_person", "committee_decision_if_needed"),
                (STEP_ROLE,)),
     Transition(Event.REJECT, _from(State.PENDING_APPROVAL), Rule.REJECTION,
                ("approval_step_known", "clock_running", "reason_given"), (STEP_ROLE,)),

@@ -76,6 +76,20 @@ CASES: dict[str, list[tuple[tuple[TransitionContext, Tier], tuple[TransitionCont
     ],
     "referral_recorded": [((C(has_referral_record=True), Tier.RED), (C(), Tier.RED))],
     "actor_is_proposer": [((C(actor_is_proposer=True), Tier.YELLOW), (C(), Tier.YELLOW))],
+    "not_own_proposal": [
+        ((C(), Tier.YELLOW), (C(actor_is_proposer=True), Tier.YELLOW)),
+        ((C(), Tier.RED), (C(actor_opened_chain=True), Tier.RED)),
+    ],
+    "one_step_per_person": [
+        (
+            (C(approval_step=1), Tier.YELLOW),
+            (C(approval_step=1, actor_approved_earlier_step=True), Tier.YELLOW),
+        ),
+        (
+            (C(approval_step=3, actor_approved_earlier_step=True), Tier.RED),
+            (C(approval_step=2, actor_approved_earlier_step=True), Tier.RED),
+        ),
+    ],
 }
 
 PARAMS = [
@@ -117,6 +131,8 @@ def test_input_guards_are_those_the_form_supplies() -> None:
         "below_top_tier",
         "tier_is_red",
         "actor_is_proposer",
+        "not_own_proposal",
+        "one_step_per_person",
     }
 
 

@@ -93,6 +93,8 @@ ALL_PAIRS = list(itertools.product(State, Event))
 def _ctx_for(state: State, event: Event) -> TransitionContext:
     return replace(
         FULL,
+        # Only the proposer withdraws, and the proposer may not approve (不得自审).
+        actor_is_proposer=event is Event.WITHDRAW,
         paused=event is Event.RESUME,
         approval_step=0 if state is State.PENDING_APPROVAL else None,
     )
@@ -452,7 +454,7 @@ def test_pause_needs_a_reason_and_is_refused_on_a_draft() -> None:
     ],
 )
 def test_clock_events_wait_for_resume(state: State, event: Event) -> None:
-    ctx = replace(FULL, paused=True, approval_step=0)
+    ctx = replace(FULL, paused=True, approval_step=0, actor_is_proposer=False)
     with pytest.raises(GuardError, match="请先恢复计时") as caught:
         transition(state, Tier.ORANGE, event, ctx)
     assert caught.value.failed == ("clock_running",)

@@ -40,7 +40,8 @@ from webapp.warnings.history import (
     replay,
     snapshot_on,
 )
-from webapp.warnings.writer import may_perform
+from webapp.warnings.step import separation_facts
+from webapp.warnings.writer import approval_barred, may_perform
 from workflows.calendar import PROVISIONAL_LABEL, WorkCalendar
 from workflows.deadlines import Light, light
 from workflows.guards import TransitionContext
@@ -133,7 +134,7 @@ def deadlines(warning: Warning, today: date | None = None) -> list[DeadlineView]
 def user_events(warning: Warning, user: User) -> tuple[Event, ...]:
     """Return the events the user may perform on the warning now (standing guards only)."""
     ctx = TransitionContext(
-        actor_is_proposer=warning.proposer_id == user.id,
+        **separation_facts(warning, user),
         paused=warning.paused,
         approval_step=warning.approval_step,
     )
@@ -164,7 +165,11 @@ def pending_for(user: User) -> list[Warning]:
     stmt = scoped(
         sa.select(Warning).where(Warning.state == State.PENDING_APPROVAL), Warning, user
     ).order_by(Warning.updated_at, Warning.id)
-    return [w for w in db.session.scalars(stmt) if may_perform(w, Event.APPROVE, user)]
+    return [
+        w
+        for w in db.session.scalars(stmt)
+        if may_perform(w, Event.APPROVE, user) and not approval_barred(w, user)
+    ]
 
 
 def role_name(code: str | None) -> str:

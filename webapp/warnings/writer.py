@@ -29,7 +29,7 @@ from webapp.warnings.effects import EFFECTS
 from webapp.warnings.errors import WarningForbidden, WorkflowError, conflict
 from webapp.warnings.facts import snapshot_of
 from webapp.warnings.inputs import check_inputs
-from webapp.warnings.step import Step, escalation_start, lapse_proposals
+from webapp.warnings.step import Step, escalation_start, lapse_proposals, separation_facts
 from workflows.commands import (
     Approve,
     Clarify,
@@ -39,7 +39,7 @@ from workflows.commands import (
     Tolerate,
     command_for,
 )
-from workflows.guards import TransitionContext
+from workflows.guards import GUARDS, SEPARATION_GUARDS, TransitionContext
 from workflows.states import ACTIVE_STATES, Event, State
 from workflows.tiers import COMMITTEE_ROLE, Tier, tier_policy
 from workflows.transitions import (
@@ -72,7 +72,7 @@ def _context(
     escalation = escalation_start(warning)
     return TransitionContext(
         actor_roles=roles if roles is not None else frozenset({actor.role.code} if actor else ()),
-        actor_is_proposer=actor is not None and warning.proposer_id == actor.id,
+        **separation_facts(warning, actor),
         reason=reason,
         has_verified_basis=any(Status.parse(item.status) in VERIFIED for item in basis),
         has_action_record=isinstance(command, RecordAction)
@@ -260,3 +260,10 @@ def may_perform(warning: Warning, event: Event | str, user: User) -> bool:
     """Tell whether the user's role may perform the event at the warning's tier and step."""
     roles = permitted_roles(Event(event), warning.tier, warning.approval_step, params=all_params())
     return bool(effective_roles({user.role.code}) & set(roles))
+
+
+def approval_barred(warning: Warning, user: User) -> bool:
+    """Tell whether 不得自审 refuses this user's approval of the warning's pending step."""
+    ctx = TransitionContext(approval_step=warning.approval_step, **separation_facts(warning, user))
+    policy = tier_policy(warning.tier, all_params())
+    return not all(GUARDS[name](ctx, warning.tier, policy) for name in SEPARATION_GUARDS)
