@@ -87,6 +87,7 @@ def make_cadre(unit: OrgUnit, name: str = "", created_by: User | None = None, **
 def make_report(cadre: Cadre, created_by: User | None = None, **fields):
     """Create a negative-information item about a cadre (待核实 unless told otherwise)."""
     from webapp.models import NegativeInfo
+    from webapp.negative_info.due import open_verification_due
 
     n = next(_counter)
     values = {
@@ -109,6 +110,7 @@ def make_report(cadre: Cadre, created_by: User | None = None, **fields):
     info = NegativeInfo(**{**values, **fields})
     db.session.add(info)
     db.session.flush()
+    open_verification_due(info)  # as the service declares it: the page's light reads it
     return info
 
 
@@ -142,6 +144,7 @@ def make_talk(cadre: Cadre, created_by: User | None = None, **fields):
 
 def make_inquiry(cadre: Cadre, created_by: User | None = None, **fields):
     """Create a round-1 inquiry issued 2026-11-02, reply due 15 working days later."""
+    from webapp.inquiries.due import sync_reply_due
     from webapp.models import Inquiry
 
     values = {
@@ -158,6 +161,7 @@ def make_inquiry(cadre: Cadre, created_by: User | None = None, **fields):
     inquiry = Inquiry(**{**values, **fields})
     db.session.add(inquiry)
     db.session.flush()
+    sync_reply_due(inquiry)  # as the service declares it: the page's light reads it
     return inquiry
 
 

@@ -86,7 +86,7 @@ def index():
             form.unit_id.data or 0,
         )
     page = services.list_inquiries(current_user, filters, request.args.get("page", 1, type=int))
-    lights = {inquiry.id: services.reply_light(inquiry) for inquiry in page.items}
+    lights = services.reply_lights(page.items)
     return render_template("inquiries/index.html", form=form, page=page, lights=lights)
 
 

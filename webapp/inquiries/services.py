@@ -14,18 +14,19 @@ from sqlalchemy import select
 from webapp import signals
 from webapp.cadre_picker import cadre_title
 from webapp.cadres.services import TimelineEntry
-from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
+from webapp.inquiries import due
 from webapp.inquiries.due import sync_reply_due
 from webapp.lookups import dict_label, param_int
 from webapp.models import Cadre, Inquiry, NegativeInfo, OrgUnit, User
 from webapp.models.cadres import unit_of_cadre
 from webapp.models.talks import InquiryEvent
+from webapp.obligations import lights
 from webapp.security.scope import scoped, subtree_ids
 from webapp.talks.services import may_read
 from workflows.calendar import Deadline, WorkCalendar
-from workflows.deadlines import Light, due_after_workdays, light
+from workflows.deadlines import Light, due_after_workdays
 
 AGAIN = "again"  # the 再次函询 conclusion: it opens the next round
 
@@ -171,15 +172,12 @@ def conclude(inquiry: Inquiry, user: User, data: dict[str, Any]) -> Inquiry | No
 
 def reply_light(inquiry: Inquiry, today: date | None = None) -> Light | None:
     """Return 黄灯/红灯 for an unanswered letter, or None once it is answered or closed."""
-    if inquiry.status != "pending":
-        return None
-    return light(
-        inquiry.issued_on,
-        inquiry.reply_due,
-        today or org_today(),
-        work_calendar(),
-        yellow_percent=param_int("reminder.yellow_percent"),
-    )
+    return lights.light_of(due.SUBJECT, inquiry.id, [due.KIND], today)
+
+
+def reply_lights(inquiries: list[Inquiry]) -> dict[int, Light]:
+    """Return the light of each unanswered letter on a page (one query)."""
+    return lights.lights_of(due.SUBJECT, [inquiry.id for inquiry in inquiries], [due.KIND])
 
 
 def recompute_provisional_replies(cal: WorkCalendar) -> int:

@@ -10,16 +10,15 @@ from flask import abort, current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from webapp.clock import org_today
 from webapp.extensions import db
-from webapp.holidays.services import work_calendar
 from webapp.lookups import param_int
 from webapp.models import Cadre, NegativeInfo, OrgUnit, User
+from webapp.negative_info import due as due_source
+from webapp.obligations import lights
 from webapp.security.permissions import Permission
 from webapp.security.scope import get_in_scope_or_404, scope_condition, scoped, subtree_ids
-from workflows.calendar import WorkCalendar
-from workflows.deadlines import Light, light
-from workflows.verification import Status, duplicate_window
+from workflows.deadlines import Light
+from workflows.verification import duplicate_window
 
 # ---------------------------------------------------------------- cadres and handlers
 
@@ -142,28 +141,14 @@ def search_register(user: User, filters: ReportFilters, page: int):
     return db.paginate(stmt, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
-def deadline_light(info: NegativeInfo, today: date, cal: WorkCalendar) -> Light | None:
+def deadline_light(info: NegativeInfo, today: date | None = None) -> Light | None:
     """Return the verification light (黄灯/红灯) of an item being verified."""
-    if info.status != Status.VERIFYING or not info.verification_due:
-        return None
-    return light(
-        info.verification_started_on or info.verification_due,
-        info.verification_due,
-        today,
-        cal,
-        yellow_percent=param_int("reminder.yellow_percent"),
-    )
+    return lights.light_of(due_source.SUBJECT, info.id, [due_source.KIND], today)
 
 
 def lights_for(items: list[NegativeInfo]) -> dict[int, Light]:
-    """Return the light of each item on a page that has one."""
-    today, cal = org_today(), work_calendar()
-    lights = {}
-    for info in items:
-        result = deadline_light(info, today, cal)
-        if result is not None:
-            lights[info.id] = result
-    return lights
+    """Return the light of each item on a page that has one (one query)."""
+    return lights.lights_of(due_source.SUBJECT, [info.id for info in items], [due_source.KIND])
 
 
 def get_report_or_404(user: User, info_id: int) -> NegativeInfo:

@@ -9,7 +9,6 @@ from flask_login import current_user
 from webapp.attachments.services import allow_large_uploads, max_bytes
 from webapp.audit.services import record_access
 from webapp.clock import org_today
-from webapp.holidays.services import work_calendar
 from webapp.lookups import param_int
 from webapp.models import Cadre
 from webapp.negative_info import queries, records, services, verification
@@ -169,7 +168,6 @@ def _detail_page(info, status=200, **forms):
         )
         if d.id != info.duplicate_of_id
     ]
-    today, cal = org_today(), work_calendar()
     return render_template(
         "negative_info/detail.html",
         info=info,
@@ -178,7 +176,7 @@ def _detail_page(info, status=200, **forms):
         can_edit=can_edit,
         files=services.files_of(info),
         duplicates=duplicates,
-        light=queries.deadline_light(info, today, cal),
+        light=queries.deadline_light(info),
         field_labels=records.FIELD_LABELS,
         event_labels=records.EVENT_LABELS,
         max_mb=max_bytes() // (1024 * 1024),

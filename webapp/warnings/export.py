@@ -11,11 +11,10 @@ from sqlalchemy.orm import selectinload
 from webapp import clock
 from webapp.audit.services import record_operation
 from webapp.extensions import db
-from webapp.holidays.services import work_calendar
 from webapp.models import Role, User, Warning
 from webapp.spreadsheets.export import write_workbook
 from webapp.warnings.facts import current_due
-from webapp.warnings.queries import running_light, yellow_percent
+from webapp.warnings.queries import running_lights
 from webapp.warnings.register import WarningFilters, register_query
 from workflows.calendar import PROVISIONAL_LABEL
 from workflows.tiers import role_label
@@ -44,16 +43,16 @@ WIDTHS = [16, 10, 24, 20, 16, 10, 14, 10, 12, 12, 12, 16, 12, 12, 24, 40]
 def warning_rows(user: User, filters: WarningFilters) -> Iterator[list[Any]]:
     """Yield one row per warning of the filtered, scoped register (streamed, no N+1)."""
     today = clock.org_today()
-    cal = work_calendar()
-    percent = yellow_percent()
     # Role names once for the whole export, not one query per row.
     roles = dict(db.session.execute(sa.select(Role.code, Role.name)).all())
     stmt = register_query(user, filters, today).options(
         selectinload(Warning.basis), selectinload(Warning.proposer)
     )
+    # The lights of the whole export in one query, from the warnings' obligations.
+    lights = running_lights(register_query(user, filters, today).with_only_columns(Warning.id))
     for w in db.session.scalars(stmt.execution_options(yield_per=500)):
         _, due, provisional = current_due(w)
-        lit = running_light(w, today, cal, percent)
+        lit = lights.get(w.id)
         awaiting = w.awaiting_role or ""
         yield [
             w.number,

@@ -3,6 +3,7 @@ profile's panel and timeline, and "as of date" views."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from webapp import clock
 from webapp.cadres.services import TimelineEntry
 from webapp.extensions import db
-from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
 from webapp.lookups import all_params
 from webapp.models import (
@@ -28,9 +28,11 @@ from webapp.models import (
     WarningProposal,
     warning_basis,
 )
+from webapp.obligations import lights
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
-from webapp.warnings.facts import clock_day, current_due, snapshot_of
+from webapp.warnings import due as due_source
+from webapp.warnings.facts import current_due, snapshot_of
 from webapp.warnings.history import (
     Snapshot,
     colour_of,
@@ -42,8 +44,8 @@ from webapp.warnings.history import (
 )
 from webapp.warnings.step import separation_facts
 from webapp.warnings.writer import approval_barred, may_perform
-from workflows.calendar import PROVISIONAL_LABEL, WorkCalendar
-from workflows.deadlines import Light, light
+from workflows.calendar import PROVISIONAL_LABEL
+from workflows.deadlines import Light
 from workflows.guards import TransitionContext
 from workflows.states import Event, State
 from workflows.tiers import Tier, param_roles, role_label
@@ -85,32 +87,21 @@ class DeadlineView:
         return PROVISIONAL_LABEL if self.provisional else ""
 
 
-def yellow_percent() -> int:
-    """Return the share of a time limit after which the light turns yellow."""
-    return int(all_params().get("reminder.yellow_percent", 50))
+RUNNING_KINDS = [kind for kind, _ in due_source.RUNNING.values()]
 
 
-def running_light(
-    warning: Warning, today: date, cal: WorkCalendar, percent: int | None = None
-) -> Light | None:
+def running_light(warning: Warning, today: date | None = None) -> Light | None:
     """Return the light of the deadline running in the warning's state, if any."""
-    kind, due, _ = current_due(warning)
-    if not kind or due is None or warning.clock_started_on is None:
-        return None
-    return light(
-        warning.clock_started_on,
-        due,
-        clock_day(warning, today),
-        cal,
-        warning.clock_paused_workdays or 0,
-        yellow_percent=percent if percent is not None else yellow_percent(),
-    )
+    return running_lights([warning.id], today).get(warning.id)
+
+
+def running_lights(warning_ids: Iterable[int] | sa.Select, today: date | None = None):
+    """Return the running deadline's light of each warning that has one (one query)."""
+    return lights.lights_of(due_source.SUBJECT, warning_ids, RUNNING_KINDS, today)
 
 
 def deadlines(warning: Warning, today: date | None = None) -> list[DeadlineView]:
     """Return the warning's deadlines, the running one with its 黄灯/红灯."""
-    today = today or clock.org_today()
-    cal = work_calendar()
     running_kind = current_due(warning)[0]
     views = []
     for kind in ("action", "rectification", "review"):
@@ -125,7 +116,7 @@ def deadlines(warning: Warning, today: date | None = None) -> list[DeadlineView]
                 due,
                 getattr(warning, f"{kind}_due_provisional"),
                 running,
-                running_light(warning, today, cal) if running else None,
+                running_light(warning, today) if running else None,
             )
         )
     return views

@@ -43,6 +43,7 @@ from webapp.warnings.queries import (
     open_proposals,
     pending_for,
     role_name,
+    running_lights,
     user_events,
     warning_as_of,
 )
@@ -94,7 +95,10 @@ def index():
     filters = _filters(form)
     page = search_warnings(current_user, filters, request.args.get("page", 1, type=int))
     proposals = open_proposals(current_user) if current_user.can(Permission.WARNING_PROPOSE) else []
-    return render_template("warnings/index.html", form=form, page=page, proposals=proposals)
+    lights = running_lights([w.id for w in page.items])
+    return render_template(
+        "warnings/index.html", form=form, page=page, proposals=proposals, lights=lights
+    )
 
 
 @bp.route("/export.xlsx")

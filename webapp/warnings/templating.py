@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp import clock, signals
+from webapp import signals
 from webapp.attachments.services import attachments_of
-from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
 from webapp.models import Cadre, NegativeInfo, User, Warning, WarningEvent
 from webapp.signals import Section, answers
 from webapp.warnings import history
 from webapp.warnings.facts import current_due
 from webapp.warnings.owners import COMMITTEE_OWNER, RECTIFICATION_OWNER
-from webapp.warnings.queries import cadre_panel, item_warnings, role_name, running_light
+from webapp.warnings.queries import cadre_panel, item_warnings, role_name
 from workflows.states import State
 from workflows.tiers import ACTION_LABELS, Tier
 
@@ -48,11 +47,6 @@ def action_label(code: str) -> str:
     return translate(ACTION_LABELS.get(code, code))
 
 
-def warning_light(warning: Warning):
-    """Return the 黄灯/红灯 of the warning's running deadline, if any."""
-    return running_light(warning, clock.org_today(), work_calendar())
-
-
 def committee_documents(decision) -> list:
     """Return the uploaded documents of a party-committee decision."""
     return attachments_of(COMMITTEE_OWNER, decision.id)
@@ -69,7 +63,6 @@ def init_app(app: Flask) -> None:
         workflow_tier=Tier.parse,
         workflow_state=State,
         current_due=current_due,
-        warning_light=warning_light,
         role_display=role_name,
         event_label=event_label,
         action_label=action_label,
