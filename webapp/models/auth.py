@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.models.base import Base, TimestampMixin
+from webapp.models.base import Base, TimestampMixin, utcnow
 from webapp.models.org import OrgUnit
 
 
@@ -94,3 +94,37 @@ class User(UserMixin, TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"{self.full_name}（{self.username}）"
+
+
+class UserSession(Base):
+    """One login's server-side record: the cookie carries its token, this row says if it lives."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the cookie's random token: a copy of the table cannot be replayed as a cookie.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip: Mapped[str] = mapped_column(sa.String(64), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str] = mapped_column(sa.String(32), default="")
+
+
+class PasswordHistory(Base):
+    """A hash of a password a user has had, so a change cannot bring an old one back."""
+
+    __tablename__ = "password_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
