@@ -22,10 +22,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from webapp import cli, database, errors, i18n, templating
+    from webapp import cli, converters, database, errors, i18n, templating
     from webapp.audit import recorder
     from webapp.auth import login
     from webapp.extensions import csrf, db, limiter, migrate
+    from webapp.security import headers
 
     db.init_app(app)
     database.init_app(app)
@@ -36,6 +37,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    converters.init_app(app)  # before the blueprints: their <int:...> rules use it
+    headers.init_app(app)
     recorder.register(OrmSession)
 
     # The areas, each registering its blueprint and connecting the signals it answers
