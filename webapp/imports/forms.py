@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SubmitField
+from wtforms import BooleanField, SubmitField, ValidationError
+
+from webapp.imports.reading import FileRejected, PackageTooLarge, check_package
+
+
+def unpacks_within_limits(_form: FlaskForm, field: FileField) -> None:
+    """Refuse a workbook that would unpack too large (a zip bomb) before it is even kept."""
+    try:
+        check_package(field.data.stream)
+    except PackageTooLarge as exc:
+        raise ValidationError(str(exc)) from None
+    except FileRejected:
+        pass  # not a zip at all: the check step says so on the job's page
 
 
 class UploadForm(FlaskForm):
@@ -16,6 +28,7 @@ class UploadForm(FlaskForm):
         validators=[
             FileRequired(_l("请选择要导入的文件")),
             FileAllowed(["xlsx"], _l("只能导入 .xlsx 格式的 Excel 文件")),
+            unpacks_within_limits,
         ],
     )
     update_existing = BooleanField(_l("是否更新已经存在的数据"))

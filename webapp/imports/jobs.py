@@ -1,16 +1,15 @@
-"""Import jobs: upload → validate (preview) → confirm → write, in the request or a thread.
+"""Import jobs: upload → validate (preview) → confirm → write, each step a function here.
 
 State lives in the `ImportJob` row and in two files under ``instance/imports`` (the upload
 and its validated rows), so any worker process can show a job's page and progress; the
-session never holds the rows. Small files are handled inside the request; larger ones in a
-background thread of the worker that received them, which reports progress to the row.
+session never holds the rows. Small files are handled inside the request; larger ones by
+`webapp.imports.runner`, in a process of their own, which reports progress to the row.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -39,9 +38,6 @@ TTL = timedelta(hours=2)
 # A running job whose worker has not reported for this long is taken as dead (the process
 # was restarted mid-way); the user is told to upload again.
 STALE_AFTER = timedelta(minutes=5)
-# Files up to this size (some 800 rows) are checked inside the request, in about a second;
-# larger ones in a background thread with a progress bar.
-SYNC_MAX_BYTES = 64 * 1024
 PROGRESS_EVERY_SECONDS = 0.5
 
 
@@ -127,6 +123,7 @@ def create_job(
         original_name=(upload.filename or "")[-255:],
         stored_name=secrets.token_hex(16),
         update_existing=bool(update_existing and spec.supports_update),
+        ip=(request.remote_addr or "")[:45],
         state="validating",
         heartbeat_at=now,
         expires_at=now + TTL,
@@ -227,8 +224,9 @@ def import_job(job: ImportJob, progress: Progress | None = None) -> ImportJob:
 
 def check_stale(job: ImportJob) -> ImportJob:
     """Fail a running job whose worker stopped reporting (a restarted process)."""
-    if job.running and job.heartbeat_at < utc_now() - STALE_AFTER:
-        job.state = "failed"
+    waiting = job.queued_at is not None  # a queued step has no worker yet to report
+    if job.running and not waiting and job.heartbeat_at < utc_now() - STALE_AFTER:
+        job.state, job.slot = "failed", None
         job.message = _("处理中断（服务进程可能已重启），没有写入任何数据，请重新上传。")
         remove_files(job)
         db.session.commit()
@@ -250,39 +248,8 @@ def _quiet(done: int, total: int) -> None:
 # --------------------------------------------------------------------- running the steps
 
 
-def runs_in_background(job: ImportJob) -> bool:
-    """Tell whether the upload is large enough to be handled in a background thread."""
-    limit = current_app.config.get("IMPORT_SYNC_MAX_BYTES", SYNC_MAX_BYTES)
-    return upload_path(job).stat().st_size > limit
-
-
-def start_validation(job: ImportJob) -> None:
-    """Validate now, or in a background thread for a large file."""
-    if runs_in_background(job):
-        _start_thread(job, "validate")
-    else:
-        validate_job(job)
-
-
-def start_import(job: ImportJob) -> None:
-    """Import now, or in a background thread for a large file."""
-    if runs_in_background(job):
-        _start_thread(job, "import")
-    else:
-        import_job(job)
-
-
-def _start_thread(job: ImportJob, step: str) -> None:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    ip = request.remote_addr or ""
-    thread = threading.Thread(
-        target=run_step, args=(app, job.id, step, ip), name=f"import-{job.id}-{step}", daemon=True
-    )
-    thread.start()
-
-
 def run_step(app: Flask, job_id: int, step: str, ip: str = "") -> None:
-    """Run a job step in a thread, as its uploader (so the audit trail names them)."""
+    """Run a job step outside any request, as its uploader (so the audit trail names them)."""
     # An app context, no request: the uploader is named to the audit trail explicitly, and
     # the job's locale is forced for the messages it stores.
     with app.app_context():
@@ -292,7 +259,7 @@ def run_step(app: Flask, job_id: int, step: str, ip: str = "") -> None:
         try:
             job = db.session.get(ImportJob, job_id)
             uploader = db.session.get(User, job.user_id)
-            with acting_as(uploader, ip), force_locale(job.locale):
+            with acting_as(uploader, ip or job.ip), force_locale(job.locale):
                 if step == "validate":
                     validate_job(job, session_progress(job_id))
                 else:
@@ -308,7 +275,7 @@ def run_step(app: Flask, job_id: int, step: str, ip: str = "") -> None:
 def _mark_failed(job_id: int) -> None:
     job = db.session.get(ImportJob, job_id)
     if job is not None:
-        job.state = "failed"
+        job.state, job.slot = "failed", None
         job.message = _("处理时发生错误，没有写入任何数据，请检查文件后重新上传。")
         job.finished_at = utc_now()
         remove_files(job)

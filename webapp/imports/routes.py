@@ -20,7 +20,7 @@ from webapp.cadres.export import export_cadres
 from webapp.cadres.forms import CadreSearchForm
 from webapp.clock import org_today
 from webapp.downloads import content_disposition
-from webapp.imports import jobs
+from webapp.imports import jobs, runner
 from webapp.imports.cadres import CADRES
 from webapp.imports.context import ImportContext
 from webapp.imports.forms import ConfirmForm, UploadForm
@@ -59,7 +59,7 @@ def upload(kind: str):
     form = UploadForm()
     if form.validate_on_submit():
         job = jobs.create_job(current_user, spec, form.file.data, form.update_existing.data)
-        jobs.start_validation(job)
+        runner.start_validation(job)
         return redirect(url_for("imports.job", token=job.token))
     return render_template("imports/upload.html", form=form, spec=spec), (
         400 if form.errors else 200
@@ -83,7 +83,7 @@ def template(kind: str):
 @login_required
 def job(token: str):
     """Show an import's progress, its errors, or the rows it will write."""
-    job = jobs.check_stale(jobs.own_job_or_404(token, current_user))
+    job = runner.nudge(jobs.check_stale(jobs.own_job_or_404(token, current_user)))
     spec = jobs.spec_for(job.kind)
     return render_template(
         "imports/job.html",
@@ -107,8 +107,10 @@ def group_errors(errors: list[list]) -> list[tuple[int, list[tuple[str, str]]]]:
 @login_required
 def status(token: str):
     """Answer the job's state and progress for the page's poller (JSON)."""
-    job = jobs.check_stale(jobs.own_job_or_404(token, current_user))
-    if job.state == "validating":
+    job = runner.nudge(jobs.check_stale(jobs.own_job_or_404(token, current_user)))
+    if job.running and job.queued_at is not None:
+        text = _("排队等待中：其他导入正在处理，稍后自动开始")
+    elif job.state == "validating":
         text = _("正在检查：已读取 %(n)s 行", n=job.processed_rows)
     elif job.state == "importing":
         text = (
@@ -134,7 +136,7 @@ def confirm(token: str):
     job = jobs.own_job_or_404(token, current_user)
     allowed_spec(job.kind)
     if ConfirmForm().validate_on_submit() and jobs.claim_for_import(job):
-        jobs.start_import(job)
+        runner.start_import(job)
     return redirect(url_for("imports.job", token=job.token))
 
 

@@ -18,11 +18,10 @@ from flask_babel import gettext as _
 
 from webapp.forms_common import mask_id_number
 from webapp.imports.context import ImportContext
-from webapp.imports.reading import FileRejected, SheetReader, map_headers
+from webapp.imports.reading import MAX_ROWS, FileRejected, SheetReader, map_headers
 from webapp.imports.spec import ImportSpec, ParsedRow
 from webapp.spreadsheets.cells import CellError, cell_text, is_blank
 
-MAX_ROWS = 100_000
 MAX_STORED_ERRORS = 1000
 PREVIEW_ROWS = 50
 
@@ -106,14 +105,14 @@ def validate_file(
     """
     report = Report()
     try:
-        with SheetReader(path, spec.sheet_title) as reader:
-            _validate_rows(reader, spec, ctx, report, sink, progress, max_rows)
+        with SheetReader(path, spec.sheet_title, max_rows=max_rows) as reader:
+            _validate_rows(reader, spec, ctx, report, sink, progress)
     except FileRejected as exc:
         report.fatal = str(exc)
     return report
 
 
-def _validate_rows(reader, spec, ctx, report, sink, progress, max_rows) -> None:
+def _validate_rows(reader, spec, ctx, report, sink, progress) -> None:
     rows = reader.rows()
     header = next(rows, None)
     while header is not None and all(is_blank(v) for v in header[1]):
@@ -136,8 +135,6 @@ def _validate_rows(reader, spec, ctx, report, sink, progress, max_rows) -> None:
         if all(is_blank(v) for v in raw):
             continue
         report.rows += 1
-        if report.rows > max_rows:
-            raise FileRejected(_("文件超过 %(n)s 行的上限，请分成几个文件导入。", n=max_rows))
         row = parse_row(spec, positions, number, raw, ctx)
         key = spec.row_key(row)
         if key is not None:

@@ -29,6 +29,8 @@ class ImportJob(TimestampMixin, Base):
     original_name: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     update_existing: Mapped[bool] = mapped_column(default=False)
+    # The uploader's address, for the audit trail of a step run outside the request.
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
     # validating → valid | invalid | failed;  valid → importing → done | invalid | failed;
     # valid | invalid → cancelled | expired.
     state: Mapped[str] = mapped_column(sa.String(16), default="validating", index=True)
@@ -44,6 +46,13 @@ class ImportJob(TimestampMixin, Base):
     updated_count: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(sa.String(500), default="")
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A large file's step runs in a process of its own holding one of a few numbered slots;
+    # the unique constraint is what bounds how many run at once across every process.
+    slot: Mapped[int | None] = mapped_column(unique=True)
+    # Set while a large file's step waits for a free slot.
+    queued_at: Mapped[datetime | None]
+    # host:pid of the process running the step, for the operator.
+    runner: Mapped[str] = mapped_column(sa.String(80), default="")
     expires_at: Mapped[datetime] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date, timedelta
 
@@ -158,12 +159,7 @@ def test_large_files_run_in_a_thread_with_progress(committed_app, tmp_path):
         _db.session.remove()
 
 
-def test_the_thread_acts_as_the_uploader_without_a_faked_request(committed_app, tmp_path):
-    from flask import has_request_context
-
-    from webapp.audit.recorder import actor
-    from webapp.imports.cadres import CadreImport
-
+def test_large_files_run_in_another_process_as_the_uploader(committed_app, tmp_path):
     app = committed_app
     with app.app_context():
         unit = make_unit("线程审计单位")
@@ -175,13 +171,6 @@ def test_the_thread_acts_as_the_uploader_without_a_faked_request(committed_app, 
     class Unit:
         name = unit_name
 
-    seen = []
-    write_batch = CadreImport.write_batch
-
-    def spying_write_batch(self, rows, ctx):
-        seen.append((has_request_context(), actor()))
-        return write_batch(self, rows, ctx)
-
     rows = [
         cadre_row(Unit, birth=date(1960, 1, 1) + timedelta(days=i), 姓名=f"审计{i}")
         for i in range(3)
@@ -191,14 +180,16 @@ def test_the_thread_acts_as_the_uploader_without_a_faked_request(committed_app, 
     client.post("/auth/login", data={"username": username, "password": PASSWORD})
     token = token_of(upload(client, path))
     assert wait_until_finished(client, token)["state"] == "valid"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(CadreImport, "write_batch", spying_write_batch)
-        client.post(f"/excel/jobs/{token}/confirm")
-        assert wait_until_finished(client, token)["state"] == "done"
+    client.post(f"/excel/jobs/{token}/confirm")
+    assert wait_until_finished(client, token)["state"] == "done"
 
-    # Written in the thread, with no request context, under the uploader set explicitly.
-    assert seen and all(ctx is False for ctx, _who in seen)
-    assert {who for _ctx, who in seen} == {(user_id, username, "127.0.0.1")}
+    # Not a thread of this (the web) process: a process of its own, which names the
+    # uploader to the audit trail explicitly.
+    with app.app_context():
+        job = _db.session.scalars(select(ImportJob).where(ImportJob.token == token)).one()
+        assert job.runner and int(job.runner.rsplit(":", 1)[1]) != os.getpid()
+        assert job.slot is None
+        _db.session.remove()
     with app.app_context():
         logged = list(
             _db.session.execute(
@@ -209,4 +200,90 @@ def test_the_thread_acts_as_the_uploader_without_a_faked_request(committed_app, 
         )
         assert sorted(action for action, *_who in logged) == ["create"] * 3 + ["import"]
         assert {tuple(who) for _action, *who in logged} == {(user_id, username, "127.0.0.1")}
+        _db.session.remove()
+
+
+def blocker(user_id: int, **fields) -> ImportJob:
+    """A large job of someone else's holding slot 1, committed."""
+    now = utc_now()
+    values = {
+        "token": f"blocker{now.timestamp()}",
+        "kind": "cadres",
+        "user_id": user_id,
+        "original_name": "他人.xlsx",
+        "stored_name": f"blocker{now.timestamp()}",
+        "state": "validating",
+        "slot": 1,
+        "runner": "elsewhere:1",
+        "expires_at": now + timedelta(hours=2),
+        "heartbeat_at": now,
+    }
+    job = ImportJob(**{**values, **fields})
+    _db.session.add(job)
+    _db.session.commit()
+    return job
+
+
+def large_upload(app, tmp_path, name: str):
+    """Log a new supervisor in and upload a file big enough to leave the request."""
+    with app.app_context():
+        unit = make_unit(name)
+        user = make_user("supervisor", unit, DataScope.UNIT_AND_BELOW)
+        _db.session.commit()
+        username, user_id = user.username, user.id
+        _db.session.remove()
+
+    class Unit:
+        pass
+
+    Unit.name = name
+    rows = [
+        cadre_row(Unit, birth=date(1950, 1, 1) + timedelta(days=i), 姓名=f"{name}{i}")
+        for i in range(5)
+    ]
+    path = write_xlsx(tmp_path / f"{name}.xlsx", CADRE_HEADERS, rows, write_only=True)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": username, "password": PASSWORD})
+    return client, user_id, path
+
+
+def test_large_steps_wait_for_a_free_slot(committed_app, tmp_path, monkeypatch):
+    app = committed_app
+    monkeypatch.setitem(app.config, "IMPORT_MAX_RUNNING", 1)
+    client, user_id, path = large_upload(app, tmp_path, "排队单位")
+    with app.app_context():
+        busy_id = blocker(user_id).id
+        _db.session.remove()
+
+    token = token_of(upload(client, path))
+    time.sleep(0.3)
+    status = client.get(f"/excel/jobs/{token}/status").get_json()
+    assert (status["state"], status["running"]) == ("validating", True)
+    assert status["text"] == "排队等待中：其他导入正在处理，稍后自动开始"
+    assert "排队等待中" in client.get(f"/excel/jobs/{token}").get_data(as_text=True)
+    with app.app_context():
+        job = _db.session.scalars(select(ImportJob).where(ImportJob.token == token)).one()
+        assert (job.slot, job.runner, job.processed_rows) == (None, "", 0)  # not started
+        busy = _db.session.get(ImportJob, busy_id)
+        busy.state, busy.slot = "valid", None  # the other import finished
+        _db.session.commit()
+        _db.session.remove()
+
+    # The page's poller starts the queued step now that the slot is free.
+    assert wait_until_finished(client, token)["state"] == "valid"
+
+
+def test_a_slot_whose_runner_died_is_freed(committed_app, tmp_path, monkeypatch):
+    app = committed_app
+    monkeypatch.setitem(app.config, "IMPORT_MAX_RUNNING", 1)
+    client, user_id, path = large_upload(app, tmp_path, "接替单位")
+    with app.app_context():
+        dead_id = blocker(user_id, heartbeat_at=utc_now() - timedelta(minutes=10)).id
+        _db.session.remove()
+
+    token = token_of(upload(client, path))
+    assert wait_until_finished(client, token)["state"] == "valid"
+    with app.app_context():
+        dead = _db.session.get(ImportJob, dead_id)
+        assert (dead.state, dead.slot) == ("failed", None)
         _db.session.remove()
