@@ -1,5 +1,8 @@
 """Check uploads by content, store them under random names, and hand them back safely.
 
+The first bytes name a file's type (`sniff`); `webapp.attachments.inspect` then checks the
+whole structure of that type and re-encodes images, and only what passed is stored.
+
 Any area can hold attachments: it registers an `Owner` under a short type name saying how
 to find the owning record for viewing and for editing (both within the user's scope, None
 otherwise) and what to do after a file is added or removed (write its history).
@@ -8,6 +11,7 @@ otherwise) and what to do after a file is added or removed (write its history).
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
 import shutil
 import unicodedata
@@ -23,6 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp import signals
+from webapp.attachments.inspect import Unsafe, check_ooxml, check_pdf, clean_image
 from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.lookups import param_int, param_str
@@ -139,6 +144,11 @@ def stream_size(stream: IO[bytes]) -> int:
 
 def check_file(stream: IO[bytes], filename: str | None) -> FileKind:
     """Return the file's kind, or raise RejectedFile (too large, empty, wrong content)."""
+    return prepare(stream, filename)[0]
+
+
+def prepare(stream: IO[bytes], filename: str | None) -> tuple[FileKind, IO[bytes]]:
+    """Return the file's kind and the bytes to keep (an image re-encoded), or raise."""
     shown = clean_name(filename, "").rstrip(".") or _("附件")
     size = stream_size(stream)
     if size == 0:
@@ -163,7 +173,25 @@ def check_file(stream: IO[bytes], filename: str | None) -> FileKind:
                 kinds="、".join(allowed),
             )
         )
-    return KINDS[kind]
+    try:
+        cleaned = inspect_content(stream, kind)
+    except Unsafe as exc:
+        raise RejectedFile(
+            _("文件“%(name)s”未上传：%(reason)s", name=shown, reason=str(exc))
+        ) from None
+    return KINDS[kind], cleaned
+
+
+def inspect_content(stream: IO[bytes], kind: str) -> IO[bytes]:
+    """Check a file's whole structure for its kind; return what to store."""
+    if kind == "pdf":
+        check_pdf(stream)
+    elif kind in OOXML_MAIN_PART:
+        check_ooxml(stream)
+    else:
+        return io.BytesIO(clean_image(stream, kind))
+    stream.seek(0)
+    return stream
 
 
 def upload_root() -> Path:
@@ -184,7 +212,7 @@ def store(
     owner_id: int | None = None,
 ) -> Attachment:
     """Check and store one file, returning its (unsaved-to-commit) Attachment row."""
-    kind = check_file(stream, filename)
+    kind, stream = prepare(stream, filename)
     stored_name = secrets.token_hex(16)
     path = stored_path(stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)

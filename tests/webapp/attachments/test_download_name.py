@@ -8,10 +8,9 @@ from urllib.parse import quote
 import pytest
 
 from tests.factories import make_cadre, make_report, make_unit, make_user
+from tests.webapp.attachments.files import PDF
 from webapp.attachments.services import store
 from webapp.models import DataScope
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -53,5 +52,6 @@ def test_download_has_a_readable_ascii_file_name(
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert ascii_file_name(disposition) == fallback.format(id=attachment.id)
     assert f"filename*=UTF-8''{quote(attachment.original_name, safe='')}" in disposition

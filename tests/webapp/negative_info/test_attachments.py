@@ -15,12 +15,10 @@ from werkzeug.test import encode_multipart
 
 from tests.factories import make_report, make_user
 from tests.helpers import report_form
+from tests.webapp.attachments.files import JPG, PDF, PNG
 from webapp.attachments.services import clean_name, sniff, store
 from webapp.models import Attachment, AuditLog, NegativeInfo, Parameter
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
-JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_talk, make_user
+from tests.webapp.attachments.files import PDF
 from tests.webapp.talks.test_talks import errors_of, talk_form
 from webapp.models import Attachment, AuditLog, DataScope, Talk
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00" + b"\x00" * 200
 
 

@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from tests.factories import make_report, make_talk, make_user
 from tests.helpers import SHANGHAI, act, issue
+from tests.webapp.attachments.files import PDF
 from webapp.attachments.services import attachments_of
 from webapp.holidays.services import recompute_provisional
 from webapp.models import (
@@ -205,7 +206,7 @@ def test_rectification_report_carries_its_attachment(db, world):
     warning = issue(world, 1)
     act(warning, "record_action", world.supervisor, action_kind="reminder_talk",
         done_on=date(2026, 3, 10), content="已谈话")  # fmt: skip
-    report = FileStorage(io.BytesIO(b"%PDF-1.4\n%report\n"), filename="整改报告.pdf")
+    report = FileStorage(io.BytesIO(PDF), filename="整改报告.pdf")
     act(warning, "submit_report", world.supervisor, report="已整改到位", documents=(report,))
     round_ = db.session.scalars(
         select(Rectification).where(Rectification.warning_id == warning.id)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_report
 from tests.helpers import SHANGHAI, act, issue
+from tests.webapp.attachments.files import PDF
 from webapp.models import AccessLog, AuditLog, Warning, WarningEvent
 from webapp.warnings import services
 from workflows.states import Event, State
@@ -323,7 +324,7 @@ def test_committee_decision_document_is_kept_and_downloadable(
     page = post(b"MZ\x90\x00 not a pdf", "决定.pdf").get_data(as_text=True)
     assert "不是允许的类型" in page
     assert db.session.get(Warning, warning.id).state == "pending_approval"
-    page = post(b"%PDF-1.4\n%test decision\n", "党委决定.pdf").get_data(as_text=True)
+    page = post(PDF, "党委决定.pdf").get_data(as_text=True)
     assert db.session.get(Warning, warning.id).state == "issued"
     link = re.search(r'href="(/attachments/(\d+)/download)">党委决定.pdf<', page)
     assert link, page
