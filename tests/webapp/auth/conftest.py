@@ -44,5 +44,8 @@ def set_param(db):
 
 
 def signed_in(client) -> bool:
-    """Tell whether a browser's cookie still opens the home page."""
-    return client.get("/").status_code == 200
+    """Tell whether a browser's cookie still opens the home page, in a request of its own."""
+    # The suite holds one app context open, so g (and Flask-Login's cached user in it) would
+    # outlive a request; a served request starts with a fresh one, as this does.
+    with client.application.app_context():
+        return client.get("/").status_code == 200
