@@ -29,6 +29,7 @@ NAVIGATION = [
     ("warnings.index", _l("预警事项"), P.CADRE_VIEW),
     ("warnings.pending", _l("待审批"), (P.WARNING_REVIEW, P.WARNING_APPROVE)),
     ("admin.users", _l("用户管理"), P.USER_MANAGE),
+    ("admin.grants_list", _l("授权管理"), P.ROLE_GRANT),
     ("admin.units", _l("部门管理"), P.UNIT_MANAGE),
     ("admin.dictionaries", _l("字典管理"), P.DICT_MANAGE),
     ("admin.parameters", _l("参数管理"), P.PARAM_MANAGE),

@@ -1,4 +1,4 @@
-"""System administration: users, units, dictionaries, parameters."""
+"""Administration: the system admin's accounts, units, dictionaries, parameters; 授权 pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint."""
+    """Register the blueprint (the 授权 pages add their views to it)."""
+    from webapp.admin import grant_routes  # noqa: F401  (its views join the blueprint)
     from webapp.admin.routes import bp
 
     app.register_blueprint(bp)

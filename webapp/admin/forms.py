@@ -58,8 +58,8 @@ def policy_password(form, field) -> None:
             raise ValidationError("；".join(problems))
 
 
-class UserForm(FlaskForm):
-    """A user's account, role, unit and data scope."""
+class IdentityForm(FlaskForm):
+    """An account's identity, set by the system admin: never its role, scope or password reset."""
 
     username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64), CODE])
     full_name = StringField(
@@ -73,14 +73,9 @@ class UserForm(FlaskForm):
             Length(max=120),
         ],
     )
-    role_id = SelectField(_l("角色"), coerce=int, validators=[DataRequired(REQUIRED)])
+    # Removed by the view once the account holds a role: the unit then bounds its data scope,
+    # which only the security admin changes (on the 授权 page).
     unit_id = SelectField(_l("所属部门"), coerce=int, validators=[DataRequired(REQUIRED)])
-    data_scope = SelectField(
-        _l("数据权限"),
-        validators=[DataRequired(REQUIRED)],
-        choices=options([(s.value, label) for s, label in SCOPE_LABELS.items()]),
-    )
-    scope_unit_ids = SelectMultipleField(_l("自定数据权限部门"), coerce=int, validators=[])
     superior_id = SelectField(
         _l("直接上级"), coerce=int, default=0, validate_choice=False, validators=[Optional()]
     )
@@ -118,14 +113,9 @@ class UserForm(FlaskForm):
         if username_taken(field.data or "", self.user_id):
             raise ValidationError(_l("该用户名已存在"))
 
-    def validate_scope_unit_ids(self, field):
-        """Require at least one unit for a custom scope."""
-        if self.data_scope.data == DataScope.CUSTOM and not field.data:
-            raise ValidationError(_l("自定数据权限至少选择一个部门"))
-
 
 class ResetPasswordForm(FlaskForm):
-    """A new password set by the sysadmin; the user must change it at next login."""
+    """A new password set by the security admin; the user must change it at next login."""
 
     password = PasswordField(
         _l("新密码"), validators=[DataRequired(REQUIRED), Length(max=128), policy_password]

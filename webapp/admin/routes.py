@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from webapp.admin import services
 from webapp.admin.forms import (
     SCOPE_LABELS,
     DictItemForm,
+    IdentityForm,
     ParameterForm,
-    ResetPasswordForm,
     RoleChainParameterForm,
     RoleSetParameterForm,
     UnitForm,
-    UserForm,
 )
 from webapp.clock import utc_now
 from webapp.extensions import db
@@ -32,16 +40,22 @@ def get_or_404(model, ident: int):
     return db.get_or_404(model, ident)
 
 
-def user_form(user: User | None = None) -> UserForm:
-    """Build a user form with its choices loaded."""
-    form = UserForm(obj=user, user_id=user.id if user else None)
-    if user is not None and not form.is_submitted():
-        form.scope_unit_ids.data = [u.id for u in user.scope_units]
-        form.data_scope.data = user.data_scope.value
-    form.role_id.choices = services.role_choices()
-    form.unit_id.choices = unit_choices()
-    form.scope_unit_ids.choices = unit_choices()
+def identity_form(user: User | None = None) -> IdentityForm:
+    """Build the identity form; without the unit once the account holds a role."""
+    form = IdentityForm(obj=user, user_id=user.id if user else None)
+    if services.unit_is_identity(user):
+        form.unit_id.choices = unit_choices()
+    else:
+        del form.unit_id
     return form
+
+
+def editable_user_or_403(user_id: int) -> User:
+    """Load an account the system admin may edit; the other two admins' answer 403."""
+    user = get_or_404(User, user_id)
+    if not services.sysadmin_may_edit(user):
+        abort(403)
+    return user
 
 
 @bp.route("/users")
@@ -51,19 +65,29 @@ def users():
     page = services.list_users(
         request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
-    return render_template("admin/users.html", page=page, scope_labels=SCOPE_LABELS, now=utc_now())
+    editable = {u.id for u in page.items if services.sysadmin_may_edit(u)}
+    return render_template(
+        "admin/users.html",
+        page=page,
+        scope_labels=SCOPE_LABELS,
+        now=utc_now(),
+        edit_endpoint="admin.user_edit",
+        editable=editable,
+        title=_("用户管理"),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @permission_required(Permission.USER_MANAGE)
 def user_create():
-    """Create a user."""
-    form = user_form()
+    """Create an account with no role (the security admin grants one)."""
+    form = identity_form()
     if form.validate_on_submit():
         user, password = services.create_user(form.data)
         flash(
             _(
-                "已创建用户 %(u)s，初始密码：%(p)s（首次登录须修改）",
+                "已创建用户 %(u)s，初始密码：%(p)s（首次登录须修改）。"
+                "该账号尚无角色，请由安全保密管理员授权。",
                 u=user.username,
                 p=password,
             ),
@@ -76,32 +100,15 @@ def user_create():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @permission_required(Permission.USER_MANAGE)
 def user_edit(user_id: int):
-    """Edit a user; the username stays fixed."""
-    user = get_or_404(User, user_id)
-    form = user_form(user)
+    """Edit an account's identity; the username stays fixed, role and scope are not here."""
+    user = editable_user_or_403(user_id)
+    form = identity_form(user)
     form.username.data = user.username
     if form.validate_on_submit():
-        services.update_user(user, form.data)
+        services.update_identity(user, form.data)
         flash(_("已保存。"), "success")
         return redirect(url_for("admin.users"))
-    return render_template(
-        "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()
-    )
-
-
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
-@permission_required(Permission.USER_MANAGE)
-def user_reset_password(user_id: int):
-    """Reset a user's password and unlock the account."""
-    user = get_or_404(User, user_id)
-    reset_form = ResetPasswordForm()
-    if reset_form.validate_on_submit():
-        services.reset_password(user, reset_form.password.data)
-        flash(_("已重置 %(u)s 的密码，首次登录须修改。", u=user.username), "success")
-        return redirect(url_for("admin.users"))
-    return render_template(
-        "admin/user_form.html", form=user_form(user), user=user, reset_form=reset_form
-    ), 400
+    return render_template("admin/user_form.html", form=form, user=user)
 
 
 @bp.route("/units")

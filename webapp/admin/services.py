@@ -1,4 +1,4 @@
-"""User, unit, dictionary and parameter changes made by the sysadmin."""
+"""Account identity, unit, dictionary and parameter changes made by the system admin."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from webapp.lookups import forget_cached
 from webapp.models import DataScope, DictItem, DictType, OrgUnit, Parameter, Role, User
 from webapp.parameters import value_type_of
 from webapp.security.passwords import generate_password
+from webapp.security.permissions import UNASSIGNED, Duty, duty_of
 from webapp.units import ordered_units, set_path
 from workflows.tiers import COMMITTEE_ROLE, ROLE_LABELS
 
@@ -58,25 +59,33 @@ def superior_cycle(user_id: int | None, superior_id: int | None) -> bool:
     return False
 
 
-def apply_user_fields(user: User, data: dict[str, Any]) -> None:
-    """Copy the editable fields of a user form onto a user."""
+def sysadmin_may_edit(user: User) -> bool:
+    """Tell whether the system admin may edit this account (never the other two admins')."""
+    return duty_of(user.role.permissions) not in (Duty.SECURITY, Duty.AUDIT, Duty.MIXED)
+
+
+def unit_is_identity(user: User | None) -> bool:
+    """Tell whether the account's unit is still the system admin's to set (no role granted yet)."""
+    return user is None or duty_of(user.role.permissions) is Duty.NONE
+
+
+def apply_identity(user: User, data: dict[str, Any]) -> None:
+    """Copy the identity fields of the system admin's form onto a user."""
     user.full_name = data["full_name"]
     user.email = data["email"] or None
-    user.role_id = data["role_id"]
-    user.unit_id = data["unit_id"]
-    user.data_scope = DataScope(data["data_scope"])
+    if "unit_id" in data:
+        user.unit_id = data["unit_id"]
     user.active = data["active"]
     user.superior_id = data.get("superior_id") or None
     user.wecom_userid = (data.get("wecom_userid") or "").strip()
-    chosen = data["scope_unit_ids"] if user.data_scope == DataScope.CUSTOM else []
-    user.scope_units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(chosen))))
 
 
 def create_user(data: dict[str, Any]) -> tuple[User, str]:
-    """Create a user; return it and the initial password (generated if none was given)."""
+    """Create an account with no role; return it and its initial password (must be changed)."""
     password = data.get("password") or generate_password()
-    user = User(username=data["username"])
-    apply_user_fields(user, data)
+    unassigned = db.session.scalars(select(Role).where(Role.code == UNASSIGNED)).one()
+    user = User(username=data["username"], role=unassigned, data_scope=DataScope.SELF)
+    apply_identity(user, data)
     set_password(user, password)
     user.must_change_password = True
     db.session.add(user)
@@ -84,20 +93,11 @@ def create_user(data: dict[str, Any]) -> tuple[User, str]:
     return user, password
 
 
-def update_user(user: User, data: dict[str, Any]) -> User:
-    """Save edits to a user."""
-    apply_user_fields(user, data)
+def update_identity(user: User, data: dict[str, Any]) -> User:
+    """Save the system admin's edits to an account's identity."""
+    apply_identity(user, data)
     db.session.commit()
     return user
-
-
-def reset_password(user: User, password: str) -> None:
-    """Set a new password, unlock the account and require a change at next login."""
-    set_password(user, password)
-    user.must_change_password = True
-    user.failed_logins = 0
-    user.locked_until = None
-    db.session.commit()
 
 
 def role_choices() -> list[tuple[int, str]]:
@@ -192,8 +192,16 @@ def parameters() -> list[Parameter]:
 
 
 def role_options(value_type: str) -> list[tuple[str, str]]:
-    """Return (code, name) of the roles a role-list parameter may hold, in the roles' order."""
-    roles = [(r.code, r.name) for r in db.session.scalars(select(Role).order_by(Role.sort_order))]
+    """Return (code, name) of the case roles a role-list parameter may hold, in the roles' order.
+
+    Never an administrator's role: a role list gives its holders a step in the case workflow,
+    and the system admin who edits parameters must not give himself one (三员分立).
+    """
+    roles = [
+        (r.code, r.name)
+        for r in db.session.scalars(select(Role).order_by(Role.sort_order))
+        if duty_of(r.permissions) is Duty.CASE
+    ]
     # 党委 is no role a user holds: it is an approval step whose decision is recorded.
     if value_type == "role_chain":
         roles.append((COMMITTEE_ROLE, _(ROLE_LABELS[COMMITTEE_ROLE])))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import enum
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TypeVar
 
@@ -33,6 +34,8 @@ class Permission:
     PARAM_MANAGE = "param.manage"
     JOB_MANAGE = "job.manage"
     AUDIT_VIEW = "audit.view"
+    ROLE_GRANT = "role.grant"
+    PASSWORD_RESET = "password.reset"
 
 
 P = Permission
@@ -46,6 +49,9 @@ SUPERVISOR = [
     P.WARNING_PROPOSE,
     P.DASHBOARD_VIEW,
 ]
+
+# The role a new account gets: no permission until the security admin grants one (三员分立).
+UNASSIGNED = "unassigned"
 
 DEFAULT_ROLES: list[dict] = [
     {
@@ -89,6 +95,89 @@ DEFAULT_ROLES: list[dict] = [
         "permissions": [P.CADRE_VIEW, P.REPORT_VIEW, P.DASHBOARD_VIEW],
     },
 ]
+
+# Appended, not inserted: `ensure_roles` gives a role its place in this list as its sort order, and
+# an existing database keeps the orders it was seeded with.
+DEFAULT_ROLES += [
+    {
+        "code": "secadmin",
+        "name": _l("安全保密管理员"),
+        "permissions": [P.ROLE_GRANT, P.PASSWORD_RESET],
+    },
+    {"code": UNASSIGNED, "name": _l("未授权"), "permissions": []},
+]
+
+
+class Duty(enum.StrEnum):
+    """Which of the separate duties (三员 and case work) a set of permissions belongs to."""
+
+    NONE = "none"
+    SYSTEM = "system"
+    SECURITY = "security"
+    AUDIT = "audit"
+    CASE = "case"
+    MIXED = "mixed"
+
+
+DUTY_PERMISSIONS: dict[Duty, frozenset[str]] = {
+    Duty.SYSTEM: frozenset(
+        {P.USER_MANAGE, P.UNIT_MANAGE, P.DICT_MANAGE, P.PARAM_MANAGE, P.JOB_MANAGE}
+    ),
+    Duty.SECURITY: frozenset({P.ROLE_GRANT, P.PASSWORD_RESET}),
+    Duty.AUDIT: frozenset({P.AUDIT_VIEW}),
+    Duty.CASE: frozenset(
+        {
+            P.CADRE_VIEW,
+            P.CADRE_EDIT,
+            P.CADRE_EXPORT,
+            P.REPORT_VIEW,
+            P.REPORT_EDIT,
+            P.REPORT_SUBMIT,
+            P.TALK_EDIT,
+            P.WARNING_PROPOSE,
+            P.WARNING_REVIEW,
+            P.WARNING_APPROVE,
+            P.DASHBOARD_VIEW,
+        }
+    ),
+}
+ADMIN_DUTIES = frozenset({Duty.SYSTEM, Duty.SECURITY, Duty.AUDIT})
+DUTY_LABELS = {
+    Duty.NONE: _l("未授权"),
+    Duty.SYSTEM: _l("系统管理员"),
+    Duty.SECURITY: _l("安全保密管理员"),
+    Duty.AUDIT: _l("安全审计员"),
+    Duty.CASE: _l("业务角色"),
+    Duty.MIXED: _l("混合角色"),
+}
+
+
+def duty_of(permissions: Iterable[str]) -> Duty:
+    """Tell which duty a role's permissions belong to (MIXED if more than one)."""
+    held = set(permissions or ())
+    duties = [duty for duty, codes in DUTY_PERMISSIONS.items() if held & codes]
+    if not duties:
+        return Duty.NONE
+    return duties[0] if len(duties) == 1 else Duty.MIXED
+
+
+def separation_problem(current: Iterable[str], granted: Iterable[str]) -> str | None:
+    """Return why moving an account from one role to another breaks 三员分立, or None."""
+    before, after = duty_of(current), duty_of(granted)
+    if after is Duty.MIXED:
+        return str(_l("该角色同时含有多类管理员权限或业务权限，违反三员分立，不能授予"))
+    if Duty.NONE in (before, after) or before is after:
+        return None
+    if before in ADMIN_DUTIES | {Duty.MIXED} or after in ADMIN_DUTIES:
+        return str(
+            _l(
+                "该账号现为%(now)s：管理员不能兼任其他管理员或业务角色，"
+                "请先撤销其角色（改为“未授权”）",
+                now=DUTY_LABELS[before],
+            )
+        )
+    return None
+
 
 ALL_PERMISSIONS = sorted(value for key, value in vars(Permission).items() if key.isupper())
 

@@ -66,6 +66,7 @@ UNIT_TREE = (
 DEMO_USERS = [
     # username, full name, role, unit code, scope
     ("admin", "系统管理员", "sysadmin", "org", DataScope.ALL),
+    ("secadmin", "安全保密管理员", "secadmin", "org", DataScope.ALL),
     ("auditor", "安全审计员", "auditor", "org", DataScope.ALL),
     ("supervisor", "李监督", "supervisor", "org-sup", DataScope.ALL),
     ("reviewer", "王科长", "reviewer", "org-sup", DataScope.ALL),

@@ -23,9 +23,7 @@ def user_data(db, unit, **changes):
         "username": "newuser",
         "full_name": "新用户",
         "email": "new@example.org",
-        "role_id": role_id(db, "supervisor"),
         "unit_id": unit.id,
-        "data_scope": "unit_and_below",
         "active": "y",
         "password": "Strong-Pass1",
     }
@@ -39,7 +37,8 @@ def test_sysadmin_creates_user_who_must_change_password(client, admin, db):
     )
     assert "已创建用户 newuser" in response.get_data(as_text=True)
     user = db.session.scalars(select(User).where(User.username == "newuser")).one()
-    assert user.must_change_password and user.data_scope == DataScope.UNIT_AND_BELOW
+    assert user.must_change_password and user.data_scope == DataScope.SELF
+    assert user.role.code == "unassigned" and user.unit_id == admin.unit.id
 
 
 @pytest.mark.parametrize(
@@ -48,7 +47,7 @@ def test_sysadmin_creates_user_who_must_change_password(client, admin, db):
         ({"password": "weakpassword"}, "至少三类"),
         ({"username": "坏 名字"}, "只能包含字母"),
         ({"email": "not-an-email"}, "电子邮箱格式不正确"),
-        ({"data_scope": "custom"}, "自定数据权限至少选择一个部门"),
+        ({"unit_id": ""}, "此项为必填项"),
         ({"full_name": ""}, "此项为必填项"),
     ],
 )
@@ -66,7 +65,7 @@ def test_duplicate_username_is_refused(client, admin, db):
     assert "该用户名已存在" in page
 
 
-def test_disable_user_and_reset_password_unlocks(client, admin, db):
+def test_disable_user_keeps_its_lock_and_password(client, admin, db):
     user = make_user("viewer", admin.unit, username="victim")
     user.failed_logins = 3
     data = user_data(db, admin.unit, username="victim", full_name="受害者")
@@ -74,9 +73,7 @@ def test_disable_user_and_reset_password_unlocks(client, admin, db):
     client.post(f"/admin/users/{user.id}", data=data)
     db.session.refresh(user)
     assert user.active is False and user.full_name == "受害者"
-    client.post(f"/admin/users/{user.id}/password", data={"password": "Reset-Passw0rd"})
-    db.session.refresh(user)
-    assert user.failed_logins == 0 and user.must_change_password
+    assert user.failed_logins == 3 and not user.must_change_password  # the secadmin's to reset
 
 
 def test_unit_tree_move_recomputes_paths(client, admin, db):
@@ -187,7 +184,9 @@ def test_situation_keeps_its_default_tier(client, admin, db):
     assert item.extra["default_tier"] == 3
 
 
-@pytest.mark.parametrize("role", ["supervisor", "auditor", "viewer", "liaison", "approver"])
+@pytest.mark.parametrize(
+    "role", ["supervisor", "auditor", "secadmin", "viewer", "liaison", "approver"]
+)
 def test_admin_pages_are_for_sysadmins_only(client, login, db, role):
     user = make_user(role, make_unit())
     login(user.username)

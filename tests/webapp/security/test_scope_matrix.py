@@ -1,10 +1,21 @@
-"""Every role × data scope × object inside/outside scope: profile, edit and list answer right."""
+"""Every role × data scope × object inside/outside scope; no administrator opens a case page."""
 
 import pytest
+from flask import url_for
 
-from tests.factories import make_cadre, make_unit, make_user
-from webapp.models import DataScope
-from webapp.security.permissions import DEFAULT_ROLES, Permission
+from tests.factories import (
+    make_cadre,
+    make_inquiry,
+    make_report,
+    make_talk,
+    make_unit,
+    make_user,
+    make_warning,
+)
+from webapp.documents.registry import DOCUMENTS
+from webapp.imports.jobs import specs as import_specs
+from webapp.models import DataScope, Talk
+from webapp.security.permissions import DEFAULT_ROLES, UNASSIGNED, Permission
 
 ROLES = {spec["code"]: set(spec["permissions"]) for spec in DEFAULT_ROLES}
 CASES = [
@@ -73,3 +84,80 @@ def test_edit_post_outside_scope_changes_nothing(client, login, db):
     assert response.status_code == 404
     db.session.refresh(cadre)
     assert cadre.name == "原名"
+
+
+# --------------------------------------------------------------------------- 三员 see no case
+
+CASE_AREAS = ("cadres", "negative_info", "talks", "inquiries", "warnings", "documents", "imports")
+ADMIN_ROLES = ("sysadmin", "secadmin", "auditor", UNASSIGNED)
+
+
+@pytest.fixture
+def case_world(world, db):
+    """The world with one record of every case kind about its cadre, each with its own text."""
+    records = {
+        "cadre_id": world.cadre,
+        "info_id": make_report(world.cadre, world.supervisor, summary="矩阵摘要：收受礼金"),
+        "talk_id": make_talk(world.cadre, world.supervisor, content="矩阵谈话内容"),
+        "inquiry_id": make_inquiry(world.cadre, world.supervisor, matters="矩阵函询事项"),
+        "warning_id": make_warning(world.cadre, world.supervisor, "YJ-MATRIX-0001"),
+    }
+    db.session.commit()
+    return records
+
+
+CASE_TEXT = ("王建国", "矩阵摘要", "矩阵谈话内容", "矩阵函询事项", "YJ-MATRIX-0001")
+
+
+def case_urls(app, records) -> list[str]:
+    """Every GET page of the case areas, with ids from the world (and 工作台)."""
+    ids = {name: record.id for name, record in records.items()}
+    urls = ["/"]
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint.split(".")[0] not in CASE_AREAS:
+            continue
+        if rule.endpoint == "documents.download":
+            for code, spec in DOCUMENTS.items():
+                record = records["talk_id" if spec.model is Talk else "inquiry_id"]
+                urls.append(url_for(rule.endpoint, code=code, record_id=record.id))
+            continue
+        if "kind" in rule.arguments:
+            urls += [url_for(rule.endpoint, kind=kind) for kind in import_specs()]
+            continue
+        values = {name: ids.get(name, "x" if name == "token" else 1) for name in rule.arguments}
+        urls.append(url_for(rule.endpoint, **values))
+    return urls
+
+
+def fetch(client, url: str) -> tuple[int, str]:
+    with client.get(url) as response:
+        return response.status_code, response.get_data(as_text=False).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_administrators_open_no_case_page(app, client, login, case_world, world, role):
+    admin = make_user(role, world.root, DataScope.ALL)
+    login(admin.username)
+    with app.test_request_context():
+        urls = case_urls(app, case_world)
+    areas = {url.split("/")[1] for url in urls}
+    assert {"cadres", "negative-info", "talks", "inquiries", "warnings", "documents"} <= areas
+    for url in urls:
+        status, body = fetch(client, url)
+        assert not [text for text in CASE_TEXT if text in body], url
+        if url != "/":
+            assert status in (403, 404), url
+
+
+def test_the_case_text_is_on_the_case_pages_for_a_supervisor(client, login, case_world, world):
+    login(world.supervisor.username)
+    pages = {
+        "王建国": f"/cadres/{world.cadre.id}",
+        "矩阵摘要": f"/negative-info/{case_world['info_id'].id}",
+        "矩阵谈话内容": f"/talks/{case_world['talk_id'].id}",
+        "矩阵函询事项": f"/inquiries/{case_world['inquiry_id'].id}",
+        "YJ-MATRIX-0001": f"/warnings/{case_world['warning_id'].id}",
+    }
+    for text, url in pages.items():
+        status, body = fetch(client, url)
+        assert status == 200 and text in body, url

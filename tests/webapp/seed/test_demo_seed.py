@@ -15,6 +15,7 @@ def test_seed_demo_creates_units_cadres_and_one_user_per_role(db):
     accounts = seed_demo("Demo-Passw0rd!", cadres=60)
     assert set(accounts) == {
         "admin",
+        "secadmin",
         "auditor",
         "supervisor",
         "reviewer",
@@ -53,4 +54,4 @@ def test_cli_prints_accounts_and_demo_password(app, db, monkeypatch):
         result = CliRunner().invoke(seed_demo_command, ["--cadres", "5"])
     assert result.exit_code == 0, result.output
     assert "supervisor" in result.output and "Given-Passw0rd!" in result.output
-    assert db.session.scalar(select(func.count(User.id))) == 8
+    assert db.session.scalar(select(func.count(User.id))) == 9

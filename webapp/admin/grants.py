@@ -1,0 +1,150 @@
+"""The security admin's changes to accounts: roles and data scope, unlock, password reset.
+
+Each change is logged by the audit recorder (the User row's before and after) and told to every
+security auditor in 站内消息, so the person granting access is never the only one who knows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webapp.admin.forms import SCOPE_LABELS
+from webapp.auth.services import set_password
+from webapp.clock import org_today, utc_now
+from webapp.extensions import db
+from webapp.models import DataScope, OrgUnit, Role, User
+from webapp.models.notifications import ChannelCode
+from webapp.outbox import enqueue
+from webapp.security.permissions import Permission, separation_problem
+
+# Notification kinds (free codes of the outbox; the reminder kinds are ObligationKind values).
+GRANT_KIND = "role_grant"
+RESET_KIND = "password_reset"
+
+
+class SeparationRefused(PermissionError):
+    """An account change that 三员分立 forbids; carries the message shown next to the field."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What the 授权 page sets on an account."""
+
+    role_id: int
+    unit_id: int
+    data_scope: DataScope
+    scope_unit_ids: tuple[int, ...] = ()
+
+
+def self_change_problem(actor: User, user: User) -> str | None:
+    """Return why an admin may not change this account's access, or None."""
+    if actor.id == user.id:
+        return _("不能修改本人的角色、数据权限或密码重置状态（三员分立）")
+    return None
+
+
+def grant_problem(actor: User, user: User, role: Role | None) -> str | None:
+    """Return why the actor may not give this role to this account, or None."""
+    if role is None:
+        return _("请选择有效的角色")
+    return self_change_problem(actor, user) or separation_problem(
+        user.role.permissions, role.permissions
+    )
+
+
+def access_text(user: User) -> str:
+    """Describe an account's role and data scope as the auditor reads it."""
+    scope = str(SCOPE_LABELS[user.data_scope])
+    if user.data_scope == DataScope.CUSTOM:
+        scope += "（" + "、".join(u.name for u in user.scope_units) + "）"
+    return _(
+        "角色「%(role)s」，所属部门「%(unit)s」，数据权限「%(scope)s」",
+        role=user.role.name,
+        unit=user.unit.name,
+        scope=scope,
+    )
+
+
+def auditors() -> list[User]:
+    """Return the active users whose role reads the logs."""
+    roles = [
+        r.id for r in db.session.scalars(select(Role)) if Permission.AUDIT_VIEW in r.permissions
+    ]
+    stmt = select(User).where(User.role_id.in_(roles), User.active.is_(True)).order_by(User.id)
+    return list(db.session.scalars(stmt))
+
+
+def notify_auditors(kind: str, user: User, label: str, detail: str, link: str, now: datetime):
+    """Queue one 站内消息 per auditor about a change to an account (in the caller's transaction)."""
+    stage = uuid.uuid4().hex[:16]  # every change is its own message, however many a day
+    for auditor in auditors():
+        enqueue(
+            kind=kind,
+            subject=f"user:{user.id}",
+            stage=stage,
+            due_date=org_today(),
+            user_id=auditor.id,
+            channel=ChannelCode.INAPP,
+            label=label,
+            detail=detail,
+            link=link,
+            now=now,
+        )
+
+
+def apply_grant(actor: User, user: User, grant: Grant, link: str = "") -> bool:
+    """Set an account's role, unit and data scope; tell the auditors; return whether it changed."""
+    role = db.session.get(Role, grant.role_id)
+    problem = grant_problem(actor, user, role)
+    if problem:
+        raise SeparationRefused(problem)
+    before = access_text(user)
+    user.role = role
+    user.unit = db.session.get(OrgUnit, grant.unit_id)
+    user.data_scope = grant.data_scope
+    chosen = grant.scope_unit_ids if grant.data_scope == DataScope.CUSTOM else ()
+    user.scope_units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(chosen))))
+    after = access_text(user)
+    if before == after:
+        db.session.commit()
+        return False
+    now = utc_now()
+    detail = _(
+        "%(actor)s 将账号 %(user)s 的授权由：%(before)s，改为：%(after)s。",
+        actor=actor,
+        user=user,
+        before=before,
+        after=after,
+    )
+    notify_auditors(GRANT_KIND, user, _("账号授权变更"), detail, link, now)
+    db.session.commit()
+    return True
+
+
+def reset_password(actor: User, user: User, password: str, link: str = "") -> None:
+    """Set a new password, unlock the account, require a change at next login; tell the auditors."""
+    problem = self_change_problem(actor, user)
+    if problem:
+        raise SeparationRefused(problem)
+    set_password(user, password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    detail = _("%(actor)s 重置了账号 %(user)s 的密码（首次登录须修改）。", actor=actor, user=user)
+    notify_auditors(RESET_KIND, user, _("账号密码重置"), detail, link, utc_now())
+    db.session.commit()
+
+
+def unlock(actor: User, user: User) -> None:
+    """Clear an account's failed logins and lock."""
+    problem = self_change_problem(actor, user)
+    if problem:
+        raise SeparationRefused(problem)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
