@@ -6,8 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint (the 授权 pages add their views to it)."""
+    """Register the blueprint (the 授权 pages add their views to it) and `flask accounts`."""
     from webapp.admin import grant_routes  # noqa: F401  (its views join the blueprint)
+    from webapp.admin.cli import accounts_cli
     from webapp.admin.routes import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(accounts_cli)

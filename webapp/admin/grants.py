@@ -20,7 +20,7 @@ from webapp.extensions import db
 from webapp.models import DataScope, OrgUnit, Role, User
 from webapp.models.notifications import ChannelCode
 from webapp.outbox import enqueue
-from webapp.security.permissions import Permission, separation_problem
+from webapp.security.permissions import ADMIN_DUTIES, Permission, duty_of, separation_problem
 
 # Notification kinds (free codes of the outbox; the reminder kinds are ObligationKind values).
 GRANT_KIND = "role_grant"
@@ -148,3 +148,30 @@ def unlock(actor: User, user: User) -> None:
     user.failed_logins = 0
     user.locked_until = None
     db.session.commit()
+
+
+def grant_admin_role_from_shell(username: str, role_code: str) -> User:
+    """Give an account an administrator's role from the server's shell (the first admins).
+
+    Case roles are never given here: only the security admin's 授权 page grants them.
+    """
+    user = db.session.scalars(select(User).where(User.username == username)).first()
+    role = db.session.scalars(select(Role).where(Role.code == role_code)).first()
+    if user is None or role is None:
+        raise SeparationRefused(_("没有该用户或角色"))
+    if duty_of(role.permissions) not in ADMIN_DUTIES:
+        raise SeparationRefused(_("命令行只能授予管理员角色；业务角色由安全保密管理员在授权页授予"))
+    problem = separation_problem(user.role.permissions, role.permissions)
+    if problem:
+        raise SeparationRefused(problem)
+    before = access_text(user)
+    user.role = role
+    detail = _(
+        "服务器命令行将账号 %(user)s 的授权由：%(before)s，改为：%(after)s。",
+        user=user,
+        before=before,
+        after=access_text(user),
+    )
+    notify_auditors(GRANT_KIND, user, _("账号授权变更"), detail, "/audit/operations", utc_now())
+    db.session.commit()
+    return user

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from tests.factories import make_unit, make_user
+from webapp.admin.cli import grant_admin_command
 from webapp.admin.grants import GRANT_KIND, RESET_KIND
 from webapp.clock import utc_now
 from webapp.models import AuditLog, DataScope, Notification, Parameter, Role, User
@@ -314,3 +316,35 @@ def test_the_menu_shows_each_administrator_his_own_pages(client_of, admins, db):
     assert "/admin/users" in menus["sysadmin"] and "/admin/grants" not in menus["sysadmin"]
     assert "/admin/grants" in menus["secadmin"] and "/admin/users" not in menus["secadmin"]
     assert "/audit/operations" in menus["auditor"] and "/admin/" not in menus["auditor"]
+
+
+# ------------------------------------------------------------------ the first administrators
+
+
+def test_the_operator_gives_a_database_its_first_security_admin(app, admins, db):
+    fresh = make_user(UNASSIGNED, admins.unit, username="fresh4")
+    db.session.commit()
+    with app.app_context():
+        result = CliRunner().invoke(grant_admin_command, ["fresh4", "secadmin"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(fresh)
+    assert fresh.role.code == "secadmin"
+    row = db.session.scalars(
+        select(AuditLog).where(AuditLog.object_type == "User", AuditLog.object_id == str(fresh.id))
+    ).all()[-1]
+    assert row.username == "system"
+    (notice,) = notices(db, GRANT_KIND, admins.auditor)
+    assert "fresh4" in notice.body and "安全保密管理员" in notice.body
+
+
+@pytest.mark.parametrize(
+    ("holder", "offered"), [("supervisor", "secadmin"), (UNASSIGNED, "viewer")]
+)
+def test_the_operator_grants_no_case_role_and_no_second_duty(app, admins, db, holder, offered):
+    target = make_user(holder, admins.unit, username="shell1")
+    db.session.commit()
+    with app.app_context():
+        result = CliRunner().invoke(grant_admin_command, ["shell1", offered])
+    assert result.exit_code != 0
+    db.session.refresh(target)
+    assert target.role.code == holder
