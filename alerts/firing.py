@@ -8,10 +8,13 @@ Who and how (`alerts.recipients`, `alerts.preferences`): the responsible person 
 one, the step role's holders covering the cadre, always in-app; overdue and the
 acknowledgement's escalation also reach their superiors; pushed channels the user enabled get
 the stage at once only when it cannot wait (overdue, a lapsed plan, an approval waiting).
+Every message leads to the record's page; a pushed one by the absolute URL
+(`webapp.main.links.public_url`), naming the kind alone, never the cadre.
 A stage is fired without a message, and the reason kept next to its date in
 ``fired_stages`` ("<date> suppressed warning:<id>", "<date> acknowledged"), when the item is
 acknowledged with a planned date not yet passed (its normal stages stop repeating) or when
-the cadre has an active tier-3 warning and the item is of a lower tier.
+the cadre has an active tier-3 warning and the item is of a lower tier (the one rule in
+`webapp.main.suppression`, which 我的待办 shows too).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from alerts.preferences import escalates, pushes_now, quiet_for_plan
 from alerts.recipients import Recipients, address_for
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
+from webapp.main.links import public_url, record_path
 from webapp.models import User
 from webapp.models.notifications import ChannelCode
 from webapp.models.obligations import Obligation
@@ -51,11 +55,6 @@ class FiringCounts:
         """Return the counts by name (for the job's result); silent stages only when any."""
         counts = asdict(self)
         return {k: v for k, v in counts.items() if v or k not in ("suppressed", "acknowledged")}
-
-
-def cadre_link(obligation: Obligation) -> str:
-    """Return the path of the page the reminder leads to (the cadre's)."""
-    return f"/cadres/{obligation.cadre_id}"
 
 
 def fired_note(obligation: Obligation, stage: Stage) -> str:
@@ -117,15 +116,17 @@ def _tell(
     label = f"{obligation.kind.label}·{stage.label}"
     detail = f"{obligation.cadre.name}：{label}，期限 {obligation.due_on.isoformat()}"
     push = pushes_now(obligation.kind, stage)
+    path = record_path(obligation)
     queued = 0
     for user_id in users:
         channels = [ChannelCode.INAPP]
         if push:
             channels += [c for c in recipients.channels_of(user_id) if c.pushed]
         for channel in channels:
-            address = None
+            address, link = None, path
             if channel.pushed:
                 address = address_for(db.session.get(User, user_id), channel)
+                link = public_url(path)
             queued += enqueue(
                 kind=obligation.kind.value,
                 subject=f"{obligation.subject_type}:{obligation.subject_id}",
@@ -135,7 +136,7 @@ def _tell(
                 channel=channel,
                 label=label,
                 detail=detail,
-                link=cadre_link(obligation),
+                link=link,
                 address=address,
                 now=now,
             )

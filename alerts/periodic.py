@@ -8,10 +8,10 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from alerts.firing import cadre_link
 from alerts.recipients import Recipients, address_for
 from webapp.extensions import db
 from webapp.holidays.services import reminder_year, work_calendar
+from webapp.main.links import public_url, record_path, todo_path
 from webapp.models import Role, User
 from webapp.models.notifications import ChannelCode
 from webapp.models.obligations import Obligation
@@ -22,9 +22,6 @@ from workflows.deadlines import Light
 DIGEST_KIND = "daily_digest"
 HOLIDAY_KIND = "holiday_schedule"
 HOLIDAYS_LINK = "/admin/holidays/"
-
-
-DIGEST_LINK = "/"
 
 
 def digest_items(today: date, recipients: Recipients | None = None) -> dict[int, list[Obligation]]:
@@ -72,7 +69,8 @@ def kinds_line(obligations: list[Obligation]) -> str:
 def send_daily_digest(today: date, now: datetime | None = None) -> dict[str, int]:
     """Queue one digest per user per enabled channel listing all their due items; never commits.
 
-    The in-app digest lists each item; a pushed one names only the kinds, counts and a link.
+    The in-app digest lists each item and leads to it (one item) or to 我的待办; a pushed one
+    names only the kinds, counts and the absolute URL of 我的待办.
     """
     recipients = Recipients()
     items = digest_items(today, recipients)
@@ -95,10 +93,10 @@ def send_daily_digest(today: date, now: datetime | None = None) -> dict[str, int
         ]:
             if channel.pushed:
                 label = _("每日待办：%(kinds)s", kinds=kinds_line(obligations))
-                link = DIGEST_LINK
+                link = public_url(todo_path())
             else:
                 label = _("每日待办汇总（%(count)s 项）", count=count)
-                link = cadre_link(obligations[0]) if count == 1 else DIGEST_LINK
+                link = record_path(obligations[0]) if count == 1 else todo_path()
             queued += enqueue(
                 kind=DIGEST_KIND,
                 subject=f"user:{user_id}",

@@ -3,7 +3,8 @@
 The decisions are pure (`alerts.preferences`); this module reads what they need: the step
 role's holders whose data scope covers the cadre, a person's superior (直接上级, else the
 holder of the next role up in their unit or the nearest unit above), each user's 通知设置,
-and whether a cadre has an active tier-3 warning. One instance serves one pass and caches.
+and (through `webapp.main.suppression`, which 我的待办 asks too) whether a tier-3 warning
+silences an item. One instance serves one pass and caches.
 """
 
 from __future__ import annotations
@@ -12,17 +13,14 @@ from sqlalchemy import select
 
 from alerts.preferences import enabled_channels
 from webapp.extensions import db
-from webapp.models import Cadre, NotificationPreference, Role, User, Warning
+from webapp.main.suppression import Suppression
+from webapp.models import Cadre, NotificationPreference, Role, User
 from webapp.models.notifications import ChannelCode
 from webapp.models.obligations import Obligation
 from webapp.security.scope import scoped
-from workflows.states import ACTIVE_STATES
-from workflows.tiers import Tier
 
 # The line of roles a reminder climbs when nobody is named as 直接上级, lowest first.
 ROLE_LADDER = ("supervisor", "reviewer", "approver", "minister")
-
-WARNING_SUBJECT = "warning"
 
 
 def unit_line(path: str) -> list[int]:
@@ -51,8 +49,7 @@ class Recipients:
         self._covering: dict[tuple[str, int], list[int]] = {}
         self._superiors: dict[int, list[int]] = {}
         self._choices: dict[int, list[ChannelCode]] = {}
-        self._red: dict[int, int | None] = {}
-        self._tiers: dict[int, int | None] = {}
+        self.suppression = Suppression()
 
     def of(self, obligation: Obligation) -> list[int]:
         """Return the user ids to notify: the responsible person, else the step role's holders."""
@@ -114,35 +111,10 @@ class Recipients:
             )
         return self._choices[user_id]
 
-    def active_red_warning(self, cadre_id: int) -> int | None:
-        """Return the id of the cadre's active tier-3 warning, or None."""
-        if cadre_id not in self._red:
-            self._red[cadre_id] = db.session.scalar(
-                select(Warning.id)
-                .where(
-                    Warning.cadre_id == cadre_id,
-                    Warning.tier == Tier.RED,
-                    Warning.state.in_(list(ACTIVE_STATES)),
-                )
-                .order_by(Warning.id)
-                .limit(1)
-            )
-        return self._red[cadre_id]
-
     def suppressed_by(self, obligation: Obligation) -> int | None:
-        """Return the tier-3 warning that silences this lower-tier obligation, or None."""
-        red = self.active_red_warning(obligation.cadre_id)
-        if red is None:
-            return None
-        if obligation.subject_type == WARNING_SUBJECT and self._tier(obligation.subject_id) == 3:
-            return None
-        return red
-
-    def _tier(self, warning_id: int) -> int | None:
-        if warning_id not in self._tiers:
-            tier = db.session.scalar(select(Warning.tier).where(Warning.id == warning_id))
-            self._tiers[warning_id] = int(tier) if tier is not None else None
-        return self._tiers[warning_id]
+        """Return the id of the tier-3 warning that silences this obligation, or None."""
+        red = self.suppression.by(obligation)
+        return red.id if red is not None else None
 
     def _role_holders(self, role: str) -> list[User]:
         if role not in self._holders:

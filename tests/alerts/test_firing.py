@@ -195,3 +195,89 @@ def test_once_the_plan_has_lapsed_the_normal_stages_speak_again(world, cadre):
     assert fired_note(obligation, Stage.YELLOW) == "acknowledged"
     fire_due_obligations(DUE, NOW)
     assert {n.stage for n in notifications()} == {"ack_lapsed", "ack_escalated", "due"}
+
+
+BASE = "https://ganbu.example.org/jiandu"
+
+
+@pytest.fixture
+def public_base(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", BASE + "/")
+    return BASE
+
+
+def test_an_overdue_push_links_to_its_records_page_by_absolute_url(world, cadre, public_base):
+    user = world.supervisor
+    user.email = "sup@example.org"
+    prefer(user, ChannelCode.EMAIL, ChannelCode.WEBHOOK)
+    open_inquiry(cadre, subject_id=7, responsible_user_id=user.id)
+    fire_due_obligations(OVERDUE, NOW)
+    mine = notifications(stage="overdue", user_id=user.id)
+    links = {n.channel: n.link for n in mine}
+    assert links == {
+        ChannelCode.INAPP: "/inquiries/7",
+        ChannelCode.EMAIL: f"{public_base}/inquiries/7",
+        ChannelCode.WEBHOOK: f"{public_base}/inquiries/7",
+    }
+    for note in mine:
+        if note.channel.pushed:
+            assert note.body.endswith(f"{public_base}/inquiries/7")
+            assert cadre.name not in note.title + note.body
+
+
+def test_an_approval_push_links_to_the_warnings_page(world, cadre, public_base):
+    prefer(world.approver, ChannelCode.DINGTALK, ChannelCode.WECOM)
+    world.approver.wecom_userid = "wx-approver"
+    open_inquiry(
+        cadre,
+        kind=ObligationKind.APPROVAL_WAITING,
+        subject_type="warning",
+        subject_id=31,
+        step_role="approver",
+    )
+    fire_due_obligations(YELLOW, NOW)
+    pushed = [n for n in notifications(user_id=world.approver.id) if n.channel.pushed]
+    assert {n.channel for n in pushed} == {ChannelCode.DINGTALK, ChannelCode.WECOM}
+    for note in pushed:
+        assert note.link == f"{public_base}/warnings/31"
+        assert f"{public_base}/warnings/31" in note.body
+        assert cadre.name not in note.title + note.body
+
+
+def test_the_pushed_digest_links_to_the_todo_list_and_names_nobody(world, cadre, public_base):
+    user = world.supervisor
+    user.email, user.wecom_userid = "sup@example.org", "wx-sup"
+    prefer(user, ChannelCode.EMAIL, ChannelCode.WECOM, ChannelCode.DINGTALK, ChannelCode.WEBHOOK)
+    open_inquiry(cadre, subject_id=1, responsible_user_id=user.id)
+    open_inquiry(cadre, subject_id=2, responsible_user_id=user.id)
+    send_daily_digest(YELLOW)
+    digests = {n.channel: n for n in notifications(kind="daily_digest")}
+    assert set(digests) == set(ChannelCode)
+    for channel, note in digests.items():
+        if channel.pushed:
+            assert note.link == f"{public_base}/#todo"
+            assert note.body.endswith(f"{public_base}/#todo")
+            assert cadre.name not in note.title + note.body
+            assert "函询回复到期 2" in note.body
+    # 站内消息 stays inside the site: 我的待办 for several items, the record for one.
+    assert digests[ChannelCode.INAPP].link == "/#todo"
+    assert cadre.name in digests[ChannelCode.INAPP].body
+
+
+def test_the_digest_of_one_item_leads_to_its_record_in_the_inbox(world, cadre):
+    open_inquiry(cadre, subject_id=5, responsible_user_id=world.supervisor.id)
+    send_daily_digest(YELLOW)
+    (digest,) = notifications(kind="daily_digest")
+    assert digest.link == "/inquiries/5"
+
+
+def test_without_a_public_base_url_the_server_name_makes_the_link(app, monkeypatch, world, cadre):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", None)
+    monkeypatch.setitem(app.config, "SERVER_NAME", "ganbu.intra:8443")
+    monkeypatch.setitem(app.config, "PREFERRED_URL_SCHEME", "https")
+    prefer(world.supervisor, ChannelCode.WEBHOOK)
+    open_inquiry(cadre, subject_id=1, responsible_user_id=world.supervisor.id)
+    open_inquiry(cadre, subject_id=2, responsible_user_id=world.supervisor.id)
+    send_daily_digest(YELLOW)
+    (pushed,) = notifications(kind="daily_digest", channel=ChannelCode.WEBHOOK)
+    assert pushed.link == "https://ganbu.intra:8443/#todo"

@@ -72,7 +72,7 @@ def test_firing_marks_the_stage_and_tells_the_responsible_person_once(db, unit, 
     (note,) = notifications(user_id=supervisor.id)
     assert (note.kind, note.subject, note.stage) == ("inquiry_reply_due", "inquiry:1", "yellow")
     assert note.channel is ChannelCode.INAPP and note.due_date == DUE
-    assert "王建国" in note.body and note.link == f"/cadres/{cadre.id}"
+    assert "王建国" in note.body and note.link == "/inquiries/1"
     # The same day again: nothing is due any more, nothing doubles.
     assert fire_due_obligations(YELLOW, AT_YELLOW).stages == 0
     assert len(notifications(user_id=supervisor.id)) == 1

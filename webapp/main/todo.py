@@ -13,6 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
+from webapp.main.links import record_endpoint
+from webapp.main.suppression import RedWarning, Suppression
 from webapp.models import Cadre, User
 from webapp.models.obligations import Obligation
 from webapp.obligations import services as obligations
@@ -21,15 +23,6 @@ from workflows.deadlines import Light
 
 # The latest planned date accepted: a plan further out is not a plan (已知悉 is for this year).
 MAX_PLAN_DAYS = 366
-
-# The page each subject type (the areas' due.SUBJECT) leads to: (endpoint, its id argument);
-# others (cadre_event) lead to the cadre's profile.
-SUBJECT_PAGES = {
-    "warning": ("warnings.detail", "warning_id"),
-    "inquiry": ("inquiries.detail", "inquiry_id"),
-    "talk": ("talks.detail", "talk_id"),
-    "negative_info": ("negative_info.detail", "info_id"),
-}
 
 
 class PlanRefused(ValueError):
@@ -44,6 +37,8 @@ class TodoLine:
     light: Light | None
     overdue: bool
     due_today: bool
+    # The active tier-3 warning about the cadre that keeps this line's reminders quiet.
+    suppressed_by: RedWarning | None = None
 
     @property
     def urgency(self) -> int:
@@ -57,11 +52,8 @@ class TodoLine:
     @property
     def link(self) -> str:
         """Return the URL of the record the obligation is about."""
-        page = SUBJECT_PAGES.get(self.obligation.subject_type)
-        if page is None:
-            return url_for("cadres.profile", cadre_id=self.obligation.cadre_id)
-        endpoint, argument = page
-        return url_for(endpoint, **{argument: self.obligation.subject_id})
+        endpoint, values = record_endpoint(self.obligation)
+        return url_for(endpoint, **values)
 
 
 def mine(user: User) -> sa.ColumnElement:
@@ -88,15 +80,22 @@ def _open_for(user: User) -> sa.Select:
 
 
 def todo_lines(user: User, today: date) -> list[TodoLine]:
-    """Return the user's open obligations, most urgent first, then by due date."""
+    """Return the user's open obligations, most urgent first, then by due date.
+
+    A line whose reminders a tier-3 warning keeps quiet names that warning (the sweep's rule).
+    """
     cal, policy = work_calendar(), obligations.reminder_policy()
+    found = db.session.scalars(_open_for(user)).unique().all()
+    suppression = Suppression()
+    suppression.prime(found)
     lines = []
-    for o in db.session.scalars(_open_for(user)).unique():
+    for o in found:
         light = obligations.light(o, today, cal, policy)
         # Overdue as the rules say (a due date on a holiday is met by the next working day);
         # "due today" then covers that holiday stretch too.
         overdue = light is Light.RED
-        lines.append(TodoLine(o, light, overdue, not overdue and o.due_on <= today))
+        due_today = not overdue and o.due_on <= today
+        lines.append(TodoLine(o, light, overdue, due_today, suppression.by(o)))
     return sorted(
         lines, key=lambda line: (line.urgency, line.obligation.due_on, line.obligation.id)
     )

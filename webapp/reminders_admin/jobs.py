@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from webapp.audit.services import record_operation
@@ -29,9 +30,37 @@ from webapp.models.scheduler import JobRun
 from webapp.parameters import PARAMETER_DEFAULTS
 
 PAUSED_KEY = "scheduler.paused_jobs"
+# How a run was started (JobRun.trigger), as the page says it.
+TRIGGER_LABELS = {
+    "schedule": _l("按计划"),
+    "catch_up": _l("补执行"),
+    "manual": _l("手动执行"),
+}
 LIST_EXTENSION = "alerts.list_jobs"
 RUN_EXTENSION = "alerts.run_job"
 CRON_PREFIX, CRON_SUFFIX = "scheduler.", "_cron"
+
+# The counts the jobs record (alerts.jobs and what they call), as the page names them.
+DETAIL_LABELS = {
+    "proposals": _l("升级建议"),
+    "colours": _l("预警颜色更新"),
+    "obligations": _l("到期事项"),
+    "stages": _l("提醒节点"),
+    "queued": _l("消息入队"),
+    "unaddressed": _l("无人接收"),
+    "suppressed": _l("暂停提醒"),
+    "acknowledged": _l("已知悉未提醒"),
+    "pruned": _l("清理运行记录"),
+    "claimed": _l("取出"),
+    "sent": _l("已发送"),
+    "failed": _l("失败待重试"),
+    "dead": _l("发送失败"),
+    "deferred": _l("顺延"),
+    "users": _l("用户"),
+    "items": _l("事项"),
+    "year": _l("年份"),
+    "skipped": _l("跳过"),
+}
 
 
 class JobError(ValueError):
@@ -88,6 +117,17 @@ def next_fire(expression: str, after: datetime) -> datetime | None:
     except ValueError:
         return None
     return trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+
+
+def trigger_label(trigger: str) -> str:
+    """Return how a run was started, in words (the raw value if unknown)."""
+    return str(TRIGGER_LABELS.get(trigger, trigger))
+
+
+def detail_line(detail: dict | None) -> str:
+    """Return what a run did as one line ("用户 2，事项 5，消息入队 3"), or "-"."""
+    parts = [f"{DETAIL_LABELS.get(key, key)} {value}" for key, value in (detail or {}).items()]
+    return "，".join(parts) or "-"
 
 
 def latest_runs() -> dict[str, JobRun]:
@@ -161,5 +201,5 @@ def run_now(job_id: str) -> str:
     db.session.commit()
     outcome = runner(job_id)
     if outcome.result == "ok":
-        return _("已执行：%(detail)s", detail=outcome.detail or "-")
+        return _("已执行：%(detail)s", detail=detail_line(outcome.detail))
     raise JobError(_("执行出错：%(error)s", error=(outcome.error or "")[-300:]))

@@ -137,6 +137,8 @@ def job_list():
         rows=jobs.job_rows(),
         action_form=ActionForm(),
         can_run=jobs.RUN_EXTENSION in _extensions(),
+        trigger_label=jobs.trigger_label,
+        detail_line=jobs.detail_line,
     )
 
 

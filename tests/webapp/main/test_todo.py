@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from alerts.firing import fire_due_obligations, fired_note
+from tests.factories import make_warning
 from webapp.models import Obligation
 from webapp.obligations import services
 from workflows.deadlines import Light
-from workflows.obligations import ObligationKind
+from workflows.obligations import ObligationKind, Stage
 
 K = ObligationKind
 TODAY = date(2026, 12, 1)  # a Tuesday, a working day
@@ -230,3 +232,70 @@ def test_each_line_links_to_its_record(db, world, client, login, subject_type, l
     login(world.supervisor.username)
     page = client.get("/").get_data(as_text=True)
     assert f'href="{link.format(cadre=world.cadre.id)}">回访到期</a>' in page
+
+
+def line_of(page: str, obligation_id: int) -> str:
+    """Return the HTML of one to-do line."""
+    start = page.index(f'data-obligation="{obligation_id}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_line_a_tier_three_warning_silences_says_why_and_links_to_it(db, world, client, login):
+    red = make_warning(world.cadre, world.supervisor, "YJ-2026-0042", tier=3, state="issued")
+    make_warning(world.far_cadre, world.supervisor, "YJ-2026-0043", tier=3, state="lifted")
+    lower = oblige(
+        world.cadre,
+        1,
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    own = services.open_obligation(
+        kind=K.ACTION_DUE,
+        subject_type="warning",
+        subject_id=red.id,
+        cadre_id=world.cadre.id,
+        start=date(2026, 11, 20),
+        due=date(2026, 12, 21),
+        total_workdays=20,
+        today=TODAY,
+        responsible_user_id=world.supervisor.id,
+    )
+    elsewhere = oblige(
+        world.far_cadre,
+        2,
+        date(2026, 11, 20),
+        date(2026, 12, 22),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    db.session.commit()
+    login(world.supervisor.username)
+    page = client.get("/").get_data(as_text=True)
+    why = (
+        f'<div class="suppressed"><a href="/warnings/{red.id}">'
+        "已暂停提醒：该干部有处置（红色）预警 YJ-2026-0042 在办</a></div>"
+    )
+    assert why in line_of(page, lower.id)
+    # The red warning's own obligations still speak; a lifted one silences nothing.
+    assert "已暂停提醒" not in line_of(page, own.id)
+    assert "已暂停提醒" not in line_of(page, elsewhere.id)
+
+
+def test_the_page_and_the_sweep_agree_on_what_is_silenced(db, world, client, login):
+    red = make_warning(world.cadre, world.supervisor, "YJ-2026-0044", tier=3, state="rectifying")
+    lower = oblige(
+        world.cadre,
+        1,
+        date(2026, 11, 2),
+        date(2026, 12, 1),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    db.session.commit()
+    fire_due_obligations(TODAY)
+    assert fired_note(lower, Stage.DUE) == f"suppressed warning:{red.id}"
+    login(world.supervisor.username)
+    page = client.get("/").get_data(as_text=True)
+    assert "YJ-2026-0044 在办" in line_of(page, lower.id)

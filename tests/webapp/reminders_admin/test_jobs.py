@@ -32,7 +32,11 @@ def declare(app, monkeypatch):
 
 
 @time_machine.travel(datetime(2026, 12, 1, 3, 2, tzinfo=UTC), tick=False)
-def test_each_job_shows_its_cron_last_run_and_next_run(app, db, client, sysadmin, monkeypatch):
+def test_each_job_shows_its_cron_last_run_and_next_run(
+    app, db, client, sysadmin, login, monkeypatch
+):
+    # The fixture logged in at the real time: a session from another hour is ended.
+    login(sysadmin.username)
     declare(app, monkeypatch)
     db.session.add(
         JobRun(
@@ -112,7 +116,7 @@ def test_run_now_calls_alerts_and_shows_the_outcome(app, db, client, sysadmin, m
         as_text=True
     )
     assert ran == ["dispatch"]
-    assert "已执行：" in page and "sent" in page
+    assert "已执行：已发送 3" in page
     monkeypatch.setitem(
         app.extensions, "alerts.run_job", lambda job_id: FakeOutcome("error", error="Boom!")
     )
@@ -137,3 +141,18 @@ def test_next_fire_reads_six_fields_and_refuses_nonsense():
     assert jobs.next_fire("30 * * * * *", after) == datetime(2026, 12, 1, 3, 0, 30, tzinfo=UTC)
     assert jobs.next_fire("not a cron", after) is None
     assert jobs.next_fire("99 * * * *", after) is None
+
+
+def test_run_now_records_a_manual_run_the_page_shows_with_its_result(app, db, client, sysadmin):
+    page = client.post(
+        "/admin/reminders/jobs/holiday_reminder/run", follow_redirects=True
+    ).get_data(as_text=True)
+    run = db.session.scalars(select(JobRun).where(JobRun.job_id == "holiday_reminder")).one()
+    assert run.trigger == "manual" and run.result == "ok"
+    assert set(run.detail) == {"year", "queued"}
+    line = f"年份 {run.detail['year']}，消息入队 {run.detail['queued']}"
+    assert f"已执行：{line}" in page
+    start = page.index('data-job="holiday_reminder"')
+    row = page[start : page.index("</tr>", start)]
+    assert "手动执行" in row and "成功" in row and line in row
+    assert "{" not in page[page.index("已执行：") :].split("<")[0]

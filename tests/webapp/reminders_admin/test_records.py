@@ -111,7 +111,9 @@ def test_the_detail_shows_each_attempt(db, client, sysadmin):
 
 
 @time_machine.travel(datetime(2026, 12, 1, 4, 0, tzinfo=UTC), tick=False)
-def test_retry_sets_dead_rows_pending_from_now_and_audits_it(db, client, sysadmin):
+def test_retry_sets_dead_rows_pending_from_now_and_audits_it(db, client, sysadmin, login):
+    # The fixture logged in at the real time: a session from another hour is ended.
+    login(sysadmin.username)
     user = make_user("supervisor", make_unit(), username="erin")
     dead = note(db, user, status=NotificationStatus.DEAD, attempts=6, last_error="x")
     sent = note(db, user, channel=ChannelCode.WECOM, status=NotificationStatus.SENT)
