@@ -33,6 +33,11 @@ MODEL_LABELS: dict[str, str] = {
     "ToleranceDecision": _l("容错纠错"),
     "WarningProposal": _l("升级建议"),
     "Attachment": _l("附件"),
+    "Notification": _l("提醒记录"),
+    "AuditLog": _l("操作日志"),
+    "LoginLog": _l("登录日志"),
+    "AccessLog": _l("访问日志"),
+    "LogChain": _l("日志链校验"),
 }
 
 # Columns whose meaning is the same in every model that has them.

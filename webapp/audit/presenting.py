@@ -9,15 +9,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp import models
 from webapp.audit.labels import field_dictionary, field_label, referenced_type
+from webapp.audit.recorder import CONTENT_BEFORE, CONTENT_CHANGED, CONTENT_SET
 from webapp.extensions import db
 from webapp.lookups import dict_label
 from webapp.models import AuditLog
 
 EMPTY = (None, "", [], {})
+# The markers the recorder stores in place of case content, in the reader's language.
+CONTENT = {
+    CONTENT_SET: _l("已填写（内容不记入日志）"),
+    CONTENT_CHANGED: _l("已修改（内容不记入日志）"),
+    CONTENT_BEFORE: _l("原内容（不记入日志）"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,8 @@ def shown_value(object_type: str, key: str, value: Any, names: Names | None = No
     """Return a stored value as the auditor reads it: names, dictionary labels, 是/否, 空."""
     if value in EMPTY:
         return _("（空）")
+    if isinstance(value, str) and value in CONTENT:
+        return str(CONTENT[value])
     if isinstance(value, bool):
         return _("是") if value else _("否")
     target = referenced_type(object_type, key)
@@ -68,10 +78,12 @@ def describe(row: AuditLog, names: Names | None = None) -> list[Change]:
         # A create or a delete lists only the columns that hold something.
         if row.action != "update" and old in EMPTY and new in EMPTY:
             continue
+        # Case content changed: "已修改" says all there is, the old value is not kept.
+        had = key in before and old != CONTENT_BEFORE
         changes.append(
             Change(
                 str(field_label(row.object_type, key)),
-                shown_value(row.object_type, key, old, names) if key in before else None,
+                shown_value(row.object_type, key, old, names) if had else None,
                 shown_value(row.object_type, key, new, names) if key in after else None,
             )
         )

@@ -18,9 +18,15 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import MANYTOONE, Session
 
 from webapp.models.base import utcnow
-from webapp.models.logs import AuditLog
+from webapp.models.logs import AuditLog, ChainedLog
 
 HIDDEN = "******"
+# What the log keeps of a case-content field (`__audit_content__`): that it was filled in or
+# changed, never its value. Stored as these words; the log pages translate them.
+CONTENT_SET = "已填写（内容不记入日志）"
+CONTENT_CHANGED = "已修改（内容不记入日志）"
+CONTENT_BEFORE = "原内容（不记入日志）"
+CONTENT_MARKERS = (CONTENT_SET, CONTENT_CHANGED, CONTENT_BEFORE)
 
 
 class AppendOnlyError(RuntimeError):
@@ -55,12 +61,6 @@ def actor() -> tuple[int | None, str, str]:
     return None, "system", ""
 
 
-def mask_value(value: Any) -> Any:
-    """Keep the first 3 and last 2 characters of a sensitive value."""
-    text = str(value or "")
-    return text[:3] + "*" * max(len(text) - 5, 0) + text[-2:] if len(text) > 5 else HIDDEN
-
-
 def jsonable(value: Any) -> Any:
     """Turn a column value into something JSON can hold."""
     if isinstance(value, enum.Enum):
@@ -72,17 +72,22 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def shown(obj: Any, key: str, value: Any) -> Any:
-    """Hide or mask the fields a model marks as sensitive."""
+def is_content(obj: Any, key: str) -> bool:
+    """Tell whether a model declares a field as case content, kept out of the log."""
+    return key in getattr(obj, "__audit_content__", ())
+
+
+def shown(obj: Any, key: str, value: Any, marker: str = CONTENT_SET) -> Any:
+    """Return a value as the log keeps it: secrets hidden, case content as a marker."""
     if key in getattr(obj, "__audit_hidden__", ()):
         return HIDDEN
-    if key in getattr(obj, "__audit_masked__", ()):
-        return mask_value(value)
+    if is_content(obj, key):
+        return marker if value not in (None, "", [], {}) else jsonable(value)
     return jsonable(value)
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
-    """Return every column of an object, sensitive ones hidden or masked."""
+    """Return every column of an object, secrets hidden and case content marked."""
     state = inspect(obj)
     return {
         attr.key: shown(obj, attr.key, getattr(obj, attr.key))
@@ -103,8 +108,8 @@ def changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old != new:
-                before[attr.key] = shown(obj, attr.key, old)
-                after[attr.key] = shown(obj, attr.key, new)
+                before[attr.key] = shown(obj, attr.key, old, CONTENT_BEFORE)
+                after[attr.key] = shown(obj, attr.key, new, CONTENT_CHANGED)
     for key, (old, new) in relationship_changes(obj).items():
         if key not in after and old != new:
             before[key], after[key] = shown(obj, key, old), shown(obj, key, new)
@@ -191,12 +196,23 @@ def register(session_class: type[Session] | Session) -> None:
         return
     event.listen(session_class, "before_flush", before_flush)
     event.listen(session_class, "after_flush", after_flush)
+    event.listen(session_class, "after_flush_postexec", reload_log_rows)
 
 
 def before_flush(session: Session, _context, _instances) -> None:
     """Collect the audit rows while the pending changes are still visible."""
     refuse_log_changes(session)
     session.info.setdefault("pending_audit", []).extend(audit_rows(session))
+    session.info["new_log_rows"] = [obj for obj in session.new if isinstance(obj, ChainedLog)]
+
+
+def reload_log_rows(session: Session, _context) -> None:
+    """Expire what the engine filled into new log rows (time, hashes), so reading loads it."""
+    # The chain hook (webapp/audit/chain.py) sets these in the INSERT, out of the ORM's sight.
+    for obj in session.info.pop("new_log_rows", []):
+        unloaded = inspect(obj).unloaded
+        if unloaded:
+            session.expire(obj, list(unloaded))
 
 
 def after_flush(session: Session, _context) -> None:

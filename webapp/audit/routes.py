@@ -11,12 +11,21 @@ from wtforms.validators import Length, Optional
 from webapp.audit.labels import MODEL_LABELS, model_label
 from webapp.audit.presenting import describe, object_names, raw_json
 from webapp.audit.services import LogFilters, search_log
+from webapp.audit.verify import verify_all
+from webapp.extensions import db
 from webapp.forms_common import options
 from webapp.security.permissions import Permission, permission_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 TITLES = {"operations": _l("操作日志"), "logins": _l("登录日志"), "accesses": _l("访问日志")}
+CHAIN_TITLES = {
+    "audit_log": TITLES["operations"],
+    "login_log": TITLES["logins"],
+    "access_log": TITLES["accesses"],
+}
+# What an access-log row read.
+READ_LABELS = {"view": _l("查看记录"), "list": _l("列表/查询"), "edit": _l("打开编辑")}
 # The operations the log records, as the auditor reads them (the table and the filter).
 ACTION_LABELS = {
     "create": _l("新增"),
@@ -78,6 +87,7 @@ def show(kind: str):
         form=form,
         page=page,
         action_labels=ACTION_LABELS,
+        read_labels=READ_LABELS,
         changes=changes,
         names=names,
         model_label=model_label,
@@ -104,3 +114,11 @@ def logins():
 def accesses():
     """List views of sensitive records."""
     return show("accesses")
+
+
+@bp.route("/verify")
+@permission_required(Permission.AUDIT_VIEW)
+def verify():
+    """Verify every log's hash chain and name the first broken row of each."""
+    reports = verify_all(db.session.connection())
+    return render_template("audit/verify.html", reports=reports, titles=CHAIN_TITLES)

@@ -14,21 +14,26 @@ from webapp.extensions import db
 from webapp.models import AccessLog, AuditLog, LoginLog
 
 
-def record_access(object_type: str, object_id: int | str) -> None:
-    """Log that the current user viewed a sensitive record, and commit the log row.
+def record_access(
+    object_type: str, object_id: int | str = "", action: str = "view", filters: str = ""
+) -> None:
+    """Log that the current user read sensitive data, and commit the log row.
 
     A page view writes nothing else, so the row goes in its own short transaction and every
-    viewer (profile, item, talk, warning…) needs no commit of its own.
+    viewer (profile, item, talk, warning…) needs no commit of its own. `action` says what was
+    read: one record ("view"), a list or search ("list", with its `filters`), an edit form.
     """
     user_id, username, ip = actor()
     db.session.add(
         AccessLog(
             user_id=user_id,
             username=username,
+            action=action,
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=str(object_id)[:64],
             ip=ip,
             path=request.path[:255] if has_request_context() else "",
+            filters=filters[:500],
         )
     )
     db.session.commit()

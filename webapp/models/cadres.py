@@ -16,7 +16,7 @@ class Cadre(TimestampMixin, Base):
 
     __tablename__ = "cadre"
     __audited__ = True
-    __audit_masked__ = frozenset({"id_number"})
+    __audit_content__ = frozenset({"id_number", "work_history"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50), index=True)
@@ -69,6 +69,7 @@ class CadreEvent(TimestampMixin, Base):
 
     __tablename__ = "cadre_event"
     __audited__ = True
+    __audit_content__ = frozenset({"description"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(sa.ForeignKey("cadre.id"), index=True)

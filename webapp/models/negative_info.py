@@ -31,6 +31,16 @@ class NegativeInfo(TimestampMixin, Base):
 
     __tablename__ = "negative_info"
     __audited__ = True
+    __audit_content__ = frozenset(
+        {
+            "summary",
+            "details",
+            "handling_result",
+            "verification_note",
+            "reporting_unit",
+            "liaison_name",
+        }
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)

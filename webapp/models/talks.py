@@ -22,6 +22,7 @@ class Talk(TimestampMixin, Base):
 
     __tablename__ = "talk"
     __audited__ = True
+    __audit_content__ = frozenset({"reason", "content", "statement", "rectification"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(sa.ForeignKey("cadre.id"), index=True)
@@ -73,6 +74,7 @@ class Inquiry(TimestampMixin, Base):
 
     __tablename__ = "inquiry"
     __audited__ = True
+    __audit_content__ = frozenset({"matters", "reply", "conclusion_note"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(sa.ForeignKey("cadre.id"), index=True)

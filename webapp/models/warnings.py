@@ -34,6 +34,7 @@ class Warning(TimestampMixin, Base):
 
     __tablename__ = "warning"
     __audited__ = True
+    __audit_content__ = frozenset({"reason", "paused_reason"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
@@ -159,6 +160,7 @@ class Approval(_WarningRecord, Base):
 
     __tablename__ = "warning_approval"
     __audited__ = True
+    __audit_content__ = frozenset({"comment"})
 
     tier: Mapped[int]
     step: Mapped[int]
@@ -174,6 +176,7 @@ class CommitteeDecision(_WarningRecord, Base):
 
     __tablename__ = "warning_committee_decision"
     __audited__ = True
+    __audit_content__ = frozenset({"summary"})
 
     document_number: Mapped[str] = mapped_column(sa.String(100))
     decided_on: Mapped[date]
@@ -185,6 +188,7 @@ class WarningAction(_WarningRecord, Base):
 
     __tablename__ = "warning_action"
     __audited__ = True
+    __audit_content__ = frozenset({"content"})
 
     tier: Mapped[int]
     kind: Mapped[str] = mapped_column(sa.String(32))  # a workflows.tiers.ACTION_LABELS key
@@ -205,6 +209,7 @@ class Rectification(_WarningRecord, Base):
 
     __tablename__ = "warning_rectification"
     __audited__ = True
+    __audit_content__ = frozenset({"plan", "report", "review_opinion"})
 
     round: Mapped[int] = mapped_column(default=1)
     plan: Mapped[str] = mapped_column(sa.Text, default="")
@@ -223,6 +228,7 @@ class Clarification(_WarningRecord, Base):
 
     __tablename__ = "warning_clarification"
     __audited__ = True
+    __audit_content__ = frozenset({"summary"})
 
     # The item found 失实 when the clearing was automatic; empty for a reviewer's judgement.
     negative_info_id: Mapped[int | None] = mapped_column(sa.ForeignKey("negative_info.id"))
@@ -242,6 +248,7 @@ class ToleranceDecision(_WarningRecord, Base):
 
     __tablename__ = "warning_tolerance"
     __audited__ = True
+    __audit_content__ = frozenset({"application", "facts", "distinctions"})
 
     application: Mapped[str] = mapped_column(sa.Text, default="")
     facts: Mapped[str] = mapped_column(sa.Text, default="")
@@ -259,6 +266,7 @@ class Referral(_WarningRecord, Base):
 
     __tablename__ = "warning_referral"
     __audited__ = True
+    __audit_content__ = frozenset({"note"})
 
     receiving_organ: Mapped[str] = mapped_column(sa.String(100))
     document_number: Mapped[str] = mapped_column(sa.String(100))

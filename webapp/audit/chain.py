@@ -1,0 +1,139 @@
+"""Chain every log row to the one before it: SHA-256 over the row's fields and the previous hash.
+
+Hooked on the engine, so no writer can forget it: every INSERT into a log table (an ORM add,
+a Core executemany, the bulk import) gets its hashes here, while a per-table lock keeps two
+workers from chaining onto the same row. A Core UPDATE or DELETE of a log table is refused here
+as the session hook refuses the ORM's (recorder.refuse_log_changes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.dml import Delete, Insert, Update
+
+from webapp.audit.recorder import AppendOnlyError
+from webapp.models.logs import CHAINED_LOGS
+
+GENESIS = "0" * 64  # what the first row of a chain points back to
+UNHASHED = ("id", "row_hash")  # the id orders the chain; the row's own hash cannot cover itself
+TABLES: dict[str, sa.Table] = {model.__table__.name: model.__table__ for model in CHAINED_LOGS}
+
+
+class ChainError(RuntimeError):
+    """Raised for an INSERT into a log table that the chain cannot hash."""
+
+
+def normal(column: sa.Column, value: Any) -> Any:
+    """Return a column value as both the writer and the verifier see it."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    if isinstance(column.type, sa.JSON):
+        return json.loads(json.dumps(value))  # what reading the stored JSON back gives
+    if isinstance(column.type, sa.Boolean):
+        return bool(value)
+    if isinstance(column.type, sa.Integer):
+        return int(value)
+    return str(value)
+
+
+def canonical(table: sa.Table, row: Mapping[str, Any]) -> bytes:
+    """Return the row's canonical content: a stable JSON of its table and its fields."""
+    fields = {c.name: normal(c, row.get(c.key)) for c in table.columns if c.name not in UNHASHED}
+    text = json.dumps(
+        {"table": table.name, "fields": fields},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return text.encode()
+
+
+def digest(table: sa.Table, row: Mapping[str, Any]) -> str:
+    """Return the row's hash: SHA-256 of its canonical content (which holds prev_hash)."""
+    return hashlib.sha256(canonical(table, row)).hexdigest()
+
+
+def lock_chain(connection: Connection, table: sa.Table) -> None:
+    """Hold the table's chain until the transaction ends, so no other worker links to its head."""
+    if connection.dialect.name == "postgresql":
+        # Advisory locks are database-wide: the key names the schema too, so that databases
+        # sharing a server's schemas (a test run per schema) never wait on one another.
+        connection.execute(
+            sa.text(
+                "SELECT pg_advisory_xact_lock(hashtextextended(:chain || current_schema(), 0))"
+            ),
+            {"chain": f"log-chain:{table.name}@"},
+        )
+    # SQLite: every write transaction starts with BEGIN IMMEDIATE (webapp/database.py) and so
+    # already holds the database's only write lock.
+
+
+def head(connection: Connection, table: sa.Table) -> str:
+    """Return the hash of the table's last row, or the chain's start for an empty table."""
+    last = connection.execute(
+        sa.select(table.c.row_hash).order_by(table.c.id.desc()).limit(1)
+    ).scalar()
+    return last or GENESIS
+
+
+def completed(table: sa.Table, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Return every column of a new row: the given values, else the column's default."""
+    row = dict(given)
+    for column in table.columns:
+        if column.key in row or column.key in UNHASHED:
+            continue
+        default = column.default
+        if default is None:
+            row[column.key] = None
+        elif default.is_callable:
+            row[column.key] = default.arg(None)  # SQLAlchemy wraps it to take a context
+        elif default.is_scalar:
+            row[column.key] = default.arg
+        else:
+            raise ChainError(f"{table.name}.{column.key}: 日志表的列只能有简单默认值")
+    return row
+
+
+def chained(connection: Connection, table: sa.Table, rows: list[Mapping[str, Any]]) -> list[dict]:
+    """Return the rows completed and hashed in order, each linked to the one before."""
+    lock_chain(connection, table)
+    previous = head(connection, table)
+    hashed = []
+    for given in rows:
+        row = completed(table, given)
+        row["prev_hash"] = previous
+        row["row_hash"] = previous = digest(table, row)
+        hashed.append(row)
+    return hashed
+
+
+def before_execute(connection, statement, multiparams, params, _options):
+    """Hash the rows of an INSERT into a log table before it runs; refuse UPDATE and DELETE."""
+    if not isinstance(statement, Insert | Update | Delete) or statement.table.name not in TABLES:
+        return statement, multiparams, params
+    if not isinstance(statement, Insert):
+        raise AppendOnlyError(f"{statement.table.name} 为只增日志，不可修改或删除")
+    table = TABLES[statement.table.name]
+    if statement._values or statement._multi_values or statement._select_names:
+        raise ChainError(f"{table.name}: 日志行须以参数插入，才能计算校验链")
+    rows = chained(connection, table, list(multiparams) or [params])
+    if len(rows) == 1:
+        return statement, [], rows[0]
+    return statement, rows, {}
+
+
+def watch(engine: Engine) -> None:
+    """Hook the chain onto an engine (once per engine)."""
+    if not event.contains(engine, "before_execute", before_execute):
+        event.listen(engine, "before_execute", before_execute, retval=True)
