@@ -85,6 +85,16 @@ class SubmitReport(Command):
 
 
 @dataclass(frozen=True)
+class RecordSelfCriticism(Command):
+    """登记书面检查: the day the cadre handed in the written self-criticism a 诫勉 calls for."""
+
+    event: ClassVar[Event] = Event.RECORD_SELF_CRITICISM
+    handed_in_on: date | None = None
+    note: str = ""
+    documents: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class Accept(Command):
     """复核通过 → 销号."""
 
@@ -166,9 +176,9 @@ class Resume(Command):
     event: ClassVar[Event] = Event.RESUME
 
 
-_ALL = (Submit, Approve, Reject, RecordAction, SubmitReport, Accept, Return, Escalate, Clarify)
+_ALL = (Submit, Approve, Reject, RecordAction, SubmitReport, RecordSelfCriticism, Accept, Return)
 COMMANDS: dict[Event, type[Command]] = {
-    cls.event: cls for cls in (*_ALL, Tolerate, Refer, Withdraw, Pause, Resume)
+    cls.event: cls for cls in (*_ALL, Escalate, Clarify, Tolerate, Refer, Withdraw, Pause, Resume)
 }
 
 

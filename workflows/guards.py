@@ -53,6 +53,10 @@ class TransitionContext:
     tolerance_outcome: ToleranceOutcome | None = None
     has_referral_record: bool = False
     has_committee_decision: bool = False
+    # Tier 2: the action recorded at the warning's tier is a 诫勉谈话 or 诫勉书, and whether
+    # the cadre's 书面检查 that follows it is recorded yet (read from the warning's records).
+    admonished: bool = False
+    has_self_criticism: bool = False
     # The warning's own volatile bits, read from its row by the caller.
     paused: bool = False
     approval_step: int | None = None
@@ -145,6 +149,16 @@ def new_deadline_set(ctx: TransitionContext, tier: Tier, policy: TierPolicy) -> 
     return ctx.today is None or ctx.new_deadline > ctx.today
 
 
+def admonishment_recorded(ctx: TransitionContext, tier: Tier, policy: TierPolicy) -> bool:
+    """Pass when the warning's action at its tier is a 诫勉谈话 or 诫勉书."""
+    return ctx.admonished
+
+
+def self_criticism_pending(ctx: TransitionContext, tier: Tier, policy: TierPolicy) -> bool:
+    """Pass while no 书面检查 is recorded for that admonishment."""
+    return not ctx.has_self_criticism
+
+
 def below_top_tier(ctx: TransitionContext, tier: Tier, policy: TierPolicy) -> bool:
     """Pass when the tier can still go up."""
     return tier < Tier.RED
@@ -227,6 +241,10 @@ GUARDS: dict[str, Guard] = {
         _guard(report_attached, N_("请先上传整改报告"), needs_input=True),
         _guard(review_opinion_given, N_("请填写复核意见"), needs_input=True),
         _guard(new_deadline_set, N_("请设定晚于今天的新整改期限"), needs_input=True),
+        _guard(
+            admonishment_recorded, N_("须已记录诫勉谈话或诫勉书（二级预警）"), needs_input=False
+        ),
+        _guard(self_criticism_pending, N_("书面检查已登记，无需重复登记"), needs_input=False),
         _guard(below_top_tier, N_("已是三级预警，无法再升级"), needs_input=False),
         _guard(tier_is_red, N_("仅三级预警可移送纪检监察机关"), needs_input=False),
         _guard(clarification_recorded, N_("请先登记澄清正名记录"), needs_input=True),

@@ -36,6 +36,7 @@ class Event(StrEnum):
     REJECT = "reject"
     RECORD_ACTION = "record_action"
     SUBMIT_REPORT = "submit_report"
+    RECORD_SELF_CRITICISM = "record_self_criticism"
     ACCEPT = "accept"
     RETURN = "return"
     ESCALATE = "escalate"
@@ -69,6 +70,7 @@ _EVENT_LABELS = {
     Event.REJECT: N_("退回"),
     Event.RECORD_ACTION: N_("记录处置"),
     Event.SUBMIT_REPORT: N_("提交整改报告"),
+    Event.RECORD_SELF_CRITICISM: N_("登记书面检查"),
     Event.ACCEPT: N_("复核通过"),
     Event.RETURN: N_("退回整改"),
     Event.ESCALATE: N_("升级"),

@@ -15,6 +15,10 @@ Decisions where DESIGN is silent:
 - A rejected escalation returns the warning to the state and tier it had before escalating
   (the writer restores its deadlines); a rejected first submission goes back to draft.
 - 不予容错 is a recorded decision that changes neither state nor tier.
+- 登记书面检查 records the cadre's written self-criticism that a tier-2 诫勉谈话 or 诫勉书
+  calls for: a record that changes neither state nor tier, in 整改中 and 待复核 (the action
+  exists from 整改中 on), once per admonishment, by whoever submits the rectification report.
+  It ends a deadline, so it waits while the clock is paused.
 - `withdraw` and `pause` need a reason (history keeps why); `resume` does not.
 - The committee (党委) step is a recorded decision: a user holding "committee" or a role in
   "warning.committee_recorder_roles" (default reviewer) records it, with the document.
@@ -51,6 +55,8 @@ class Rule(StrEnum):
     TOLERANCE = "tolerance"
     PAUSE = "pause"
     RESUME = "resume"
+    # A record that changes neither state nor tier (登记书面检查).
+    RECORD = "record"
 
 
 # In a row's `who`: the role of the current approval step (and the committee's recorders).
@@ -78,6 +84,7 @@ def _from(*states: State) -> frozenset[State]:
 _OPEN = _from(State.DRAFT, State.PENDING_APPROVAL, State.ISSUED, State.RECTIFYING, State.REVIEWING)
 _RUNNING = _from(State.PENDING_APPROVAL, State.ISSUED, State.RECTIFYING, State.REVIEWING)
 _AFTER_ISSUE = _from(State.ISSUED, State.RECTIFYING, State.REVIEWING)
+_ACTION_TAKEN = _from(State.RECTIFYING, State.REVIEWING)
 
 # fmt: off
 TRANSITIONS: tuple[Transition, ...] = (
@@ -93,6 +100,9 @@ TRANSITIONS: tuple[Transition, ...] = (
                ("clock_running", "action_recorded"), ("supervisor",)),
     Transition(Event.SUBMIT_REPORT, _from(State.RECTIFYING), State.REVIEWING,
                ("clock_running", "report_attached"), ("supervisor",)),
+    Transition(Event.RECORD_SELF_CRITICISM, _ACTION_TAKEN, Rule.RECORD,
+               ("clock_running", "admonishment_recorded", "self_criticism_pending"),
+               ("supervisor",)),
     Transition(Event.ACCEPT, _from(State.REVIEWING), State.LIFTED,
                ("clock_running", "review_opinion_given"), ("reviewer",)),
     Transition(Event.RETURN, _from(State.REVIEWING), State.RECTIFYING,
@@ -315,6 +325,8 @@ def _target(
             return state, tier, ctx.approval_step, True
         case Rule.RESUME:
             return state, tier, ctx.approval_step, False
+        case Rule.RECORD:
+            return state, tier, ctx.approval_step, ctx.paused
         case State() as target:
             step = 0 if target is State.PENDING_APPROVAL else None
             return target, tier, step, ctx.paused and target in CLOCK_STATES

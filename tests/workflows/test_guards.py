@@ -50,6 +50,10 @@ CASES: dict[str, list[tuple[tuple[TransitionContext, Tier], tuple[TransitionCont
             (C(new_deadline=TODAY, today=TODAY), Tier.YELLOW),
         ),
     ],
+    "admonishment_recorded": [((C(admonished=True), Tier.ORANGE), (C(), Tier.ORANGE))],
+    "self_criticism_pending": [
+        ((C(admonished=True), Tier.ORANGE), (C(has_self_criticism=True), Tier.ORANGE))
+    ],
     "below_top_tier": [
         ((C(), Tier.ORANGE), (C(), Tier.RED)),
         ((C(), Tier.YELLOW), (C(), Tier.RED)),
@@ -128,6 +132,8 @@ def test_input_guards_are_those_the_form_supplies() -> None:
         "not_already_paused",
         "clock_paused",
         "approval_step_known",
+        "admonishment_recorded",
+        "self_criticism_pending",
         "below_top_tier",
         "tier_is_red",
         "actor_is_proposer",

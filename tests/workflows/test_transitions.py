@@ -47,6 +47,7 @@ FULL = TransitionContext(
     tolerance_outcome=ToleranceOutcome.EXEMPT,
     has_referral_record=True,
     has_committee_decision=True,
+    admonished=True,
 )
 
 S, E = State, Event
@@ -72,11 +73,13 @@ LEGAL: dict[tuple[State, Event], tuple[State, Tier]] = {
     (S.ISSUED, E.PAUSE): (S.ISSUED, T2),
     (S.ISSUED, E.RESUME): (S.ISSUED, T2),
     (S.RECTIFYING, E.SUBMIT_REPORT): (S.REVIEWING, T2),
+    (S.RECTIFYING, E.RECORD_SELF_CRITICISM): (S.RECTIFYING, T2),
     (S.RECTIFYING, E.ESCALATE): (S.PENDING_APPROVAL, T3),
     (S.RECTIFYING, E.CLARIFY): (S.REVOKED, T2),
     (S.RECTIFYING, E.TOLERATE): (S.REVOKED, T2),
     (S.RECTIFYING, E.PAUSE): (S.RECTIFYING, T2),
     (S.RECTIFYING, E.RESUME): (S.RECTIFYING, T2),
+    (S.REVIEWING, E.RECORD_SELF_CRITICISM): (S.REVIEWING, T2),
     (S.REVIEWING, E.ACCEPT): (S.LIFTED, T2),
     (S.REVIEWING, E.RETURN): (S.RECTIFYING, T2),
     (S.REVIEWING, E.ESCALATE): (S.PENDING_APPROVAL, T3),
@@ -449,6 +452,8 @@ def test_pause_needs_a_reason_and_is_refused_on_a_draft() -> None:
         (State.ISSUED, Event.RECORD_ACTION),
         (State.ISSUED, Event.ESCALATE),
         (State.RECTIFYING, Event.SUBMIT_REPORT),
+        (State.RECTIFYING, Event.RECORD_SELF_CRITICISM),
+        (State.REVIEWING, Event.RECORD_SELF_CRITICISM),
         (State.REVIEWING, Event.ACCEPT),
         (State.REVIEWING, Event.RETURN),
     ],

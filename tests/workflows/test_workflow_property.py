@@ -64,6 +64,8 @@ contexts = st.builds(
     tolerance_outcome=st.sampled_from([None, *ToleranceOutcome, ToleranceOutcome.REDUCED]),
     has_referral_record=mostly,
     has_committee_decision=mostly,
+    admonished=mostly,
+    has_self_criticism=st.booleans(),
 )
 
 

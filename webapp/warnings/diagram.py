@@ -3,8 +3,9 @@
 Edges come from the table, so the help page cannot drift from the rules. Node positions are
 a layout hint only; a state missing from it is placed on an extra row. Rule targets are
 resolved the way `transition()` resolves them: the next approval step stays in 待审批 or
-reaches 已下达, escalation goes back to 待审批, tolerance revokes or stays (减责), pause and
-resume stay. Events that stay in their state are listed under the state, not drawn as loops.
+reaches 已下达, escalation goes back to 待审批, tolerance revokes or stays (减责), pause,
+resume and records (登记书面检查) stay. Events that stay in their state are listed under the
+state, not drawn as loops.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def _targets(row: Transition, source: State) -> tuple[tuple[State, str], ...]:
             return ((State.PENDING_APPROVAL, _("升一级重新审批")),)
         case Rule.TOLERANCE:
             return ((State.REVOKED, _("免责")), (source, _("减责降一级")))
-        case Rule.PAUSE | Rule.RESUME:
+        case Rule.PAUSE | Rule.RESUME | Rule.RECORD:
             return ((source, ""),)
         case State() as target:
             return ((target, ""),)
@@ -272,6 +273,7 @@ def table() -> list[Row]:
         Rule.TOLERANCE: _("免责：「已撤销」；减责：降一级，状态不变"),
         Rule.PAUSE: _("状态不变，暂停计时"),
         Rule.RESUME: _("状态不变，期限顺延暂停的工作日"),
+        Rule.RECORD: _("状态和等级不变，登记在案"),
     }
     rows = []
     for row in TRANSITIONS:

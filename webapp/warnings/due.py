@@ -5,13 +5,19 @@ recompute after it moves a deadline), inside the same transaction: each kind's w
 obligation is derived from the warning as it now stands, then opened, moved or closed to
 match. A reconcile cannot drift from the deadlines the effects write, whichever event moved
 them. Kinds: 审批等待 (the step waiting, for the step's role), 预警措施到期 / 整改报告到期 /
-复核到期 (the deadline running in 已下达 / 整改中 / 待复核, for the handler) and 影响期届满.
+复核到期 (the deadline running in 已下达 / 整改中 / 待复核, for the handler), 书面检查到期 (the
+cadre's written self-criticism, `action.self_criticism_workdays` working days after a tier-2
+诫勉谈话 or 诫勉书, for the handler) and 影响期届满.
 
 Decisions where the brief leaves room: while a warning is paused its obligation is owed as if
 the clock resumed today (each sweep moves it on, `advance_paused`), so nothing fires during a
 pause and the resume lands on the same day the warning's own date moves to; a warning without
 a handler makes its proposer responsible; an influence period stays owed after the warning is
-lifted or referred (it still runs) and goes only when revoked or cleared.
+lifted or referred (it still runs) and goes only when revoked or cleared. A 书面检查 is owed
+for the admonishment at the tier in force while the warning is open: an escalation waiting for
+approval, or a 减责 to tier 1, no longer owes it (a rejected escalation owes it again); it
+counts from the admonishment's own date, and the working days the clock was paused since then
+move it on, as they move the running deadline.
 """
 
 from __future__ import annotations
@@ -27,14 +33,18 @@ from webapp.holidays.services import work_calendar
 from webapp.lookups import all_params
 from webapp.models import Obligation, Warning
 from webapp.obligations import services as obligations
+from webapp.warnings.history import local_day
+from webapp.warnings.step import unanswered_admonishment
 from workflows.calendar import WorkCalendar
 from workflows.deadlines import shift_for_pause
 from workflows.obligations import ObligationKind
-from workflows.states import OPEN_STATES, State
+from workflows.states import OPEN_STATES, Event, State
 
 SUBJECT = "warning"
 # Until `reminder.approval_wait_workdays` is a parameter (webapp/parameters.py), this applies.
 DEFAULT_APPROVAL_WAIT_WORKDAYS = 3
+# The default of `action.self_criticism_workdays` (webapp/parameters.py).
+DEFAULT_SELF_CRITICISM_WORKDAYS = 5
 
 K = ObligationKind
 # The deadline each open state runs, by the warning's field prefix (action_due, ...).
@@ -43,7 +53,12 @@ RUNNING = {
     State.RECTIFYING: (K.RECTIFICATION_REPORT_DUE, "rectification"),
     State.REVIEWING: (K.REVIEW_DUE, "review"),
 }
-KINDS = (K.APPROVAL_WAITING, *(kind for kind, _ in RUNNING.values()), K.INFLUENCE_ENDING)
+KINDS = (
+    K.APPROVAL_WAITING,
+    *(kind for kind, _ in RUNNING.values()),
+    K.SELF_CRITICISM_DUE,
+    K.INFLUENCE_ENDING,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +75,21 @@ class Due:
     step_role: str | None = None
 
 
+def _workdays(params: dict[str, str], key: str, default: int) -> int:
+    try:
+        return int(params.get(key, default))
+    except ValueError:
+        return default
+
+
 def approval_wait_workdays(params: dict[str, str]) -> int:
     """Return the working days an approval step may wait (parameter or code default)."""
-    try:
-        return int(params.get("reminder.approval_wait_workdays", DEFAULT_APPROVAL_WAIT_WORKDAYS))
-    except ValueError:
-        return DEFAULT_APPROVAL_WAIT_WORKDAYS
+    return _workdays(params, "reminder.approval_wait_workdays", DEFAULT_APPROVAL_WAIT_WORKDAYS)
+
+
+def self_criticism_workdays(params: dict[str, str]) -> int:
+    """Return the working days a 书面检查 is due in after the admonishment."""
+    return _workdays(params, "action.self_criticism_workdays", DEFAULT_SELF_CRITICISM_WORKDAYS)
 
 
 def _responsible(w: Warning) -> int | None:
@@ -112,6 +136,34 @@ def running_due(w: Warning, today: date, cal: WorkCalendar) -> Due | None:
     return Due(kind, start, due, total, paused, provisional, responsible_user_id=_responsible(w))
 
 
+def paused_after(w: Warning, start: date, today: date, cal: WorkCalendar) -> int:
+    """Return the working days the warning's clock stood still after `start` (up to today)."""
+    spans = []
+    for e in w.events:
+        details = (e.payload or {}).get("details", {})
+        if e.event == Event.RESUME.value and details.get("paused_since"):
+            spans.append((date.fromisoformat(details["paused_since"]), local_day(e)))
+    if w.paused and w.paused_since is not None:
+        spans.append((w.paused_since, today))
+    return sum(cal.workdays_between(max(since, start), end) for since, end in spans if end > start)
+
+
+def self_criticism_due(
+    w: Warning, today: date, cal: WorkCalendar, params: dict[str, str]
+) -> Due | None:
+    """Return the 书面检查 owed after a tier-2 诫勉谈话 or 诫勉书 not yet answered by one."""
+    talk = unanswered_admonishment(w) if w.state in OPEN_STATES else None
+    if talk is None:
+        return None
+    workdays = self_criticism_workdays(params)
+    paused = paused_after(w, talk.done_on, today, cal)
+    deadline = cal.add_workdays(talk.done_on, workdays + paused)
+    return Due(
+        K.SELF_CRITICISM_DUE, talk.done_on, deadline.due, workdays, paused, deadline.provisional,
+        responsible_user_id=_responsible(w),
+    )  # fmt: skip
+
+
 def influence_due(w: Warning, cal: WorkCalendar) -> Due | None:
     """Return the influence period's end while one is set on a warning not revoked."""
     if w.influence_until is None or w.issued_on is None or w.state is State.REVOKED:
@@ -136,6 +188,7 @@ def wanted(
     found = (
         approval_due(w, today, cal, params, approval_entered_on),
         running_due(w, today, cal),
+        self_criticism_due(w, today, cal, params),
         influence_due(w, cal),
     )
     return {d.kind: d for d in found if d is not None}

@@ -21,14 +21,22 @@ from webapp.models import (
     WarningAction,
 )
 from webapp.warnings.errors import WorkflowError
-from webapp.warnings.owners import COMMITTEE_OWNER, RECTIFICATION_OWNER
-from webapp.warnings.step import Step, escalation_start, lapse_proposals
+from webapp.warnings.inputs import FUTURE
+from webapp.warnings.owners import ACTION_OWNER, COMMITTEE_OWNER, RECTIFICATION_OWNER
+from webapp.warnings.step import (
+    SELF_CRITICISM_KIND,
+    Step,
+    admonishment,
+    escalation_start,
+    lapse_proposals,
+)
 from workflows.calendar import add_months
 from workflows.commands import (
     Accept,
     Approve,
     Clarify,
     RecordAction,
+    RecordSelfCriticism,
     Refer,
     Return,
     SubmitReport,
@@ -148,6 +156,13 @@ def on_record_action(s: Step) -> None:
     """Record the measure taken and open the first rectification round."""
     w, command = s.warning, s.command
     assert isinstance(command, RecordAction)
+    if command.action_kind == SELF_CRITICISM_KIND:
+        # The 书面检查 follows the 诫勉谈话 or 诫勉书; it is not the measure itself.
+        raise WorkflowError(
+            Text(N_("书面检查不是处置方式：请先记录诫勉谈话或诫勉书，再「登记书面检查」")),
+            code="kind",
+            field="action_kind",
+        )
     policy = tier_policy(s.before.tier, s.params)
     action = WarningAction(
         warning_id=w.id,
@@ -240,6 +255,50 @@ def on_submit_report(s: Step) -> None:
     s.warning.review_due, s.warning.review_due_provisional = deadline.due, deadline.provisional
     _start_clock(s, workdays=workdays)
     s.reason = current.report
+
+
+def _handed_in_on(s: Step, command: RecordSelfCriticism) -> date:
+    """Return the day the 书面检查 was handed in, refused when missing, future or too early."""
+    day = command.handed_in_on
+    if day is None:
+        raise WorkflowError(
+            Text(N_("请填写书面检查的提交日期")), code="handed_in_on_missing", field="handed_in_on"
+        )
+    if day > s.today:
+        raise WorkflowError(FUTURE, code="date_in_future", field="handed_in_on")
+    talk = admonishment(s.warning)
+    if talk is not None and day < talk.done_on:
+        raise WorkflowError(
+            Text(
+                N_("提交日期不能早于诫勉谈话或诫勉书的日期（%(day)s）"),
+                day=talk.done_on.isoformat(),
+            ),
+            code="date_before_timeline",
+            field="handed_in_on",
+        )
+    return day
+
+
+def on_record_self_criticism(s: Step) -> None:
+    """Record the 书面检查 handed in (with its attachments); state and tier stay."""
+    command: RecordSelfCriticism = s.command  # type: ignore[assignment]
+    day = _handed_in_on(s, command)
+    record = WarningAction(
+        warning_id=s.warning.id,
+        tier=int(s.warning.tier),
+        kind=SELF_CRITICISM_KIND,
+        done_on=day,
+        content=command.note.strip(),
+        recorded_by_id=s.actor_id,
+        at=s.now,
+    )
+    db.session.add(record)
+    db.session.flush()
+    stored, _refused = attachments.store_many(
+        list(command.documents), ACTION_OWNER, s.actor, owner_id=record.id
+    )
+    s.details.update(handed_in_on=_iso(day), attachment_ids=[a.id for a in stored])
+    s.reason = record.content
 
 
 def _review(s: Step, result: str, opinion: str) -> None:
@@ -387,6 +446,7 @@ EFFECTS: dict[Event, Callable[[Step], None]] = {
     Event.REJECT: on_reject,
     Event.RECORD_ACTION: on_record_action,
     Event.SUBMIT_REPORT: on_submit_report,
+    Event.RECORD_SELF_CRITICISM: on_record_self_criticism,
     Event.ACCEPT: on_accept,
     Event.RETURN: on_return,
     Event.ESCALATE: on_escalate,

@@ -136,7 +136,8 @@ class RecordActionForm(EventForm):
         self.action_kind.choices = [("", str(_l("请选择")))] + [
             (kind, translate(ACTION_LABELS[kind]))
             for kind in policy.required_actions
-            if kind != "referral"
+            # 移送 is its own event; the 书面检查 follows the admonishment (登记书面检查).
+            if kind not in ("referral", "written_self_criticism")
         ]
         self.talk_id.choices = [(0, str(_l("不关联")))] + [
             (
@@ -198,6 +199,22 @@ class SubmitReportForm(EventForm):
     def command(self) -> commands.SubmitReport:
         """Return the report with its attachments."""
         return commands.SubmitReport(report=_clean(self.report), documents=_files(self.documents))
+
+
+class RecordSelfCriticismForm(EventForm):
+    """登记书面检查: the day the cadre handed it in, a note, the scanned document."""
+
+    handed_in_on = _date(_l("提交日期"), not_in_future)
+    note = _text(_l("备注"), required=False)
+    documents = MultipleFileField(_l("书面检查（pdf、jpg、png、docx、xlsx）"))
+
+    def command(self) -> commands.RecordSelfCriticism:
+        """Return the 书面检查 handed in."""
+        return commands.RecordSelfCriticism(
+            handed_in_on=self.handed_in_on.data,
+            note=_clean(self.note),
+            documents=_files(self.documents),
+        )
 
 
 class AcceptForm(EventForm):
@@ -329,6 +346,7 @@ EVENT_FORMS: dict[Event, type[EventForm]] = {
     Event.REJECT: RejectForm,
     Event.RECORD_ACTION: RecordActionForm,
     Event.SUBMIT_REPORT: SubmitReportForm,
+    Event.RECORD_SELF_CRITICISM: RecordSelfCriticismForm,
     Event.ACCEPT: AcceptForm,
     Event.RETURN: ReturnForm,
     Event.ESCALATE: ReasonForm,

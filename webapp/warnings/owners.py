@@ -1,4 +1,4 @@
-"""The warnings area's records that own attachments: committee decisions, rectification rounds."""
+"""The warnings area's records that own attachments: committee decisions, rounds, actions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import url_for
 
 from webapp.attachments import services as attachments
 from webapp.extensions import db
-from webapp.models import CommitteeDecision, Rectification, User, Warning
+from webapp.models import CommitteeDecision, Rectification, User, Warning, WarningAction
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 
@@ -15,6 +15,8 @@ from webapp.security.scope import scoped
 COMMITTEE_OWNER = "warning_committee"
 # Attachments of a rectification report (整改报告的附件), owned by its round.
 RECTIFICATION_OWNER = "warning_rectification"
+# Attachments of a recorded action (the 书面检查 the cadre handed in).
+ACTION_OWNER = "warning_action"
 
 
 def _visible(user: User, warning_id: int) -> bool:
@@ -46,5 +48,6 @@ def attachment_owners(_app: object) -> dict[str, attachments.Owner]:
         for kind, model in (
             (COMMITTEE_OWNER, CommitteeDecision),
             (RECTIFICATION_OWNER, Rectification),
+            (ACTION_OWNER, WarningAction),
         )
     }

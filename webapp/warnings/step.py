@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from webapp.models import User, Warning, WarningEvent
+import sqlalchemy as sa
+
+from webapp.extensions import db
+from webapp.models import User, Warning, WarningAction, WarningEvent
 from webapp.warnings.history import Snapshot
 from workflows.calendar import WorkCalendar
 from workflows.commands import Command
@@ -34,6 +37,43 @@ class Step:
     def actor_id(self) -> int | None:
         """Return the acting user's id, or None for the system."""
         return self.actor.id if self.actor else None
+
+
+# Tier 2's measures after which the cadre owes a 书面检查, and the action kind that records it.
+ADMONISHMENT_KINDS = frozenset({"admonishment_talk", "admonishment_letter"})
+SELF_CRITICISM_KIND = "written_self_criticism"
+
+
+def _actions_at_tier(warning: Warning) -> list[WarningAction]:
+    # Read from the database, not the relationship: an event's effect adds its action by
+    # id, and the loaded collection does not see it (the writer flushes before reconciling).
+    stmt = (
+        sa.select(WarningAction)
+        .where(WarningAction.warning_id == warning.id, WarningAction.tier == int(warning.tier))
+        .order_by(WarningAction.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def admonishment(warning: Warning) -> WarningAction | None:
+    """Return the 诫勉谈话 or 诫勉书 that is the warning's action at its tier, if it is one."""
+    return _admonishment_in(_actions_at_tier(warning))
+
+
+def _admonishment_in(actions: list[WarningAction]) -> WarningAction | None:
+    # Only the tier in force counts: an escalation or a 减责 leaves an admonishment behind.
+    taken = [a for a in actions if a.kind != SELF_CRITICISM_KIND]
+    return taken[-1] if taken and taken[-1].kind in ADMONISHMENT_KINDS else None
+
+
+def unanswered_admonishment(warning: Warning) -> WarningAction | None:
+    """Return the warning's 诫勉谈话 or 诫勉书 while no 书面检查 answers it yet."""
+    actions = _actions_at_tier(warning)
+    return None if _self_criticism_in(actions) else _admonishment_in(actions)
+
+
+def _self_criticism_in(actions: list[WarningAction]) -> WarningAction | None:
+    return next((a for a in actions if a.kind == SELF_CRITICISM_KIND), None)
 
 
 def escalation_start(warning: Warning) -> WarningEvent | None:
@@ -68,7 +108,7 @@ def chain_people(warning: Warning) -> tuple[int | None, frozenset[int]]:
     return None, frozenset(approvers - {None})
 
 
-def separation_facts(warning: Warning, user: User | None) -> dict[str, bool]:
+def people_facts(warning: Warning, user: User | None) -> dict[str, bool]:
     """Return the context fields of the 不得自审 guards for this user and warning."""
     if user is None:
         return {}
@@ -78,6 +118,23 @@ def separation_facts(warning: Warning, user: User | None) -> dict[str, bool]:
         "actor_opened_chain": sender == user.id,
         "actor_approved_earlier_step": user.id in approvers,
     }
+
+
+def standing_facts(warning: Warning, user: User | None) -> dict[str, bool]:
+    """Return every context field the standing guards read from the warning's records and people.
+
+    The 不得自审 facts (none for the system) and the 书面检查 a tier-2 admonishment calls for.
+    """
+    actions = _actions_at_tier(warning)
+    return {
+        "admonished": _admonishment_in(actions) is not None,
+        "has_self_criticism": _self_criticism_in(actions) is not None,
+        **people_facts(warning, user),
+    }
+
+
+# The old name, still imported by queries.user_events: it now hands over every standing fact.
+separation_facts = standing_facts
 
 
 def lapse_proposals(warning: Warning, status: str, now: datetime) -> None:

@@ -11,7 +11,7 @@ from webapp.models import Cadre, NegativeInfo, User, Warning, WarningEvent
 from webapp.signals import Section, answers
 from webapp.warnings import history
 from webapp.warnings.facts import current_due
-from webapp.warnings.owners import COMMITTEE_OWNER, RECTIFICATION_OWNER
+from webapp.warnings.owners import ACTION_OWNER, COMMITTEE_OWNER, RECTIFICATION_OWNER
 from webapp.warnings.queries import cadre_panel, item_warnings, role_name
 from workflows.states import State
 from workflows.tiers import ACTION_LABELS, Tier
@@ -57,6 +57,11 @@ def report_documents(round_) -> list:
     return attachments_of(RECTIFICATION_OWNER, round_.id)
 
 
+def action_documents(action) -> list:
+    """Return the attachments of a recorded action (the 书面检查 handed in)."""
+    return attachments_of(ACTION_OWNER, action.id)
+
+
 def init_app(app: Flask) -> None:
     """Give templates the warnings' labels and light (their badges render on several pages)."""
     app.jinja_env.globals.update(
@@ -68,4 +73,5 @@ def init_app(app: Flask) -> None:
         action_label=action_label,
         committee_documents=committee_documents,
         report_documents=report_documents,
+        action_documents=action_documents,
     )

@@ -29,7 +29,13 @@ from webapp.warnings.effects import EFFECTS
 from webapp.warnings.errors import WarningForbidden, WorkflowError, conflict
 from webapp.warnings.facts import snapshot_of
 from webapp.warnings.inputs import check_inputs
-from webapp.warnings.step import Step, escalation_start, lapse_proposals, separation_facts
+from webapp.warnings.step import (
+    Step,
+    escalation_start,
+    lapse_proposals,
+    people_facts,
+    standing_facts,
+)
 from workflows.commands import (
     Approve,
     Clarify,
@@ -72,7 +78,7 @@ def _context(
     escalation = escalation_start(warning)
     return TransitionContext(
         actor_roles=roles if roles is not None else frozenset({actor.role.code} if actor else ()),
-        **separation_facts(warning, actor),
+        **standing_facts(warning, actor),
         reason=reason,
         has_verified_basis=any(Status.parse(item.status) in VERIFIED for item in basis),
         has_action_record=isinstance(command, RecordAction)
@@ -264,6 +270,6 @@ def may_perform(warning: Warning, event: Event | str, user: User) -> bool:
 
 def approval_barred(warning: Warning, user: User) -> bool:
     """Tell whether 不得自审 refuses this user's approval of the warning's pending step."""
-    ctx = TransitionContext(approval_step=warning.approval_step, **separation_facts(warning, user))
+    ctx = TransitionContext(approval_step=warning.approval_step, **people_facts(warning, user))
     policy = tier_policy(warning.tier, all_params())
     return not all(GUARDS[name](ctx, warning.tier, policy) for name in SEPARATION_GUARDS)
