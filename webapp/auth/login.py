@@ -13,6 +13,7 @@ from webapp.auth import sessions as user_sessions
 from webapp.auth.sessions import EndReason
 from webapp.clock import utc_now
 from webapp.extensions import db, login_manager
+from webapp.lookups import forget_cached
 from webapp.models import User
 
 EXEMPT_ENDPOINTS = {"static", "main.healthz"}
@@ -27,35 +28,31 @@ ENDED_MESSAGE = _l("登录状态已失效（已退出、密码或账号已变更
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Load the logged-in user, only while his session record lives and he is active."""
+    """Load the logged-in user for Flask-Login, unless his account is disabled."""
     user = db.session.get(User, int(user_id))
-    record = user_sessions.find(session.get(user_sessions.TOKEN_KEY))
-    if user is None or not user.active:
-        g.session_refused = (record, EndReason.ENDED)
-        return None
-    refused = user_sessions.refusal(record, user.id, utc_now(), user_sessions.policy())
-    if refused is not None:
-        g.session_refused = (record, refused)
-        return None
-    g.user_session = record
-    return user
+    return user if user is not None and user.active else None
 
 
 def enforce_session():
-    """End a cookie whose session record no longer lives; note activity on one that does."""
-    # Flask-Login caches the user in g, which lasts one app context: one request when served,
-    # but a whole test when the suite holds a context open. Dropping it runs the loader (and
-    # so the record check) on every request in both.
-    for name in ("_login_user", "user_session", "session_refused"):
+    """Refuse a cookie whose server-side session record no longer lives; note activity."""
+    # g lasts one app context: one request when served, but a whole test when the suite holds
+    # a context open. What this check reads (the policy, Flask-Login's cached user) is read
+    # afresh, as a served request would; the cookie's user (or nobody, logging in) is the one.
+    forget_cached()
+    for name in ("user_session", "session_refused"):
         g.pop(name, None)
+    if request.endpoint == "auth.login" or "_user_id" in session:
+        g.pop("_login_user", None)
     if request.endpoint in EXEMPT_ENDPOINTS or "_user_id" not in session:
         return None
-    user_id = session.get("_user_id")
-    if current_user.is_authenticated:
-        user_sessions.touch(g.user_session, utc_now())
+    user_id = int(session["_user_id"])
+    record = user_sessions.find(session.get(user_sessions.TOKEN_KEY))
+    reason = user_sessions.refusal(record, user_id, utc_now(), user_sessions.policy())
+    if reason is None and current_user.is_authenticated:
+        g.user_session = record
+        user_sessions.touch(record, utc_now())
         return None
-    record, reason = g.pop("session_refused", (None, EndReason.ENDED))
-    services.session_refused(int(user_id) if user_id else None, record, reason)
+    services.session_refused(user_id, record, reason or EndReason.ENDED)
     logout_user()
     session.clear()
     flash(str(REFUSAL_MESSAGES.get(reason, ENDED_MESSAGE)), "warning")

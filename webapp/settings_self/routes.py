@@ -32,6 +32,12 @@ def notifications():
     )
 
 
+def current_session_id() -> int | None:
+    """Return the id of the request's own session record."""
+    record = g.get("user_session")
+    return record.id if record is not None else None
+
+
 @bp.route("/sessions")
 @login_required
 def sessions():
@@ -39,7 +45,7 @@ def sessions():
     return render_template(
         "settings_self/sessions.html",
         rows=own_sessions.my_sessions(current_user),
-        current_id=g.user_session.id,
+        current_id=current_session_id(),
     )
 
 
@@ -47,7 +53,7 @@ def sessions():
 @login_required
 def end_session(session_id: int):
     """End one of the current user's other sessions."""
-    if not own_sessions.end_mine(current_user, session_id, g.user_session.id):
+    if not own_sessions.end_mine(current_user, session_id, current_session_id()):
         abort(404)
     flash(_("已结束该登录会话。"), "success")
     return redirect(url_for("settings_self.sessions"))
@@ -57,6 +63,6 @@ def end_session(session_id: int):
 @login_required
 def end_other_sessions():
     """End every session of the current user but this one."""
-    own_sessions.end_others(current_user, g.user_session.id)
+    own_sessions.end_others(current_user, current_session_id())
     flash(_("已结束其他所有登录会话。"), "success")
     return redirect(url_for("settings_self.sessions"))

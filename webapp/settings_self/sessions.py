@@ -17,7 +17,7 @@ def my_sessions(user: User) -> Sequence[UserSession]:
     return user_sessions.live_sessions(user.id, utc_now(), user_sessions.policy())
 
 
-def end_mine(user: User, session_id: int, current_id: int) -> bool:
+def end_mine(user: User, session_id: int, current_id: int | None) -> bool:
     """End one of the user's other sessions; False if it is not his or is the current one."""
     record = db.session.get(UserSession, session_id)
     if record is None or record.user_id != user.id or record.id == current_id:
@@ -27,7 +27,7 @@ def end_mine(user: User, session_id: int, current_id: int) -> bool:
     return True
 
 
-def end_others(user: User, current_id: int) -> None:
+def end_others(user: User, current_id: int | None) -> None:
     """End every session of the user but the current one."""
     user_sessions.end_all(user.id, EndReason.BY_USER, utc_now(), keep_id=current_id)
     db.session.commit()

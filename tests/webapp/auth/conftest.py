@@ -23,7 +23,8 @@ def browser(app, db):
         client = app.test_client()
         if agent:  # sent on every request, as a browser does
             client.environ_base["HTTP_USER_AGENT"] = agent
-        response = client.post("/auth/login", data={"username": username, "password": password})
+        with app.app_context():  # a request of its own: the login caches nobody in the test's g
+            response = client.post("/auth/login", data={"username": username, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
 
