@@ -24,6 +24,7 @@ from webapp.audit.recorder import acting_as
 from webapp.clock import org_zone
 from webapp.extensions import db
 from webapp.lookups import all_params, param_int
+from webapp.meetings.scheduling import create_due_meetings
 from webapp.models.base import utcnow
 from webapp.models.scheduler import JobRun
 from webapp.warnings.colours import refresh_status_colours
@@ -180,3 +181,8 @@ def daily_digest(now: datetime) -> dict:
 def holiday_reminder(now: datetime) -> dict:
     """Remind sysadmins to enter next year's 节假日 schedule (from 1 November)."""
     return remind_holiday_schedule(org_date(now), now)
+
+
+def meetings(now: datetime) -> dict:
+    """Create the review meetings whose rhythm has come, with agenda and notices (once each)."""
+    return create_due_meetings(now)

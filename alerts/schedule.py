@@ -55,6 +55,8 @@ JOBS: tuple[JobSpec, ...] = (
         local_time_param="reminder.daily_digest_time",
     ),
     JobSpec("holiday_reminder", "节假日安排录入提醒", jobs.holiday_reminder, "0 1 * * *"),
+    # Often enough that a meeting appears minutes after its kind's rhythm (meeting.*_cron).
+    JobSpec("meetings", "研判会商（按节奏生成会议和议程）", jobs.meetings, "*/10 * * * *"),
 )
 
 

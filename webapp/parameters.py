@@ -102,6 +102,49 @@ APP_PARAMETERS: tuple[ParameterDefault, ...] = (
         "节假日录入提醒时间（cron，UTC）",
         value_type="cron",
     ),
+    # Review meetings' rhythms (webapp/meetings/kinds.py holds the same defaults).
+    p(
+        "meeting.weekly_cron",
+        "0 1 * * 1",
+        "研判会商",
+        "每周分析召开时间（cron，UTC）",
+        value_type="cron",
+    ),
+    p(
+        "meeting.biweekly_cron",
+        "0 2 1,16 * *",
+        "研判会商",
+        "双周研判召开时间（cron，UTC）",
+        value_type="cron",
+    ),
+    p(
+        "meeting.monthly_cron",
+        "0 3 1 * *",
+        "研判会商",
+        "每月会商召开时间（cron，UTC）",
+        value_type="cron",
+    ),
+    p(
+        "meeting.quarterly_cron",
+        "0 3 5 1,4,7,10 *",
+        "研判会商",
+        "每季度综合研判召开时间（cron，UTC）",
+        value_type="cron",
+    ),
+    p(
+        "meeting.half_yearly_cron",
+        "0 3 10 1,7 *",
+        "研判会商",
+        "每半年工作调度召开时间（cron，UTC）",
+        value_type="cron",
+    ),
+    p(
+        "meeting.yearly_cron",
+        "0 3 15 1 *",
+        "研判会商",
+        "年度研判召开时间（cron，UTC）",
+        value_type="cron",
+    ),
 )
 
 # Bounds of the workflow's numeric parameters (the workflow declares only key, default, label).

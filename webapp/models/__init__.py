@@ -1,5 +1,6 @@
 """All models, importable from one place."""
 
+import webapp.models.meetings  # noqa: F401  (review meetings: tables registered here)
 from webapp.models.attachments import Attachment
 from webapp.models.auth import DataScope, Role, User, user_scope_unit
 from webapp.models.base import Base, utcnow
