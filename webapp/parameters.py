@@ -51,6 +51,14 @@ APP_PARAMETERS: tuple[ParameterDefault, ...] = (
     ),
     p("auth.password_max_age_days", 90, "安全", "密码最长使用期限（天，0 表示不限）", 0, 365),
     p("auth.password_history_count", 5, "安全", "新密码不得与最近多少次密码相同", 1, 24),
+    # The three administrators need it whatever this list says (webapp/auth/two_factor.py).
+    p(
+        "auth.totp_required_roles",
+        "sysadmin,secadmin,auditor,approver,minister",
+        "安全",
+        "必须启用两步验证（动态口令）的角色",
+        value_type="roles",
+    ),
     p("report.summary_max_chars", 1000, "负面信息", "事实摘要最多字数", 100, 5000),
     p("report.verification_workdays", 15, "负面信息", "核实期限默认工作日（来源未设置时）", 1, 120),
     p("report.duplicate_window_days", 90, "负面信息", "疑似重复信息的比对窗口（天）", 1, 365),

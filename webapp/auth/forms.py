@@ -35,3 +35,19 @@ class ChangePasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("修改密码"))
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("动态口令或恢复码"),
+        validators=[DataRequired(_l("请输入动态口令或恢复码")), Length(max=32)],
+    )
+    submit = SubmitField(_l("验证"))
+
+
+class ResetTwoFactorForm(FlaskForm):
+    """The security admin's button that takes an account's second factor off."""
+
+    submit = SubmitField(_l("重置两步验证"))

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import Session as OrmSession
 
-from webapp.auth import revocation, services
+from webapp.auth import revocation, services, two_factor
 from webapp.auth import sessions as user_sessions
 from webapp.auth.sessions import EndReason
 from webapp.clock import utc_now
@@ -19,6 +19,12 @@ from webapp.models import User
 EXEMPT_ENDPOINTS = {"static", "main.healthz"}
 # What a user who must change his password may still reach.
 CHANGE_ENDPOINTS = EXEMPT_ENDPOINTS | {"auth.password", "auth.logout", "main.set_locale"}
+# What a user whose role requires two-factor login may reach before he has enrolled.
+ENROL_ENDPOINTS = CHANGE_ENDPOINTS | {
+    "settings_self.two_factor",
+    "settings_self.two_factor_start",
+    "settings_self.two_factor_enrol",
+}
 REFUSAL_MESSAGES = {
     EndReason.IDLE: _l("长时间未操作，已自动退出，请重新登录。"),
     EndReason.EXPIRED: _l("登录已超过最长有效时长，请重新登录。"),
@@ -73,8 +79,20 @@ def require_password_change():
     return redirect(url_for("auth.password"))
 
 
+def require_two_factor_enrolment():
+    """Refuse every page but enrolment while a role that requires two-factor login lacks it."""
+    if request.endpoint in ENROL_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    if not two_factor.enrolment_due(current_user):
+        return None
+    if request.method not in ("GET", "HEAD"):
+        abort(403)
+    flash(_("您的角色须启用两步验证，请先完成设置。"), "warning")
+    return redirect(url_for("settings_self.two_factor"))
+
+
 def init_app(app: Flask) -> None:
-    """Configure Flask-Login, the session check and the forced password change."""
+    """Configure Flask-Login, the session check, the forced password change and 2FA enrolment."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录。")
@@ -83,3 +101,4 @@ def init_app(app: Flask) -> None:
     revocation.register(OrmSession)
     app.before_request(enforce_session)
     app.before_request(require_password_change)
+    app.before_request(require_two_factor_enrolment)

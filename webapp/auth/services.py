@@ -9,7 +9,8 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from webapp.auth import history, lockout
+from webapp.audit.services import record_operation
+from webapp.auth import history, lockout, two_factor
 from webapp.auth import sessions as user_sessions
 from webapp.auth.policy import ChangeDue, password_change_due
 from webapp.auth.sessions import EndReason
@@ -42,6 +43,8 @@ class LoginResult:
     user: User | None
     message: str = ""
     previous: LastLogin | None = None
+    needs_code: bool = False  # the password was right; a second factor must follow
+    locked: bool = False  # the account is locked: a second step cannot go on
 
 
 def log_attempt(username: str, user: User | None, success: bool, reason: str) -> None:
@@ -74,11 +77,30 @@ def lockout_message(minutes: int) -> str:
     return _("连续登录失败次数过多，账号已锁定 %(n)s 分钟。", n=minutes)
 
 
-def refuse(username: str, user: User | None, reason: str, message: str) -> LoginResult:
+def refuse(
+    username: str, user: User | None, reason: str, message: str, locked: bool = False
+) -> LoginResult:
     """Log a refused attempt, commit, and return the message."""
     log_attempt(username, user, False, reason)
     db.session.commit()
-    return LoginResult(None, message)
+    return LoginResult(None, message, locked=locked)
+
+
+def count_failure(user: User, username: str, reason: str, now: datetime) -> LoginResult:
+    """Count a wrong password or code against the account, locking it at the threshold."""
+    threshold, minutes = param_int("auth.lockout_threshold"), param_int("auth.lockout_minutes")
+    user.failed_logins += 1
+    if user.failed_logins >= threshold:
+        user.locked_until = now + timedelta(minutes=minutes)
+        user.failed_logins = 0
+        return refuse(username, user, lockout.LOCKOUT, lockout_message(minutes), True)
+    message = generic_message() if reason == "bad_password" else code_message()
+    return refuse(username, user, reason, message)
+
+
+def code_message() -> str:
+    """Return the message for a wrong second-step code."""
+    return _("动态口令或恢复码不正确。")
 
 
 def find_user(username: str) -> User | None:
@@ -110,20 +132,38 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> L
     if user.locked_until and user.locked_until > now:
         return refuse(username, user, "locked", locked_message(user.locked_until, now))
     if not correct:
-        user.failed_logins += 1
-        if user.failed_logins >= threshold:
-            user.locked_until = now + timedelta(minutes=minutes)
-            user.failed_logins = 0
-            return refuse(username, user, lockout.LOCKOUT, lockout_message(minutes))
-        return refuse(username, user, "bad_password", generic_message())
+        return count_failure(user, username, "bad_password", now)
     if not user.active:
         return refuse(username, user, "disabled", _("账号已停用，请联系系统管理员。"))
+    if two_factor.enabled(user.id):
+        # Failures are not cleared by the password alone: wrong codes count towards the lock.
+        return LoginResult(user, needs_code=True)
+    return finish_login(user, username, now, "ok")
+
+
+def second_step(user_id: int, code: str, now: datetime | None = None) -> LoginResult:
+    """Check the code (TOTP or recovery code) of a user whose password was right; log it."""
+    now = now or utc_now()
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return LoginResult(None, generic_message(), locked=True)
+    if user.locked_until and user.locked_until > now:
+        message = locked_message(user.locked_until, now)
+        return refuse(user.username, user, "locked", message, True)
+    method = two_factor.second_factor(user.id, code, now)
+    if method is None:
+        return count_failure(user, user.username, "bad_code", now)
+    return finish_login(user, user.username, now, "ok" if method == "totp" else "ok_recovery")
+
+
+def finish_login(user: User, username: str, now: datetime, reason: str) -> LoginResult:
+    """Record a successful login (clearing the failures) and return the previous one."""
     previous = last_login(user)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     user.last_login_ip = request.remote_addr or ""
-    log_attempt(username, user, True, "ok")
+    log_attempt(username, user, True, reason)
     db.session.commit()
     return LoginResult(user, previous=previous)
 
@@ -197,3 +237,12 @@ def change_due(user: User) -> ChangeDue | None:
         param_int("auth.password_max_age_days"),
         utc_now(),
     )
+
+
+def reset_two_factor(actor: User, user: User) -> None:
+    """Take a user's second factor off for the security admin: log it, end the user's sessions."""
+    two_factor.reset(actor, user, utc_now())
+    record_operation(
+        "totp_reset", "User", user.id, f"{actor.username} 重置了 {user.username} 的两步验证"
+    )
+    db.session.commit()

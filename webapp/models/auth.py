@@ -128,3 +128,34 @@ class PasswordHistory(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class UserTotp(Base):
+    """A user's TOTP secret (两步验证): pending until a correct code confirms it."""
+
+    __tablename__ = "user_totp"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), unique=True
+    )
+    # Base32, shown to the user only while enrolment is pending; never shown once confirmed.
+    secret: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    # The last 30-second step a code was accepted for: a code is never accepted twice.
+    last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code of two-factor login, stored as a salted hash."""
+
+    __tablename__ = "totp_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

@@ -30,3 +30,9 @@ class NotificationForm(FlaskForm):
     def chosen(self) -> set[ChannelCode]:
         """Return the pushed channels ticked."""
         return {channel for channel in PUSHED if self[channel.value].data}
+
+
+class StartTwoFactorForm(FlaskForm):
+    """The button that starts enrolment in two-factor login."""
+
+    submit = SubmitField(_l("开始设置两步验证"))

@@ -1,13 +1,18 @@
-"""Fixtures of the login tests: a user, several browsers, parameters set per test."""
+"""Fixtures of the login tests: a user, several browsers, parameters set per test, 2FA."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pyotp
 import pytest
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, make_unit, make_user
+from webapp.auth.two_factor import replace_recovery_codes
 from webapp.lookups import forget_cached
 from webapp.models import Parameter
+from webapp.models.auth import UserTotp
 
 
 @pytest.fixture
@@ -50,3 +55,23 @@ def signed_in(client) -> bool:
     # outlive a request; a served request starts with a fresh one, as this does.
     with client.application.app_context():
         return client.get("/").status_code == 200
+
+
+@pytest.fixture
+def enforce_totp(app, monkeypatch):
+    """Send required roles to enrolment, as every mode but the test suite does."""
+    monkeypatch.setitem(app.config, "TOTP_ENFORCED", True)
+
+
+@pytest.fixture
+def enrol(db):
+    """Turn two-factor login on for a user; return his secret and recovery codes."""
+
+    def do_enrol(user) -> tuple[str, list[str]]:
+        secret = pyotp.random_base32()
+        db.session.add(UserTotp(user_id=user.id, secret=secret, confirmed_at=datetime.now(UTC)))
+        codes = replace_recovery_codes(user.id, datetime.now(UTC))
+        db.session.commit()
+        return secret, codes
+
+    return do_enrol
