@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
 import secrets
@@ -13,7 +15,10 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 SECRET_KEY_FILE = "secret_key"
+DATA_KEY_FILE = "data_key"
 TESTING_SECRET_KEY = "testing-secret-key-not-for-production"
+# The suite's data key (32 zero-padded bytes, urlsafe base64): known, so refused elsewhere.
+TESTING_DATA_KEY = base64.urlsafe_b64encode(b"testing-data-key-not-for-prod!!!").decode()
 # Keys anyone can read in this repository or its history: signing with one forges sessions.
 INSECURE_KEYS = {
     "",
@@ -31,16 +36,46 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
-def instance_secret_key(folder: Path) -> str:
-    """Return the signing key kept in an instance folder, creating it on first start."""
-    path = folder / SECRET_KEY_FILE
+def new_secret_key() -> str:
+    """Return a fresh random signing key."""
+    return secrets.token_urlsafe(48)
+
+
+def new_data_key() -> str:
+    """Return a fresh random data key: 32 bytes, urlsafe base64 (the form `Fernet` keys take)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def secret_key_problem(key: str) -> str:
+    """Say what is wrong with a signing key, or return "" for a good one."""
+    if key in INSECURE_KEYS or len(key) < MIN_KEY_LENGTH:
+        return "内容无效"
+    return ""
+
+
+def data_key_problem(key: str) -> str:
+    """Say what is wrong with a data key, or return "" for a good one."""
+    try:
+        raw = base64.urlsafe_b64decode(key.encode())
+    except (binascii.Error, ValueError):
+        return "不是 base64 编码"
+    if len(raw) != 32:
+        return "应为 32 字节（base64 编码后 44 个字符）"
+    if key == TESTING_DATA_KEY:
+        return "是测试用的公开密钥"
+    return ""
+
+
+def instance_key(folder: Path, name: str, generate, problem) -> str:
+    """Return the key kept in file `name` of an instance folder, creating it on first start."""
+    path = folder / name
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         # Written to a private temporary file, then linked in: the key appears whole or not at
         # all, and of two processes starting together the second link fails and reads the first.
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".secret_key.")  # mode 0600
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")  # mode 0600
         try:
-            os.write(fd, secrets.token_urlsafe(48).encode())
+            os.write(fd, generate().encode())
             os.fsync(fd)
             os.close(fd)
             with contextlib.suppress(FileExistsError):
@@ -50,9 +85,23 @@ def instance_secret_key(folder: Path) -> str:
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
         raise RuntimeError(f"密钥文件 {path} 的权限过宽，应仅所有者可读写（chmod 600）")
     key = path.read_text().strip()
-    if key in INSECURE_KEYS or len(key) < MIN_KEY_LENGTH:
+    if problem(key):
         raise RuntimeError(f"密钥文件 {path} 内容无效，请删除后重启以重新生成")
     return key
+
+
+def instance_secret_key(folder: Path) -> str:
+    """Return the signing key kept in an instance folder, creating it on first start."""
+    return instance_key(folder, SECRET_KEY_FILE, new_secret_key, secret_key_problem)
+
+
+def instance_data_key(folder: Path) -> str:
+    """Return the data key kept in an instance folder, creating it on first start.
+
+    Losing this file loses every sealed value (ID numbers, reporters' identities): back it up
+    apart from the database, which must never hold it.
+    """
+    return instance_key(folder, DATA_KEY_FILE, new_data_key, data_key_problem)
 
 
 def env_int(name: str, default: int) -> int:
@@ -82,6 +131,9 @@ class Config:
     def __init__(self) -> None:
         # SECRET_KEY from the environment wins; each mode decides what happens without one.
         self.SECRET_KEY = env_str("SECRET_KEY")
+        # Seals ID numbers and reporters' identities (webapp/security/crypto.py); kept outside
+        # the database. From the environment; each mode decides what happens without one.
+        self.DATA_KEY = env_str("DATA_KEY")
         self.SQLALCHEMY_DATABASE_URI = env_str(
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ganbu.sqlite3'}"
         )
@@ -113,9 +165,18 @@ class Config:
         self.UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 
     def validate(self) -> None:
-        """Refuse a signing key that is published or guessable."""
+        """Refuse a signing key that is published or guessable, and a bad data key."""
         if self.SECRET_KEY in INSECURE_KEYS:
             raise RuntimeError("SECRET_KEY 不能使用公开的默认值，请设置随机密钥")
+        self.validate_data_key()
+
+    def validate_data_key(self) -> None:
+        """Refuse a missing, malformed or published data key."""
+        problem = data_key_problem(self.DATA_KEY) if self.DATA_KEY else "未设置"
+        if problem:
+            raise RuntimeError(
+                f"DATA_KEY {problem}；请设置 32 字节随机密钥的 urlsafe base64 编码（44 个字符）"
+            )
 
 
 class DevelopmentConfig(Config):
@@ -128,6 +189,8 @@ class DevelopmentConfig(Config):
         if not self.SECRET_KEY:
             # Every worker of this machine reads the same file, so they sign alike.
             self.SECRET_KEY = instance_secret_key(INSTANCE_DIR)
+        if not self.DATA_KEY:
+            self.DATA_KEY = instance_data_key(INSTANCE_DIR)
 
 
 class TestingConfig(Config):
@@ -139,6 +202,7 @@ class TestingConfig(Config):
         super().__init__()
         self.TESTING = True
         self.SECRET_KEY = TESTING_SECRET_KEY
+        self.DATA_KEY = TESTING_DATA_KEY
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
@@ -160,9 +224,10 @@ class ProductionConfig(Config):
         self.SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 
     def validate(self) -> None:
-        """Refuse to start without a real SECRET_KEY from the environment."""
-        if self.SECRET_KEY in INSECURE_KEYS or len(self.SECRET_KEY) < MIN_KEY_LENGTH:
+        """Refuse to start without a real SECRET_KEY and DATA_KEY from the environment."""
+        if secret_key_problem(self.SECRET_KEY):
             raise RuntimeError("生产模式必须设置至少 32 个字符的随机 SECRET_KEY 环境变量")
+        self.validate_data_key()
 
 
 CONFIGS: dict[str, type[Config]] = {

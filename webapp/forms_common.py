@@ -52,10 +52,14 @@ def plain_text(form, field) -> None:
 
 
 def mask_id_number(value: str | None) -> str:
-    """Show an ID number as its first 6 and last 4 characters."""
+    """Show an ID number as its 6 region digits only: 110105************.
+
+    The birth date is shown beside it and the gender tells the sequence's parity, so every
+    further digit shown (sequence or check digit) would cut the ~500 candidates left tenfold.
+    """
     if not value:
         return ""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "******"
+    return value[:6] + "*" * (len(value) - 6) if len(value) > 6 else "******"
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -8,7 +8,7 @@ from stdnum.cn import ric
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
-from webapp.cadres.services import CadreFilters, id_number_taken
+from webapp.cadres.services import CadreFilters, id_number_in_scope
 from webapp.extensions import db
 
 # `X as X`: re-exported for the forms of other areas until they import webapp.forms_common.
@@ -61,8 +61,8 @@ class CadreForm(FlaskForm):
         self.cadre_id = cadre_id
 
     def validate_id_number(self, field):
-        """Refuse an ID number another cadre already holds."""
-        if id_number_taken(field.data or "", self.cadre_id):
+        """Refuse an ID number another cadre in the user's scope already holds."""
+        if id_number_in_scope(self.user, field.data or "", self.cadre_id):
             raise ValidationError(_l("该身份证号码已登记"))
 
     def validate_unit_id(self, field):

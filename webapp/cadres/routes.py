@@ -10,8 +10,10 @@ from webapp.cadres.forms import CadreEventForm, CadreForm, CadreSearchForm
 from webapp.cadres.services import (
     add_event,
     create_cadre,
+    duplicate_groups,
     open_profile,
     profile_sections,
+    reveal_id_number,
     search_cadres,
     update_cadre,
 )
@@ -60,6 +62,29 @@ def profile(cadre_id: int):
         sections=profile_sections(cadre, current_user),
         event_form=event_form,
     )
+
+
+@bp.route("/<int:cadre_id>/id-number", methods=["POST"])
+@permission_required(Permission.CADRE_EDIT)
+def show_id_number(cadre_id: int):
+    """Show a cadre's full ID number once, on the profile, and log that it was seen."""
+    cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
+    full = reveal_id_number(cadre)
+    return render_template(
+        "cadres/profile.html",
+        cadre=cadre,
+        timeline=open_profile(cadre, current_user),
+        sections=profile_sections(cadre, current_user),
+        event_form=CadreEventForm().fill_choices(),
+        revealed_id_number=full,
+    )
+
+
+@bp.route("/duplicates")
+@permission_required(Permission.CADRE_EDIT)
+def duplicates():
+    """List the cadres in scope registered twice under one ID number (重复登记)."""
+    return render_template("cadres/duplicates.html", groups=duplicate_groups(current_user))
 
 
 @bp.route("/<int:cadre_id>/edit", methods=["GET", "POST"])

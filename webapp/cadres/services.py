@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from webapp import signals
-from webapp.audit.services import record_access
+from webapp.audit.services import record_access, record_operation
 from webapp.cadres.due import open_mandatory_talk
 from webapp.extensions import db
 from webapp.models import Cadre, CadreEvent, OrgUnit, User
+from webapp.security.crypto import id_number_hash
 from webapp.security.scope import scoped, subtree_ids
 from webapp.signals import Section, answers
 
@@ -77,12 +78,44 @@ def search_cadres(user: User, filters: CadreFilters, page: int):
     )
 
 
-def id_number_taken(id_number: str, except_id: int | None = None) -> bool:
-    """Tell whether another cadre already holds this ID number."""
-    stmt = select(Cadre.id).where(Cadre.id_number == id_number.strip().upper())
+def id_number_in_scope(user: User | None, id_number: str, except_id: int | None = None) -> bool:
+    """Tell whether another cadre the user may see already holds this ID number.
+
+    Cadres outside the user's scope are not asked about: whether such a number exists must
+    not change what he is told (the 重复登记 page shows the clash to those who see both).
+    """
+    stmt = select(Cadre.id).where(Cadre.id_number_hash == id_number_hash(id_number))
+    if user is not None:
+        stmt = scoped(stmt, Cadre, user)
     if except_id:
         stmt = stmt.where(Cadre.id != except_id)
-    return db.session.scalar(stmt) is not None
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def reveal_id_number(cadre: Cadre) -> str:
+    """Log that the current user asked to see a cadre's full ID number, and return it."""
+    # In both logs: the operation log names the act in words, the access log is the read.
+    record_operation("reveal_id_number", "Cadre", cadre.id, "查看完整身份证号码")
+    record_access("Cadre", cadre.id, action="reveal_id_number")
+    return cadre.id_number
+
+
+def duplicate_groups(user: User) -> list[list[Cadre]]:
+    """Return the groups of cadres in the user's scope that share one ID number."""
+    shared = (
+        scoped(select(Cadre.id_number_hash), Cadre, user)
+        .group_by(Cadre.id_number_hash)
+        .having(func.count(Cadre.id) > 1)
+    )
+    cadres = db.session.scalars(
+        scoped(select(Cadre), Cadre, user)
+        .where(Cadre.id_number_hash.in_(shared))
+        .order_by(Cadre.id_number_hash, Cadre.id)
+    )
+    groups: dict[str, list[Cadre]] = {}
+    for cadre in cadres:
+        groups.setdefault(cadre.id_number_hash, []).append(cadre)
+    return list(groups.values())
 
 
 def create_cadre(user: User, data: dict[str, Any]) -> Cadre:

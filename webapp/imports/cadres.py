@@ -16,8 +16,9 @@ from webapp.imports.columns import Column, DateValue, DictLabel, IdNumber, Text,
 from webapp.imports.context import ImportContext
 from webapp.imports.spec import ImportSpec, ParsedRow
 from webapp.models import Cadre
+from webapp.security.crypto import id_number_hash
 from webapp.security.permissions import Permission
-from webapp.security.scope import scope_condition
+from webapp.security.scope import scoped
 from workflows.text import N_
 
 EXAMPLE_BIRTH = date(1980, 5, 17)
@@ -112,33 +113,35 @@ class CadreImport(ImportSpec):
             row.error(self.header("joined_party_on"), _("入党时间应晚于出生日期"))
 
     def check_batch(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        """Match rows to cadres by ID number: new, update within scope, or an error."""
+        """Match rows by ID number to the cadres the user may see: new, update, or an error.
+
+        Cadres outside the user's scope are not looked at: a number held there imports as a
+        new cadre, exactly as an unknown one would, and shows on the 重复登记 page to those
+        who see both. The preview never tells whether a number exists out of scope.
+        """
         if not rows:
             return
-        in_scope = scope_condition(ctx.user, *Cadre.scope_columns())
-        found = {
-            number: (cadre_id, bool(visible))
-            for cadre_id, number, visible in db.session.execute(
-                sa.select(Cadre.id, Cadre.id_number, sa.case((in_scope, True), else_=False)).where(
-                    Cadre.id_number.in_([r.values["id_number"] for r in rows])
-                )
+        hashes = {id_number_hash(r.values["id_number"]) for r in rows}
+        found: dict[str, list[int]] = {}
+        for cadre_id, digest in db.session.execute(
+            scoped(sa.select(Cadre.id, Cadre.id_number_hash), Cadre, ctx.user).where(
+                Cadre.id_number_hash.in_(hashes)
             )
-        }
+        ):
+            found.setdefault(digest, []).append(cadre_id)
         id_header = self.header("id_number")
         for row in rows:
             row.action, row.target_id = "create", None
-            hit = found.get(row.values["id_number"])
-            if hit is not None:
-                cadre_id, visible = hit
-                if not ctx.update_existing:
-                    row.error(
-                        id_header,
-                        _("该身份证号码已登记（已存在）；如需更新，请勾选“是否更新已经存在的数据”"),
-                    )
-                elif not visible:
-                    row.error(id_header, _("该身份证号码的干部不在您的数据权限范围内，不能更新"))
-                else:
-                    row.action, row.target_id = "update", cadre_id
+            hits = found.get(id_number_hash(row.values["id_number"]), [])
+            if len(hits) > 1:
+                row.error(id_header, _("该身份证号码登记了多名干部，请先在“重复登记”中核对"))
+            elif hits and not ctx.update_existing:
+                row.error(
+                    id_header,
+                    _("该身份证号码已登记（已存在）；如需更新，请勾选“是否更新已经存在的数据”"),
+                )
+            elif hits:
+                row.action, row.target_id = "update", hits[0]
             # Checked again here because the confirm step runs later than the preview.
             if row.values.get("unit_id") not in ctx.scope_unit_ids:
                 row.error(self.header("unit_id"), _("您无权向该单位导入数据"))
@@ -148,7 +151,13 @@ class CadreImport(ImportSpec):
         created = insert_audited(
             Cadre,
             [
-                {**CREATE_DEFAULTS, **row.values, "created_by_id": ctx.user.id}
+                {
+                    **CREATE_DEFAULTS,
+                    **row.values,
+                    # The bulk insert bypasses the model's hook that keeps the hash in step.
+                    "id_number_hash": id_number_hash(row.values["id_number"]),
+                    "created_by_id": ctx.user.id,
+                }
                 for row in rows
                 if row.action == "create"
             ],

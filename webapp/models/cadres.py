@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.models.base import Base, TimestampMixin
 from webapp.models.org import OrgUnit
+from webapp.security.crypto import SealedText, id_number_hash
 
 
 class Cadre(TimestampMixin, Base):
@@ -16,7 +17,7 @@ class Cadre(TimestampMixin, Base):
 
     __tablename__ = "cadre"
     __audited__ = True
-    __audit_content__ = frozenset({"id_number", "work_history"})
+    __audit_content__ = frozenset({"id_number", "id_number_hash", "work_history"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50), index=True)
@@ -30,7 +31,11 @@ class Cadre(TimestampMixin, Base):
     rank: Mapped[str] = mapped_column(sa.String(16), index=True)
     category: Mapped[str] = mapped_column(sa.String(16), index=True)
     is_young: Mapped[bool] = mapped_column(default=False)
-    id_number: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    # Sealed at rest (the attribute holds clear text); found and matched by its keyed hash.
+    # Not unique: a scoped user may register a number held outside his scope without learning
+    # so, and the duplicate shows on the 重复登记 page to those who see both (cadres/duplicates).
+    id_number: Mapped[str] = mapped_column(SealedText)
+    id_number_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
     appointed_on: Mapped[date | None]
     joined_work_on: Mapped[date | None]
     joined_party_on: Mapped[date | None]
@@ -42,6 +47,12 @@ class Cadre(TimestampMixin, Base):
     events: Mapped[list[CadreEvent]] = relationship(
         back_populates="cadre", order_by="CadreEvent.occurred_on.desc()"
     )
+
+    @validates("id_number")
+    def keep_hash(self, key: str, value: str) -> str:
+        """Keep the search hash in step with the ID number."""
+        self.id_number_hash = id_number_hash(value or "")
+        return value
 
     @classmethod
     def scope_columns(cls):

@@ -25,6 +25,7 @@ from webapp.models.base import utcnow
 from webapp.negative_info.forms import DATE_MESSAGES, DETAILS_MAX
 from webapp.negative_info.numbering import reserve
 from webapp.negative_info.records import NUMBER_PREFIX, history_row, item_row, situations
+from webapp.security.crypto import id_number_hash
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 from workflows.text import N_
@@ -132,14 +133,25 @@ class NegativeInfoImport(ImportSpec):
         """Match each row's cadre by ID number, only among the cadres the user may see."""
         if not rows:
             return
+        hashes = {id_number_hash(r.values["id_number"]) for r in rows}
         stmt = scoped(
-            sa.select(Cadre.id, Cadre.id_number, Cadre.name, Cadre.position, Cadre.unit_id),
+            sa.select(Cadre.id, Cadre.id_number_hash, Cadre.name, Cadre.position, Cadre.unit_id),
             Cadre,
             ctx.user,
-        ).where(Cadre.id_number.in_([r.values["id_number"] for r in rows]))
-        cadres = {row.id_number: row for row in db.session.execute(stmt)}
+        ).where(Cadre.id_number_hash.in_(hashes))
+        cadres: dict[str, list] = {}
+        for found in db.session.execute(stmt):
+            cadres.setdefault(found.id_number_hash, []).append(found)
         for row in rows:
-            cadre = cadres.get(row.values["id_number"])
+            matches = cadres.get(id_number_hash(row.values["id_number"]), [])
+            if len(matches) > 1:
+                # Two cadres in the user's scope hold the number (see 重复登记): he sees both.
+                row.error(
+                    self.header("id_number"),
+                    _("该身份证号码登记了多名干部，请先在“重复登记”中核对"),
+                )
+                continue
+            cadre = matches[0] if matches else None
             if cadre is None:
                 # Same answer whether the cadre is missing or outside scope: never confirm it.
                 row.error(

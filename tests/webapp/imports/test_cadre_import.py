@@ -296,13 +296,21 @@ def test_update_leaves_columns_missing_from_the_file_alone(db, client, setup, tm
     assert cadre.work_history == "原有经历"
 
 
-def test_update_of_a_cadre_outside_scope_is_refused(db, client, setup, tmp_path):
+def test_a_number_held_outside_scope_previews_as_an_unknown_one(db, client, setup, tmp_path):
+    # Hole 6: the preview must not tell whether a number exists outside the user's scope.
     unit, _user = setup
     elsewhere = make_unit("外单位")
     outsider = make_cadre(elsewhere, name="孙八")
-    row = cadre_row(unit, birth=outsider.birth_date, 姓名="孙八", 身份证号码=outsider.id_number)
-    job = rejected(db, client, tmp_path, [row], update=True)
-    assert job.errors == [[2, "身份证号码", "该身份证号码的干部不在您的数据权限范围内，不能更新"]]
+    held = cadre_row(unit, birth=outsider.birth_date, 姓名="孙八", 身份证号码=outsider.id_number)
+    unknown = cadre_row(
+        unit, birth=outsider.birth_date, 姓名="孙八", 身份证号码=id_number(outsider.birth_date, 998)
+    )
+    jobs = []
+    for row in (held, unknown):
+        path = write_xlsx(tmp_path / "干部.xlsx", CADRE_HEADERS, [row])
+        job = job_of(db, token_of(upload(client, path, update=True)))
+        jobs.append((job.state, job.errors, job.to_create, job.to_update))
+    assert jobs[0] == jobs[1] == ("valid", [], 1, 0)
     db.session.refresh(outsider)
     assert outsider.unit_id == elsewhere.id
 
