@@ -28,6 +28,7 @@ NAVIGATION = [
     ("inquiries.index", _l("函询"), P.REPORT_VIEW),
     ("warnings.index", _l("预警事项"), P.CADRE_VIEW),
     ("warnings.pending", _l("待审批"), (P.WARNING_REVIEW, P.WARNING_APPROVE)),
+    ("meetings.index", _l("研判会商"), P.REPORT_VIEW),
     ("admin.users", _l("用户管理"), P.USER_MANAGE),
     ("admin.grants_list", _l("授权管理"), P.ROLE_GRANT),
     ("admin.units", _l("部门管理"), P.UNIT_MANAGE),

@@ -41,6 +41,8 @@ from workflows.tiers import Tier
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
+# The form that writes the record a decision asks for (prefilled with the cadre).
+NEW_RECORD = {"inquiry": "inquiries.create", "talk": "talks.create"}
 VIEW = Permission.REPORT_VIEW
 ACT = Permission.WARNING_PROPOSE
 
@@ -53,6 +55,7 @@ def helpers():
         "section_label": lambda code: SECTION_LABELS[Section(code)],
         "portrait_text": portrait_text,
         "subject_pages": SUBJECT_PAGES,
+        "new_record": NEW_RECORD,
         "decision_label": decision_label,
         "tier_label": lambda tier: translate(Tier(tier).label),
     }
@@ -177,9 +180,9 @@ def decide(meeting_id: int, item_id: int):
         return _refused(exc, meeting_id)
     flash(_("决定已记录"), "success")
     record = DECISION_RECORDS.get(decision.kind)
-    if record in ("inquiry", "talk"):
+    if record in NEW_RECORD:
         # The record is written on its own form, prefilled with the cadre; linked back after.
-        return redirect(url_for(f"{record}s.new", cadre_id=decision.agenda_item.cadre_id))
+        return redirect(url_for(NEW_RECORD[record], cadre_id=decision.agenda_item.cadre_id))
     return _back(meeting.id, f"item-{item_id}")
 
 

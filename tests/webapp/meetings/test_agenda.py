@@ -22,9 +22,7 @@ CASE_KINDS_EXCLUDED = {"influence_ending", "mandatory_talk"}
 
 def under(unit: OrgUnit) -> set[int]:
     """Return the ids of the cadres under a unit, computed in Python from every cadre."""
-    return {
-        c.id for c in _db.session.scalars(select(Cadre)) if c.unit.path.startswith(unit.path)
-    }
+    return {c.id for c in _db.session.scalars(select(Cadre)) if c.unit.path.startswith(unit.path)}
 
 
 def local_day(at) -> date:
@@ -114,9 +112,7 @@ def test_the_district_agenda_holds_only_its_own_cadres(meetings, rhythm, world):
 
 
 def test_each_line_carries_colour_and_a_twelve_month_portrait(meetings, rhythm, world):
-    line = next(
-        i for i in meetings["province"].agenda if i.subject_id == rhythm.new_item.id
-    )
+    line = next(i for i in meetings["province"].agenda if i.subject_id == rhythm.new_item.id)
     assert line.cadre_name == world.cadre.name
     assert line.colour == "yellow"  # two tier-1 warnings issued
     items = sum(

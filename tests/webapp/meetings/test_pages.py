@@ -1,0 +1,123 @@
+"""研判会商 pages: the list, a meeting's agenda and decisions, closing, the downloads, the scope."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import time_machine
+from docx import Document
+from openpyxl import load_workbook
+
+from tests.webapp.meetings.conftest import NOW
+from webapp.extensions import db as _db
+from webapp.models import Warning
+from webapp.models.meetings import Meeting
+
+
+def enter(client, login, user):
+    assert login(user.username).status_code == 302
+
+
+def test_the_list_and_the_detail_show_the_meeting_in_chinese(client, login, meetings, rhythm):
+    enter(client, login, rhythm.secretary)
+    meeting = meetings["province"]
+    html = client.get("/meetings/").get_data(as_text=True)
+    assert "研判会商" in html and meeting.number in html and "双周研判" in html and "待召开" in html
+    assert (
+        client.get("/meetings/", query_string={"status": "closed"})
+        .get_data(as_text=True)
+        .count('data-number="')
+        == 0
+    )
+    page = client.get(f"/meetings/{meeting.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for text in ("议程", "新收到的负面信息", "下达的预警", "记录决定", "会议纪要", "结束会议"):
+        assert text in html
+    assert rhythm.warning.number in html and "负面信息 " in html  # the portrait line
+
+
+def test_the_secretary_decides_closes_and_downloads(client, login, meetings, rhythm, world):
+    enter(client, login, rhythm.secretary)
+    meeting = meetings["province"]
+    item = next(i for i in meeting.agenda if i.subject_id == rhythm.warning.id
+                and i.section == "warning_issued")  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        done = client.post(
+            f"/meetings/{meeting.id}/items/{item.id}/decide",
+            data={"kind": "escalate", "note": "提醒后仍未改正"},
+        )
+    assert done.status_code == 302
+    assert _db.session.get(Warning, rhythm.warning.id).tier == 2
+    inquiry_item = meeting.agenda[0]
+    asked = client.post(
+        f"/meetings/{meeting.id}/items/{inquiry_item.id}/decide", data={"kind": "inquiry"}
+    )
+    assert asked.status_code == 302 and "/inquiries/new?cadre_id=" in asked.location
+    present = [a.id for a in meeting.attendees]
+    saved = client.post(
+        f"/meetings/{meeting.id}/minutes", data={"present": present[:1], "opinions": "同意"}
+    )
+    assert saved.status_code == 302
+    assert client.post(f"/meetings/{meeting.id}/close").status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(Meeting, meeting.id).status == "closed"
+    html = client.get(f"/meetings/{meeting.id}", follow_redirects=True).get_data(as_text=True)
+    assert "已结束" in html and "记录决定" not in html
+    refused = client.post(
+        f"/meetings/{meeting.id}/items/{item.id}/decide",
+        data={"kind": "watch"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "会议已结束" in refused
+    minutes = client.get(f"/meetings/{meeting.id}/minutes.docx")
+    assert minutes.status_code == 200
+    document = Document(BytesIO(minutes.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "双周研判会议纪要" in text and "同意" in text
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert meeting.number in cells and "建议升级" in cells and "函询" in cells
+    xlsx = client.get(f"/meetings/{meeting.id}/decisions.xlsx")
+    rows = list(load_workbook(BytesIO(xlsx.data)).active.iter_rows(values_only=True))
+    xlsx.close()
+    assert [r[5] for r in rows[1:]] == ["建议升级", "函询"]
+
+
+def test_a_district_user_gets_404_for_the_province_meeting(client, login, meetings, rhythm):
+    enter(client, login, rhythm.district_secretary)
+    province, district = meetings["province"], meetings["district"]
+    assert client.get(f"/meetings/{province.id}").status_code == 404
+    assert client.get(f"/meetings/{province.id}/minutes.docx").status_code == 404
+    html = client.get("/meetings/").get_data(as_text=True)
+    assert district.number in html and province.number not in html
+    page = client.get(f"/meetings/{district.id}").get_data(as_text=True)
+    assert rhythm.warning.number not in page  # no other district's cadre in any line
+
+
+def test_the_district_minutes_name_no_other_districts_cadre(client, login, meetings, rhythm, world):
+    enter(client, login, rhythm.district_secretary)
+    district = meetings["district"]
+    document = Document(BytesIO(client.get(f"/meetings/{district.id}/minutes.docx").data))
+    cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert world.cadre.name not in cells
+
+
+def test_a_viewer_reads_but_cannot_decide(client, login, meetings, rhythm, world):
+    enter(client, login, world.reviewer)  # ALL scope, but check the viewer role below
+    from tests.factories import make_user
+    from webapp.models import DataScope
+
+    viewer = make_user("viewer", world.root, DataScope.ALL)
+    _db.session.commit()
+    client.post("/auth/logout")
+    enter(client, login, viewer)
+    meeting = meetings["province"]
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "记录决定" not in html
+    item = meeting.agenda[0]
+    assert (
+        client.post(
+            f"/meetings/{meeting.id}/items/{item.id}/decide", data={"kind": "watch"}
+        ).status_code
+        == 403
+    )
