@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -96,6 +97,7 @@ def production(monkeypatch):
 
     def build(cookie_secure: str):
         monkeypatch.setenv("SECRET_KEY", "k" * 48)
+        monkeypatch.setenv("DATA_KEY", base64.urlsafe_b64encode(b"k" * 32).decode())
         monkeypatch.setenv("SESSION_COOKIE_SECURE", cookie_secure)
         return create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
