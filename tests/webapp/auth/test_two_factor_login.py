@@ -147,3 +147,12 @@ def test_a_user_without_two_factor_logs_in_with_the_password(client, login, user
     response = login("zhangsan", PASSWORD)
     assert response.headers["Location"] == "/"
     assert sessions_of(db, user) == 1
+
+
+def test_the_page_asked_for_before_login_opens_after_the_code(client, user, enrol):
+    secret, _codes = enrol(user)
+    client.post(
+        "/auth/login?next=/me/sessions", data={"username": "zhangsan", "password": PASSWORD}
+    )
+    response = code(client, pyotp.TOTP(secret).now())
+    assert response.headers["Location"] == "/me/sessions"
