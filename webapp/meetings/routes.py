@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import groupby
+from operator import attrgetter
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -89,6 +91,8 @@ def _detail(meeting: Meeting, status: int = 200, decision_form: DecisionForm | N
             link_form=LinkForm(),
             correction_form=CorrectionForm(),
             links=links,
+            # The agenda is stored in section order: group consecutive lines, keeping it.
+            sections=[(k, list(g)) for k, g in groupby(meeting.agenda, key=attrgetter("section"))],
             snapshots=db.session.scalars(
                 sa.select(ListSnapshot).where(ListSnapshot.meeting_id == meeting.id)
             ).all(),

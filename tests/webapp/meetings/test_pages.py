@@ -35,6 +35,8 @@ def test_the_list_and_the_detail_show_the_meeting_in_chinese(client, login, meet
     for text in ("议程", "新收到的负面信息", "下达的预警", "记录决定", "会议纪要", "结束会议"):
         assert text in html
     assert rhythm.warning.number in html and "负面信息 " in html  # the portrait line
+    # Sections keep the agenda's order, not the alphabet of their codes.
+    assert html.index("新收到的负面信息") < html.index("核实办结") < html.index("下达的预警")
 
 
 def test_the_secretary_decides_closes_and_downloads(client, login, meetings, rhythm, world):
