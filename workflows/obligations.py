@@ -131,6 +131,11 @@ def _on_workday(day: date, cal: WorkCalendar) -> date:
     return day if cal.is_workday(day) else cal.next_workday(day)
 
 
+def due_workday(terms: Terms, cal: WorkCalendar) -> date:
+    """Return the working day the obligation is met by: its due date, or the next working day."""
+    return _on_workday(terms.due, cal)
+
+
 def _yellow_threshold(total: int, yellow_percent: int) -> int:
     # Integer ceiling of total × percent, as `workflows.deadlines` counts it.
     return -(-total * yellow_percent // 100)
@@ -142,7 +147,7 @@ def stage_days(terms: Terms, cal: WorkCalendar, policy: Policy = Policy()) -> di
     The 黄灯 stage is left out when it would not come before the due day (the due reminder
     speaks then); the acknowledgement stages exist only while a planned date is set.
     """
-    due_day = _on_workday(terms.due, cal)
+    due_day = due_workday(terms, cal)
     days: dict[Stage, date] = {}
     if terms.kind is ObligationKind.INFLUENCE_ENDING:
         yellow = max(terms.start, terms.due - timedelta(days=policy.influence_notice_days))

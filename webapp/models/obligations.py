@@ -32,6 +32,9 @@ class Obligation(TimestampMixin, Base):
     step_role: Mapped[str | None] = mapped_column(sa.String(32))
     start_on: Mapped[date]
     due_on: Mapped[date]
+    # The working day it is met by (due_on, or the next working day after a holiday): the
+    # day after it the light is red, so lists filter 超期 in SQL as the pages light it.
+    due_workday: Mapped[date]
     total_workdays: Mapped[int]
     paused_workdays: Mapped[int] = mapped_column(default=0)
     provisional: Mapped[bool] = mapped_column(default=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from webapp.extensions import db
@@ -70,8 +71,13 @@ def open_obligation(
         raise ValueError("due is before start")
     obligation = find_open(kind, subject_type, subject_id)
     if obligation is None:
+        # due_workday is set again by _reschedule; a query there may flush the row first.
         obligation = Obligation(
-            kind=kind, subject_type=subject_type, subject_id=subject_id, fired_stages={}
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            fired_stages={},
+            due_workday=due,
         )
         db.session.add(obligation)
     obligation.cadre_id = cadre_id
@@ -148,6 +154,11 @@ def close_obligation(
     return obligation
 
 
+def overdue(today: date) -> sa.ColumnElement[bool]:
+    """Return the condition for open obligations past the working day they were due by."""
+    return sa.and_(Obligation.closed_at.is_(None), Obligation.due_workday < today)
+
+
 def due_to_fire(today: date, limit: int | None = None) -> Sequence[Obligation]:
     """Return the open obligations whose next firing day has come, oldest first."""
     # Closed rows and rows with nothing left to fire have next_fire_on NULL, so this is a
@@ -220,3 +231,4 @@ def _reschedule(
     kept = rules.stages_still_fired(terms, {Stage(s) for s in fired}, today, cal, policy)
     obligation.fired_stages = {s: on for s, on in fired.items() if Stage(s) in kept}
     obligation.next_fire_on = rules.next_fire_on(terms, kept, cal, policy)
+    obligation.due_workday = rules.due_workday(terms, cal)

@@ -53,12 +53,8 @@ RUNNING = {
     State.RECTIFYING: (K.RECTIFICATION_REPORT_DUE, "rectification"),
     State.REVIEWING: (K.REVIEW_DUE, "review"),
 }
-KINDS = (
-    K.APPROVAL_WAITING,
-    *(kind for kind, _ in RUNNING.values()),
-    K.SELF_CRITICISM_DUE,
-    K.INFLUENCE_ENDING,
-)
+RUNNING_KINDS = tuple(kind for kind, _ in RUNNING.values())
+KINDS = (K.APPROVAL_WAITING, *RUNNING_KINDS, K.SELF_CRITICISM_DUE, K.INFLUENCE_ENDING)
 
 
 @dataclass(frozen=True, slots=True)

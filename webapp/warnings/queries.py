@@ -87,9 +87,6 @@ class DeadlineView:
         return PROVISIONAL_LABEL if self.provisional else ""
 
 
-RUNNING_KINDS = [kind for kind, _ in due_source.RUNNING.values()]
-
-
 def running_light(warning: Warning, today: date | None = None) -> Light | None:
     """Return the light of the deadline running in the warning's state, if any."""
     return running_lights([warning.id], today).get(warning.id)
@@ -97,7 +94,7 @@ def running_light(warning: Warning, today: date | None = None) -> Light | None:
 
 def running_lights(warning_ids: Iterable[int] | sa.Select, today: date | None = None):
     """Return the running deadline's light of each warning that has one (one query)."""
-    return lights.lights_of(due_source.SUBJECT, warning_ids, RUNNING_KINDS, today)
+    return lights.lights_of(due_source.SUBJECT, warning_ids, due_source.RUNNING_KINDS, today)
 
 
 def deadlines(warning: Warning, today: date | None = None) -> list[DeadlineView]:

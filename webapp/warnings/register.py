@@ -13,12 +13,14 @@ from webapp.audit.services import day_start_utc
 from webapp.extensions import db
 from webapp.models import (
     Cadre,
+    Obligation,
     OrgUnit,
     User,
     Warning,
 )
+from webapp.obligations import services as obligations
 from webapp.security.scope import scoped, subtree_ids
-from workflows.states import State
+from webapp.warnings import due as due_source
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,15 @@ class WarningFilters:
 
 
 def overdue_condition(today: date) -> sa.ColumnElement:
-    """Return the WHERE clause for warnings whose running deadline has passed."""
-    # A paused clock stands at its pause day: overdue only if it was overdue then.
-    day = sa.case((Warning.paused.is_(True), Warning.paused_since), else_=sa.literal(today))
-    return sa.or_(
-        sa.and_(Warning.state == State.ISSUED, Warning.action_due < day),
-        sa.and_(Warning.state == State.RECTIFYING, Warning.rectification_due < day),
-        sa.and_(Warning.state == State.REVIEWING, Warning.review_due < day),
+    """Return the WHERE clause for warnings whose running deadline has passed (红灯)."""
+    # Read from the warnings' obligations, as the lights are; a paused clock's obligation
+    # moves with the pause, so it is overdue only if it was overdue when paused.
+    return Warning.id.in_(
+        sa.select(Obligation.subject_id).where(
+            Obligation.subject_type == due_source.SUBJECT,
+            Obligation.kind.in_(due_source.RUNNING_KINDS),
+            obligations.overdue(today),
+        )
     )
 
 

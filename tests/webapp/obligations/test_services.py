@@ -59,6 +59,7 @@ def test_a_second_open_row_for_the_subject_is_refused_by_the_database(db, cadre)
                 cadre_id=cadre.id,
                 start_on=ISSUED,
                 due_on=DUE,
+                due_workday=DUE,
                 total_workdays=15,
             )
         )
@@ -230,3 +231,17 @@ def test_a_year_of_daily_sweeps_over_every_kind_fires_each_stage_once(db, cadre)
     for n, (obligation, expected) in opened.items():
         assert log[n] == sorted(expected.items(), key=lambda item: item[1]), CASES[n - 1][0]
         assert obligation.next_fire_on is None
+
+
+def test_a_due_date_on_a_weekend_is_met_by_the_next_working_day_in_sql_too(db, cadre):
+    saturday, monday = date(2026, 11, 28), date(2026, 11, 30)
+    obligation = open_inquiry(cadre, start=date(2026, 11, 9), due=saturday, today=saturday)
+    assert obligation.due_workday == monday
+
+    def overdue_on(day: date) -> list[Obligation]:
+        return db.session.scalars(select(Obligation).where(services.overdue(day))).all()
+
+    assert overdue_on(monday) == []
+    assert services.light(obligation, monday) is Light.YELLOW
+    assert overdue_on(monday + timedelta(days=1)) == [obligation]
+    assert services.light(obligation, monday + timedelta(days=1)) is Light.RED
