@@ -57,6 +57,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         main,
         meetings,
         negative_info,
+        obligations,
         reminders_admin,
         settings_self,
         talks,
@@ -81,6 +82,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         inbox,
         reminders_admin,
         settings_self,
+        obligations,
     ):
         area.init_app(app)
     # Reminders plug in here only: the webapp never imports alerts elsewhere (DESIGN §8).

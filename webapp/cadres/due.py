@@ -63,6 +63,34 @@ def _open(event: CadreEvent, recorded_on: date) -> None:
     )
 
 
+def recompute_provisional_talks(cal, **_kw: object) -> int:
+    """Recount provisional 必谈 dues with new holiday data; return how many moved."""
+    stmt = select(Obligation).where(
+        Obligation.kind == ObligationKind.MANDATORY_TALK,
+        Obligation.subject_type == SUBJECT,
+        Obligation.closed_at.is_(None),
+        Obligation.provisional,
+    )
+    moved = 0
+    for row in db.session.scalars(stmt):
+        # The count stored when the event was recorded, never today's parameter.
+        terms = mandatory_talk(row.start_on, True, cal, row.total_workdays)
+        if (terms.due, terms.provisional) == (row.due_on, row.provisional):
+            continue
+        obligations.open_from_terms(
+            terms,
+            subject_type=SUBJECT,
+            subject_id=row.subject_id,
+            cadre_id=row.cadre_id,
+            today=org_today(),
+            responsible_user_id=row.responsible_user_id,
+            step_role=row.step_role,
+            cal=cal,
+        )
+        moved += 1
+    return moved
+
+
 def sync_all() -> int:
     """Declare the 必谈 of every 必谈 event that never had one (deploy); then run the talks'.
 

@@ -6,4 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Connect nothing yet: the areas call the services directly, the lead wires the sweep."""
+    """Re-time open reminders when holiday data changes (after the areas move their dues)."""
+    from webapp import signals
+    from webapp.obligations import services
+
+    signals.holidays_changed.connect(services.reschedule_open)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from webapp.clock import org_today
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.lookups import param_int
@@ -219,6 +220,22 @@ def light(
     return rules.light_of(
         obligation.terms(), today, cal or work_calendar(), policy or reminder_policy()
     )
+
+
+def reschedule_open(cal: WorkCalendar, today: date | None = None, **_kw: object) -> int:
+    """Re-time the reminders of open obligations with new holiday data (answers the signal).
+
+    The areas move the due dates they own; this moves every stage day, the 超期 day and the
+    next firing of what is still to fire. It moves no deadline, so it counts none.
+    """
+    today = today or org_today()
+    policy = reminder_policy()
+    stmt = select(Obligation).where(
+        Obligation.closed_at.is_(None), Obligation.next_fire_on.is_not(None)
+    )
+    for obligation in db.session.scalars(stmt.execution_options(yield_per=1000)):
+        _reschedule(obligation, today, cal, policy)
+    return 0
 
 
 def _reschedule(

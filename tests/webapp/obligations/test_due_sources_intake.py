@@ -469,3 +469,35 @@ def test_sync_all_declares_what_records_from_before_the_due_sources_owe(db, worl
     talk_due.sync_all()
     assert len(rows(K.MANDATORY_TALK, "cadre_event", met.id)) == 1
     assert len(rows(K.MANDATORY_TALK, "cadre_event", old.id)) == 1
+
+
+@time_machine.travel(beijing(date(2026, 12, 28)), tick=False)
+def test_holiday_data_moves_a_provisional_mandatory_talk(app, db, world):
+    event = record_event(world, "appointment")
+    before = the_open(K.MANDATORY_TALK, "cadre_event", event.id)
+    assert before.provisional and before.due_on == date(2027, 1, 25)  # weekends only
+    add_year_2027_holidays()  # 1 and 4–8 January off: six working days fewer
+    with app.test_request_context():
+        recompute_provisional()
+    row = the_open(K.MANDATORY_TALK, "cadre_event", event.id)
+    assert row.id == before.id
+    assert (row.due_on, row.provisional, row.total_workdays) == (date(2027, 2, 2), False, 20)
+    assert row.due_workday == row.due_on
+
+
+@time_machine.travel(beijing(date(2026, 12, 28)), tick=False)
+def test_holiday_data_re_times_the_reminders_of_a_picked_follow_up_date(app, db, world):
+    # A follow-up date picked on the form stays, but its 黄灯 day counts working days anew.
+    talk = record_talk(world, date(2026, 12, 28), follow_up_on=date(2027, 1, 29))
+    before = the_open(K.FOLLOW_UP_DUE, "talk", talk.id)
+    yellow_before = before.next_fire_on
+    add_year_2027_holidays()
+    with app.test_request_context():
+        recompute_provisional()
+    row = the_open(K.FOLLOW_UP_DUE, "talk", talk.id)
+    assert row.due_on == date(2027, 1, 29)
+    assert row.next_fire_on > yellow_before
+    assert not work_calendar().is_workday(date(2027, 1, 4))
+    assert row.next_fire_on == work_calendar().add_workdays(
+        date(2026, 12, 28), -(-row.total_workdays * 50 // 100)
+    ).due
