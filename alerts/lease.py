@@ -22,10 +22,8 @@ LEASE_NAME = "scheduler"
 def acquire(holder: str, period: timedelta, now: datetime | None = None) -> bool:
     """Take or renew the lease for one period; return whether this holder has it. Commits."""
     now = now or utcnow()
-    db.session.execute(
-        insert_ignoring(
-            SchedulerLease, ["name"], name=LEASE_NAME, holder="", acquired_at=None, expires_at=now
-        )
+    insert_ignoring(
+        SchedulerLease, ["name"], name=LEASE_NAME, holder="", acquired_at=None, expires_at=now
     )
     result = db.session.execute(
         update(SchedulerLease)

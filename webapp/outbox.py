@@ -11,7 +11,6 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from webapp.database import insert_ignoring
-from webapp.extensions import db
 from webapp.models.base import utcnow
 from webapp.models.notifications import ChannelCode, Notification
 
@@ -59,7 +58,7 @@ def enqueue(
         title, body = pushed_title(label), pushed_body(label, count, link)
     else:
         title, body = label, detail or label
-    stmt = insert_ignoring(
+    new_id = insert_ignoring(
         Notification,
         DEDUPE_KEY,
         kind=kind,
@@ -75,5 +74,4 @@ def enqueue(
         next_attempt_at=now or utcnow(),
         created_at=now or utcnow(),
     )
-    # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
-    return db.session.execute(stmt.returning(Notification.id)).scalar() is not None
+    return new_id is not None

@@ -42,7 +42,7 @@ def file_overdue_proposals(today: date | None = None) -> list[WarningProposal]:
     facts = [warning_fact(w, today, cal) for w in warnings]
     filed = []
     for proposal in overdue_escalations(facts, params):
-        stmt = insert_ignoring(
+        new_id = insert_ignoring(
             WarningProposal,
             ["warning_id", "to_tier"],
             warning_id=proposal.warning_id,
@@ -54,7 +54,6 @@ def file_overdue_proposals(today: date | None = None) -> list[WarningProposal]:
             status="open",
             at=clock.utc_now(),
         )
-        new_id = db.session.execute(stmt.returning(WarningProposal.id)).scalar()
         if new_id is not None:
             filed.append(db.session.get(WarningProposal, new_id))
             db.session.expire(by_id[proposal.warning_id], ["proposals"])
