@@ -109,7 +109,8 @@ ACTION_LABELS: dict[str, str] = {
 
 REQUIRED_ACTIONS: dict[Tier, tuple[str, ...]] = {
     Tier.YELLOW: ("reminder_talk", "written_reminder", "inquiry"),
-    Tier.ORANGE: ("admonishment_talk", "admonishment_letter", "written_self_criticism"),
+    # The 书面检查 follows a 诫勉 (登记书面检查), it is no measure of its own.
+    Tier.ORANGE: ("admonishment_talk", "admonishment_letter"),
     Tier.RED: ("org_handling", "referral"),
 }
 

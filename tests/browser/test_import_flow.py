@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import log_in, log_out
 from tests.webapp.imports.xlsx import CADRE_HEADERS, write_xlsx
 
+RUNNER_WAIT_MS = 30_000
+
 
 class Unit:
     """The demo unit the rows are filed under (only its name is written)."""
@@ -56,7 +58,8 @@ def test_supervisor_imports_cadres_from_excel(page, shot, background, tmp_path):
     )
     page.get_by_role("button", name="上传并预览").click()
     errors = page.locator("table.import-errors")
-    expect(errors).to_contain_text("第 3 行")
+    # The check runs in a runner process of its own (webapp/imports/runner.py): allow its start.
+    expect(errors).to_contain_text("第 3 行", timeout=RUNNER_WAIT_MS)
     expect(errors).to_contain_text("身份证号码无效")
     expect(errors).to_contain_text("单位“不存在的单位”不存在")
     expect(page.get_by_text("没有写入任何数据")).to_be_visible()
@@ -68,10 +71,14 @@ def test_supervisor_imports_cadres_from_excel(page, shot, background, tmp_path):
     )
     page.get_by_role("button", name="上传并预览").click()
     # The page polls the job and reloads itself once the background check is done.
-    expect(page.get_by_text(re.compile("检查通过：共 120 行，将新增 120 条"))).to_be_visible()
+    expect(page.get_by_text(re.compile("检查通过：共 120 行，将新增 120 条"))).to_be_visible(
+        timeout=RUNNER_WAIT_MS
+    )
     shot(page, "42-import-preview")
     page.get_by_role("button", name="确认导入").click()
-    expect(page.get_by_text("导入完成：新增 120 条，更新 0 条。")).to_be_visible()
+    expect(page.get_by_text("导入完成：新增 120 条，更新 0 条。")).to_be_visible(
+        timeout=RUNNER_WAIT_MS
+    )
     page.get_by_role("link", name="返回列表").click()
     page.get_by_placeholder("输入姓名").fill("导入119")
     page.get_by_role("button", name="查询").click()

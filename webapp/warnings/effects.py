@@ -156,13 +156,6 @@ def on_record_action(s: Step) -> None:
     """Record the measure taken and open the first rectification round."""
     w, command = s.warning, s.command
     assert isinstance(command, RecordAction)
-    if command.action_kind == SELF_CRITICISM_KIND:
-        # The 书面检查 follows the 诫勉谈话 or 诫勉书; it is not the measure itself.
-        raise WorkflowError(
-            Text(N_("书面检查不是处置方式：请先记录诫勉谈话或诫勉书，再「登记书面检查」")),
-            code="kind",
-            field="action_kind",
-        )
     policy = tier_policy(s.before.tier, s.params)
     action = WarningAction(
         warning_id=w.id,

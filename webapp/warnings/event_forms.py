@@ -137,7 +137,7 @@ class RecordActionForm(EventForm):
             (kind, translate(ACTION_LABELS[kind]))
             for kind in policy.required_actions
             # 移送 is its own event; the 书面检查 follows the admonishment (登记书面检查).
-            if kind not in ("referral", "written_self_criticism")
+            if kind != "referral"
         ]
         self.talk_id.choices = [(0, str(_l("不关联")))] + [
             (

@@ -29,6 +29,7 @@ from webapp.models import (
     warning_basis,
 )
 from webapp.obligations import lights
+from webapp.obligations import services as obligations
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 from webapp.warnings import due as due_source
@@ -42,11 +43,12 @@ from webapp.warnings.history import (
     replay,
     snapshot_on,
 )
-from webapp.warnings.step import separation_facts
+from webapp.warnings.step import standing_facts
 from webapp.warnings.writer import approval_barred, may_perform
 from workflows.calendar import PROVISIONAL_LABEL
 from workflows.deadlines import Light
 from workflows.guards import TransitionContext
+from workflows.obligations import ObligationKind
 from workflows.states import Event, State
 from workflows.tiers import Tier, param_roles, role_label
 from workflows.transitions import allowed_events, effective_roles
@@ -55,6 +57,7 @@ DEADLINE_LABELS = {
     "action": _l("处置期限"),
     "rectification": _l("整改期限"),
     "review": _l("复核期限"),
+    "self_criticism": _l("书面检查期限"),
 }
 
 
@@ -116,13 +119,23 @@ def deadlines(warning: Warning, today: date | None = None) -> list[DeadlineView]
                 running_light(warning, today) if running else None,
             )
         )
-    return views
+    return views + _self_criticism_deadline(warning, today)
+
+
+def _self_criticism_deadline(warning: Warning, today: date | None) -> list[DeadlineView]:
+    """Return the 书面检查 a tier-2 admonishment owes, while it is owed (from its obligation)."""
+    owed = obligations.find_open(ObligationKind.SELF_CRITICISM_DUE, due_source.SUBJECT, warning.id)
+    if owed is None:
+        return []
+    lit = lights.light_of(due_source.SUBJECT, warning.id, [owed.kind], today)
+    label = DEADLINE_LABELS["self_criticism"]
+    return [DeadlineView("self_criticism", label, owed.due_on, owed.provisional, True, lit)]
 
 
 def user_events(warning: Warning, user: User) -> tuple[Event, ...]:
     """Return the events the user may perform on the warning now (standing guards only)."""
     ctx = TransitionContext(
-        **separation_facts(warning, user),
+        **standing_facts(warning, user),
         paused=warning.paused,
         approval_step=warning.approval_step,
     )

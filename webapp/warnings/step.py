@@ -133,10 +133,6 @@ def standing_facts(warning: Warning, user: User | None) -> dict[str, bool]:
     }
 
 
-# The old name, still imported by queries.user_events: it now hands over every standing fact.
-separation_facts = standing_facts
-
-
 def lapse_proposals(warning: Warning, status: str, now: datetime) -> None:
     """Close the warning's open escalation proposals with a status."""
     for proposal in warning.proposals:

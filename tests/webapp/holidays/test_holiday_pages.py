@@ -165,8 +165,9 @@ def test_single_day_form_validates(db, client, sysadmin):
     assert db.session.scalars(select(HolidayDay)).all() == []
 
 
-def test_index_lists_years_with_their_status(db, client, sysadmin):
+def test_index_lists_years_with_their_status(db, client, login, sysadmin):
     with time_machine.travel(datetime(2026, 6, 1, 4, tzinfo=UTC), tick=False):
+        login(sysadmin.username)  # a session signed in the future would not be honoured
         page = client.get("/admin/holidays/").get_data(as_text=True)
     assert "节假日维护" in page
     for year in ("2025", "2026", "2027", "2028"):
@@ -212,8 +213,9 @@ def test_reminder_stops_once_next_year_is_entered():
     assert needs_next_year_schedule(date(2026, 11, 15), cal) is False
 
 
-def test_banner_shows_on_the_sysadmin_pages_in_november(db, client, sysadmin, app):
+def test_banner_shows_on_the_sysadmin_pages_in_november(db, client, login, sysadmin, app):
     with time_machine.travel(datetime(2026, 11, 15, 2, tzinfo=UTC), tick=False):
+        login(sysadmin.username)  # a session signed in the future would not be honoured
         page = client.get("/admin/parameters").get_data(as_text=True)
         assert "尚未录入 2027 年的节假日安排" in page
         assert 'href="/admin/holidays/2027"' in page

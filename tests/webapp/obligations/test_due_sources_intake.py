@@ -498,6 +498,7 @@ def test_holiday_data_re_times_the_reminders_of_a_picked_follow_up_date(app, db,
     assert row.due_on == date(2027, 1, 29)
     assert row.next_fire_on > yellow_before
     assert not work_calendar().is_workday(date(2027, 1, 4))
-    assert row.next_fire_on == work_calendar().add_workdays(
-        date(2026, 12, 28), -(-row.total_workdays * 50 // 100)
-    ).due
+    assert (
+        row.next_fire_on
+        == work_calendar().add_workdays(date(2026, 12, 28), -(-row.total_workdays * 50 // 100)).due
+    )

@@ -190,6 +190,7 @@ def test_register_filters_within_scope(client, login, db, world):
     assert numbers(created_from="2026-03-11") == set()
     assert numbers(overdue="y") == set()
     with time_machine.travel(datetime(2026, 3, 25, 9, tzinfo=SHANGHAI)):
+        login(world.supervisor.username)  # days later the first session has lapsed
         assert numbers(overdue="y") == {yellow.number}
         page = client.get("/warnings/").get_data(as_text=True)
         assert 'data-light="red"' in page
@@ -224,9 +225,12 @@ def test_detail_shows_deadline_lights(client, login, db, world):
     login(world.supervisor.username)
     page = client.get(f"/warnings/{warning.id}").get_data(as_text=True)
     assert "2026-03-24" in page and "data-light" not in page
+    # Days later a session would have lapsed (auth.session_lifetime_hours): log in again.
     with time_machine.travel(datetime(2026, 3, 17, 9, tzinfo=SHANGHAI)):
+        login(world.supervisor.username)
         assert 'data-light="yellow"' in client.get(f"/warnings/{warning.id}").get_data(as_text=True)
     with time_machine.travel(datetime(2026, 3, 25, 9, tzinfo=SHANGHAI)):
+        login(world.supervisor.username)
         assert 'data-light="red"' in client.get(f"/warnings/{warning.id}").get_data(as_text=True)
 
 

@@ -224,10 +224,11 @@ def test_a_pause_holds_it_and_moves_it(db, world):
     assert open_row(warning) is None
 
 
-def test_the_self_criticism_is_not_an_action_kind(db, world):
+def test_the_self_criticism_is_not_a_measure_of_tier_two(db, world):
+    # It follows the 诫勉 (登记书面检查); as a 记录处置 kind it is refused like any other.
     with at(date(2026, 11, 19)):
         warning = issue(world, 2)
-    with at(TALK_DAY), pytest.raises(WorkflowError, match="书面检查不是处置方式") as caught:
+    with at(TALK_DAY), pytest.raises(WorkflowError, match="不适用于本等级") as caught:
         act(warning, "record_action", world.supervisor, action_kind="written_self_criticism",
             done_on=TALK_DAY, content="已交书面检查")  # fmt: skip
     assert caught.value.field == "action_kind"
@@ -286,3 +287,21 @@ def test_the_detail_page_records_it_with_its_document(
             assert download.data.startswith(b"%PDF-1.4")
         assert "record_self_criticism" not in offered(client, warning)
     assert open_row(warning) is None
+
+
+def test_the_detail_pages_deadlines_list_the_self_criticism_while_owed(client, login, db, world):
+    warning = admonished(world)
+    db.session.commit()
+
+    def row() -> str:
+        page = client.get(f"/warnings/{warning.id}").get_data(as_text=True)
+        found = re.search(r'<tr[^>]*data-kind="self_criticism".*?</tr>', page, re.S)
+        return found.group(0) if found else ""
+
+    with at(date(2026, 11, 25)):
+        login(world.supervisor.username)
+        assert "书面检查期限" in row() and "2026-11-27" in row()
+        assert 'data-light="yellow"' in row()
+        hand_in(warning, world.supervisor, date(2026, 11, 25))
+        db.session.commit()
+        assert row() == ""
