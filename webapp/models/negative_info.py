@@ -11,6 +11,7 @@ from webapp.models.auth import User
 from webapp.models.base import Base, EnumText, HistoryLine, TimestampMixin
 from webapp.models.cadres import Cadre, unit_of_cadre
 from webapp.models.org import OrgUnit
+from webapp.security.crypto import SealedText
 from workflows.verification import Status
 
 
@@ -39,6 +40,8 @@ class NegativeInfo(TimestampMixin, Base):
             "verification_note",
             "reporting_unit",
             "liaison_name",
+            "reporter_name",
+            "reporter_contact",
         }
     )
 
@@ -56,13 +59,19 @@ class NegativeInfo(TimestampMixin, Base):
     situation: Mapped[str] = mapped_column(sa.String(64), index=True)
     default_tier: Mapped[int] = mapped_column(default=1)
     source_channel: Mapped[str] = mapped_column(sa.String(64), index=True)
-    reporting_unit: Mapped[str] = mapped_column(sa.String(100), default="")
-    liaison_name: Mapped[str] = mapped_column(sa.String(50), default="")
+    # Who reported is sealed at rest (webapp/negative_info/sealing.py decides who may read it):
+    # the reporter always; the reporting unit and liaison, and details marked as naming the
+    # source, whenever the channel is 信访举报/12380. Sealed columns cannot be searched.
+    reporting_unit: Mapped[str] = mapped_column(SealedText, default="")
+    liaison_name: Mapped[str] = mapped_column(SealedText, default="")
+    reporter_name: Mapped[str] = mapped_column(SealedText, default="")
+    reporter_contact: Mapped[str] = mapped_column(SealedText, default="")
+    details_has_identity: Mapped[bool] = mapped_column(default=False)
     source_document_number: Mapped[str] = mapped_column(sa.String(100), default="")
     occurred_on: Mapped[date] = mapped_column(index=True)
     received_on: Mapped[date] = mapped_column(index=True)
     summary: Mapped[str] = mapped_column(sa.Text)
-    details: Mapped[str] = mapped_column(sa.Text, default="")
+    details: Mapped[str] = mapped_column(SealedText, default="")
     handling_unit: Mapped[str] = mapped_column(sa.String(100), default="")
     handling_result: Mapped[str] = mapped_column(sa.String(500), default="")
     severity: Mapped[str] = mapped_column(sa.String(16), default="")

@@ -12,6 +12,7 @@ from webapp.extensions import db
 from webapp.lookups import dict_labels
 from webapp.models import NegativeInfo, OrgUnit, User
 from webapp.negative_info.queries import ReportFilters, register_query
+from webapp.negative_info.sealing import public_value
 from webapp.spreadsheets.export import write_workbook
 
 EXPORT_HEADERS = [
@@ -71,8 +72,8 @@ def register_rows(user: User, filters: ReportFilters):
             names["negative_category"].get(info.category, info.category),
             names["negative_situation"].get(info.situation, info.situation),
             names["source_channel"].get(info.source_channel, info.source_channel),
-            info.reporting_unit,
-            info.liaison_name,
+            public_value(info, "reporting_unit"),
+            public_value(info, "liaison_name"),
             info.source_document_number,
             info.occurred_on,
             info.received_on,

@@ -9,6 +9,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -75,6 +76,7 @@ class ReportBase(FlaskForm):
     summary = summary_field()
     # Long text is stored as typed and always shown escaped, so markup is harmless here.
     details = TextAreaField(_l("详细情况"), validators=[Optional(), Length(max=DETAILS_MAX)])
+    details_has_identity = BooleanField(_l("详细情况含来源身份信息（按举报人信息加密保护）"))
     attachments = MultipleFileField(_l("附件"))
     staged_ids = HiddenField()
 
@@ -137,6 +139,10 @@ class ReportForm(ReportBase):
         _l("报送单位"), validators=[Optional(), Length(max=100), plain_text]
     )
     liaison_name = StringField(_l("联络员"), validators=[Optional(), Length(max=50), plain_text])
+    reporter_name = StringField(_l("举报人"), validators=[Optional(), Length(max=50), plain_text])
+    reporter_contact = StringField(
+        _l("举报人联系方式"), validators=[Optional(), Length(max=100), plain_text]
+    )
     received_on = required_date(_l("收到时间"))
     handling_unit = StringField(
         _l("查处单位"), validators=[Optional(), Length(max=100), plain_text]
@@ -287,3 +293,13 @@ class RegisterFilterForm(FlaskForm):
 def default_received_on() -> date:
     """Return the default 收到时间 of a new item (today)."""
     return org_today()
+
+
+class RevealSourceForm(FlaskForm):
+    """The reason a holder of view_source_identity gives for reading who reported."""
+
+    reason = StringField(
+        _l("查看理由"),
+        validators=[DataRequired(REQUIRED), Length(max=200), plain_text],
+    )
+    submit = SubmitField(_l("查看来源身份"))

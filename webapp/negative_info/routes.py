@@ -11,12 +11,13 @@ from webapp.audit.services import record_access
 from webapp.clock import org_today
 from webapp.lookups import param_int
 from webapp.models import Cadre
-from webapp.negative_info import queries, records, services, verification
+from webapp.negative_info import queries, records, sealing, services, verification
 from webapp.negative_info.forms import (
     LiaisonForm,
     LinkDuplicateForm,
     RegisterFilterForm,
     ReportForm,
+    RevealSourceForm,
     UploadForm,
 )
 from webapp.negative_info.records import ReportError
@@ -180,8 +181,25 @@ def _detail_page(info, status=200, **forms):
         field_labels=records.FIELD_LABELS,
         event_labels=records.EVENT_LABELS,
         max_mb=max_bytes() // (1024 * 1024),
+        sealed=sealing.sealed_fields(info),
+        reveal_form=(
+            forms.pop("reveal_form", None) or RevealSourceForm()
+            if current_user.can(Permission.VIEW_SOURCE_IDENTITY)
+            else None
+        ),
         **forms,
     ), status
+
+
+@bp.route("/<int:info_id>/source-identity", methods=["POST"])
+@permission_required(Permission.REPORT_VIEW, Permission.VIEW_SOURCE_IDENTITY)
+def reveal_source(info_id: int):
+    """Show who reported an item, once, after a reason is given; log the reveal."""
+    info = queries.get_report_or_404(current_user, info_id)
+    form = RevealSourceForm()
+    if not form.validate_on_submit():
+        return _detail_page(info, 400, reveal_form=form)
+    return _detail_page(info, revealed=sealing.reveal_source(info, form.reason.data))
 
 
 @bp.route("/<int:info_id>/edit", methods=["GET", "POST"])
@@ -190,9 +208,12 @@ def edit(info_id: int):
     """Edit an item's facts (its number and verification are changed elsewhere)."""
     info = queries.get_report_or_404(current_user, info_id)
     form = ReportForm(obj=info, user=current_user, info=info).fill_choices()
+    hidden = sealing.hidden_in_form(info)
     if not form.is_submitted():
         form.version.data = str(info.version)
         form.cadre_id.data = info.cadre_id
+        for key in hidden:
+            form[key].data = ""
         return _form_page(form, info)
     valid = form.validate()
     valid = _keep_uploads(form) and valid
@@ -203,7 +224,7 @@ def edit(info_id: int):
             info,
             current_user,
             form.cadre,
-            form.report_values(),
+            sealing.keep_hidden(form.report_values(), info, hidden),
             form.version_number(),
             form.staged(),
         )

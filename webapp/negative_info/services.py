@@ -59,6 +59,7 @@ from webapp.negative_info.records import (  # noqa: F401
     status_colour,
     verify_workdays,
 )
+from webapp.negative_info.sealing import HISTORY_MARKER, sealed_fields
 from webapp.negative_info.verification import (  # noqa: F401
     VERIFICATION_MESSAGES,
     available_events,
@@ -142,7 +143,8 @@ def create_report(
     # The number is taken last: its counter row stays locked until commit.
     info = NegativeInfo(
         **item_row(
-            {key: values[key] for key in REPORT_FIELDS},
+            # A field the caller leaves out (the source's identity, say) takes its default.
+            {key: values[key] for key in REPORT_FIELDS if key in values},
             number=next_number(NUMBER_PREFIX, org_today().year),
             created_by=user,
             tiers=_tiers(),
@@ -217,7 +219,10 @@ def update_report(
     for key in REPORT_FIELDS:
         old, new = getattr(info, key), values[key]
         if old != new:
-            changes[key] = [shown(key, old), shown(key, new)]
+            if key in sealed_fields(info) | sealed_fields(values):
+                changes[key] = [HISTORY_MARKER, HISTORY_MARKER]  # the history names no source
+            else:
+                changes[key] = [shown(key, old), shown(key, new)]
             setattr(info, key, new)
     if "situation" in changes:
         info.default_tier = situations(active_only=False)[info.situation].tier

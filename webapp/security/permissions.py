@@ -36,6 +36,8 @@ class Permission:
     AUDIT_VIEW = "audit.view"
     ROLE_GRANT = "role.grant"
     PASSWORD_RESET = "password.reset"
+    # Reads who reported (举报人保护): granted only through its dedicated role, with a reason each time.
+    VIEW_SOURCE_IDENTITY = "view_source_identity"
 
 
 P = Permission
@@ -105,6 +107,13 @@ DEFAULT_ROLES += [
         "permissions": [P.ROLE_GRANT, P.PASSWORD_RESET],
     },
     {"code": UNASSIGNED, "name": _l("未授权"), "permissions": []},
+    # The one role that may read a report's source identity: a supervisor who also receives
+    # petitions. The secadmin grants it like any case role.
+    {
+        "code": "source_keeper",
+        "name": _l("举报受理员（可查看举报人信息）"),
+        "permissions": [*SUPERVISOR, P.VIEW_SOURCE_IDENTITY],
+    },
 ]
 
 
@@ -138,6 +147,7 @@ DUTY_PERMISSIONS: dict[Duty, frozenset[str]] = {
             P.WARNING_REVIEW,
             P.WARNING_APPROVE,
             P.DASHBOARD_VIEW,
+            P.VIEW_SOURCE_IDENTITY,
         }
     ),
 }
