@@ -125,3 +125,26 @@ def encrypt_existing_id_numbers(connection, data_key: str | None = None) -> int:
         )
         done += 1
     return done
+
+
+def seal_existing_values(connection, table: str, columns: tuple[str, ...], data_key=None) -> int:
+    """Seal the clear values left in some TEXT columns of a table; return how many rows changed.
+
+    For the migration that seals negative_info's reporting_unit, liaison_name and details
+    (after they become TEXT). Names come from the migration, never from input; idempotent.
+    """
+    key = data_key or current_key()
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    rows = connection.execute(sa.text(f'SELECT id, {quoted} FROM "{table}"')).all()
+    done = 0
+    for ident, *values in rows:
+        pairs = zip(columns, values, strict=True)
+        changed = {c: seal(v, key) for c, v in pairs if v and not is_sealed(v)}
+        if changed:
+            sets = ", ".join(f'"{c}" = :{c}' for c in changed)
+            connection.execute(
+                sa.text(f'UPDATE "{table}" SET {sets} WHERE id = :id'),
+                {**changed, "id": ident},
+            )
+            done += 1
+    return done

@@ -141,3 +141,21 @@ def test_the_export_carries_no_identity(db, client, login, report):
     rows = load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True)
     cells = " ".join(str(c) for row in rows for c in row)
     assert identity_in(cells) == [] and NOTICE in cells
+
+
+def test_existing_clear_sources_are_sealed_by_the_data_step(db, report):
+    from webapp.security.crypto import seal_existing_values, unseal
+
+    _unit, info = report
+    connection = db.session.connection()
+    connection.execute(
+        sa.text("UPDATE negative_info SET liaison_name = '李联络', details = '' WHERE id = :id"),
+        {"id": info.id},
+    )
+    columns = ("reporting_unit", "liaison_name", "details")
+    assert seal_existing_values(connection, "negative_info", columns) >= 1
+    sealed, details = connection.execute(
+        sa.text("SELECT liaison_name, details FROM negative_info WHERE id = :id"), {"id": info.id}
+    ).one()
+    assert is_sealed(sealed) and unseal(sealed) == "李联络" and details == ""
+    assert seal_existing_values(connection, "negative_info", columns) == 0
