@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -100,4 +100,22 @@ class ListForm(FlaskForm):
         """Load the choices: the three lists and the units in the user's scope."""
         self.kind.choices = [(k, translate(v)) for k, v in LIST_LABELS.items()]
         self.unit_id.choices = units
+        return self
+
+
+class SeriesForm(FlaskForm):
+    """A meeting kind held for a unit: its secretary and attendees."""
+
+    kind = DictSelectField(_l("会议类型"), KIND_DICT)
+    unit_id = SelectField(_l("范围（单位）"), coerce=int_or_zero)
+    secretary_id = SelectField(_l("记录人（秘书）"), coerce=int_or_zero)
+    attendees = CheckboxListField(_l("参会人员"), coerce=int, validators=[Optional()])
+    active = BooleanField(_l("启用"), default=True)
+
+    def fill(self, units, people) -> SeriesForm:
+        """Load the choices: kinds, the units in scope and the case-role users."""
+        fill_dict_choices(self, _l("请选择"))
+        self.unit_id.choices = units
+        self.secretary_id.choices = [(0, str(_l("请选择"))), *people]
+        self.attendees.choices = people
         return self

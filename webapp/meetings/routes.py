@@ -18,7 +18,7 @@ from webapp.documents.services import send_docx
 from webapp.extensions import db
 from webapp.i18n import translate
 from webapp.main.links import SUBJECT_PAGES
-from webapp.meetings import export, services
+from webapp.meetings import export, series, services
 from webapp.meetings.agenda import SECTION_LABELS, Section, portrait_text
 from webapp.meetings.forms import (
     CorrectionForm,
@@ -27,6 +27,7 @@ from webapp.meetings.forms import (
     ListForm,
     MeetingFilterForm,
     MinutesForm,
+    SeriesForm,
 )
 from webapp.meetings.kinds import DECISION_RECORDS, decision_label, kind_label
 from webapp.meetings.lists import LIST_LABELS, ListQuery, from_snapshot, produce
@@ -58,6 +59,7 @@ def helpers():
         "portrait_text": portrait_text,
         "subject_pages": SUBJECT_PAGES,
         "new_record": NEW_RECORD,
+        "list_labels": LIST_LABELS,
         "decision_label": decision_label,
         "tier_label": lambda tier: translate(Tier(tier).label),
     }
@@ -341,3 +343,33 @@ def snapshot_export(meeting_id: int, kind: str, fmt: str):
         f"{meeting.number} {snapshot.period_start.isoformat()}至{snapshot.period_end.isoformat()}"
     )
     return _send_list(from_snapshot(snapshot), describe, fmt)
+
+
+def _series_form(formdata=None, obj=None) -> SeriesForm:
+    people = [(u.id, f"{u.full_name}（{u.unit.name}）") for u in series.case_people()]
+    form = SeriesForm(formdata=formdata, obj=obj) if formdata is not None else SeriesForm(obj=obj)
+    return form.fill(unit_choices(current_user), people)
+
+
+@bp.route("/series", methods=["GET", "POST"])
+@permission_required(Permission.WARNING_REVIEW)
+def series_list():
+    """List and set the meeting series (会议设置): kind, unit, secretary, attendees."""
+    form = _series_form()
+    if form.validate_on_submit():
+        given = series.SeriesInput(
+            form.kind.data,
+            form.unit_id.data,
+            form.secretary_id.data,
+            tuple(form.attendees.data or ()),
+            bool(form.active.data),
+        )
+        try:
+            series.save_series(current_user, given)
+        except MeetingError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("会议设置已保存"), "success")
+            return redirect(url_for("meetings.series_list"))
+    rows = series.series_in_scope(current_user)
+    return render_template("meetings/series.html", form=form, rows=rows)

@@ -17,7 +17,7 @@ from webapp.meetings import services
 from webapp.meetings.lists import PROBLEMS, RECTIFICATIONS, RESULTS, ListQuery, produce
 from webapp.meetings.services import DecisionInput
 from webapp.models import CadreEvent, NegativeInfo, Obligation, Rectification, Warning
-from webapp.models.meetings import ListSnapshot, Meeting, MeetingSeries
+from webapp.models.meetings import ListSnapshot, Meeting
 
 PERIOD = (date(2026, 11, 1), date(2026, 12, 1))
 
@@ -178,5 +178,29 @@ def test_closing_a_quarterly_review_freezes_the_three_lists(rhythm, world):
     q = ListQuery(world.root, meeting.period_start, meeting.held_on)
     live = produce(PROBLEMS, q, rhythm.secretary)
     assert len(snaps[PROBLEMS].rows) == len(live.rows) > 0
-    assert isinstance(_db.session.get(Meeting, meeting.id), Meeting)
-    assert _db.session.scalars(select(MeetingSeries)).all()
+    assert _db.session.get(Meeting, meeting.id).closed
+
+
+def test_the_frozen_lists_download_as_they_were(client, login, rhythm, world):
+    from tests.webapp.meetings.conftest import SERIES_START, series
+    from webapp.meetings.scheduling import open_meeting
+
+    with time_machine.travel(SERIES_START, tick=False):
+        quarterly = series("quarterly", world.root, rhythm.secretary)
+    with time_machine.travel(NOW, tick=False):
+        meeting = open_meeting(quarterly, NOW, NOW)
+        _db.session.commit()
+        services.close(meeting.id, rhythm.secretary)
+    frozen = _db.session.scalars(
+        select(ListSnapshot).where(
+            ListSnapshot.meeting_id == meeting.id, ListSnapshot.list_kind == PROBLEMS
+        )
+    ).one()
+    assert login(rhythm.secretary.username).status_code == 302
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "问题清单" in html and "整改清单" in html
+    response = client.get(f"/meetings/{meeting.id}/lists/problems.xlsx")
+    rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
+    response.close()
+    assert [r[3] for r in rows[1:]] == [r[3] for r in frozen.rows]
+    assert client.get(f"/meetings/{meeting.id}/lists/nothing.xlsx").status_code == 404
