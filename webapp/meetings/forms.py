@@ -72,12 +72,6 @@ class DecisionForm(FlaskForm):
         return self
 
 
-class LinkForm(FlaskForm):
-    """Link the talk or inquiry a decision asked for."""
-
-    record_id = SelectField(_l("关联记录"), coerce=int_or_zero)
-
-
 class CorrectionForm(FlaskForm):
     """A correction of a closed meeting's decision."""
 

@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from webapp.audit.services import record_access
 from webapp.clock import org_today
 from webapp.documents.layout import to_bytes
 from webapp.documents.services import send_docx
 from webapp.extensions import db
+from webapp.forms_common import int_or_zero
 from webapp.i18n import translate
 from webapp.main.links import SUBJECT_PAGES
 from webapp.meetings import export, series, services
@@ -23,7 +25,6 @@ from webapp.meetings.agenda import SECTION_LABELS, Section, portrait_text
 from webapp.meetings.forms import (
     CorrectionForm,
     DecisionForm,
-    LinkForm,
     ListForm,
     MeetingFilterForm,
     MinutesForm,
@@ -31,7 +32,7 @@ from webapp.meetings.forms import (
 )
 from webapp.meetings.kinds import DECISION_RECORDS, decision_label, kind_label
 from webapp.meetings.lists import LIST_LABELS, ListQuery, from_snapshot, produce
-from webapp.meetings.queries import linkable_records, search_meetings
+from webapp.meetings.queries import linkable_records, next_meeting, search_meetings
 from webapp.meetings.services import DecisionInput, MeetingError, MinutesInput
 from webapp.models import OrgUnit
 from webapp.models.meetings import ListSnapshot, Meeting
@@ -60,6 +61,8 @@ def helpers():
         "subject_pages": SUBJECT_PAGES,
         "new_record": NEW_RECORD,
         "list_labels": LIST_LABELS,
+        # For the workbench's include of meetings/_next.html.
+        "next_meeting": lambda: next_meeting(current_user) if current_user.can(VIEW) else None,
         "decision_label": decision_label,
         "tier_label": lambda tier: translate(Tier(tier).label),
     }
@@ -90,7 +93,6 @@ def _detail(meeting: Meeting, status: int = 200, decision_form: DecisionForm | N
             meeting=meeting,
             minutes=minutes,
             decision_form=decision_form or DecisionForm().fill(),
-            link_form=LinkForm(),
             correction_form=CorrectionForm(),
             links=links,
             # The agenda is stored in section order: group consecutive lines, keeping it.
@@ -196,10 +198,9 @@ def decide(meeting_id: int, item_id: int):
 @permission_required(ACT)
 def link(decision_id: int):
     """Link the talk or inquiry written for a decision."""
-    form = LinkForm()
-    form.record_id.choices = [(int(request.form.get("record_id", 0) or 0), "")]
+    record_id = int_or_zero(request.form.get("record_id"))
     try:
-        decision = services.link_record(decision_id, form.record_id.data or 0, current_user)
+        decision = services.link_record(decision_id, record_id, current_user)
     except MeetingError as exc:
         flash(exc.message, "error")
         return redirect(request.referrer or url_for("meetings.index"))
@@ -276,14 +277,7 @@ def _list_form() -> ListForm:
     units = unit_choices(current_user)
     if units:
         data.setdefault("unit_id", str(units[0][0]))
-    return ListForm(data=None, formdata=_Args(data)).fill(units)
-
-
-class _Args(dict):
-    """Request arguments with defaults, as a form reads them."""
-
-    def getlist(self, key):
-        return [self[key]] if key in self else []
+    return ListForm(formdata=MultiDict(data)).fill(units)
 
 
 def _describe(q: ListQuery) -> str:

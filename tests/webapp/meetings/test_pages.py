@@ -123,3 +123,44 @@ def test_a_viewer_reads_but_cannot_decide(client, login, meetings, rhythm, world
         ).status_code
         == 403
     )
+
+
+def test_the_workbench_line_names_the_next_meeting_and_its_agenda_size(
+    client, login, meetings, rhythm
+):
+    from flask import render_template_string
+
+    enter(client, login, rhythm.district_secretary)
+    with client:
+        client.get("/meetings/")
+        html = render_template_string('{% include "meetings/_next.html" %}')
+    district = meetings["district"]
+    assert district.number in html and f"议程 {len(district.agenda)} 项" in html
+    assert meetings["province"].number not in html
+
+
+def test_the_inquiry_written_after_a_decision_is_linked_from_the_page(
+    client, login, meetings, rhythm, world
+):
+    from tests.factories import make_inquiry
+    from webapp.models.meetings import MeetingDecision
+
+    enter(client, login, rhythm.secretary)
+    meeting = meetings["province"]
+    item = next(i for i in meeting.agenda if i.cadre_id == world.cadre.id)
+    client.post(f"/meetings/{meeting.id}/items/{item.id}/decide", data={"kind": "inquiry"})
+    inquiry = make_inquiry(world.cadre)
+    _db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "填写记录" in page and f'value="{inquiry.id}"' in page
+    done = client.post(
+        f"/meetings/decisions/{meeting.decisions[0].id}/link", data={"record_id": str(inquiry.id)}
+    )
+    assert done.status_code == 302
+    assert _db.session.get(MeetingDecision, meeting.decisions[0].id).record_id == inquiry.id
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "已关联记录" in page and f"/inquiries/{inquiry.id}" in page
+    bad = client.post(
+        f"/meetings/decisions/{meeting.decisions[0].id}/link", data={"record_id": "x"}
+    )
+    assert bad.status_code == 302  # refused with a message, never a server error
