@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,21 +51,37 @@ def insert_ignoring(model: type, conflict_columns: list[str], **values: Any) -> 
     Never commits.
     """
     table = model.__table__
-    values = _with_defaults(table, values)
+    values = with_defaults(table, values)
     stmt = _insert_ignoring_statement(table, tuple(values), tuple(conflict_columns))
     return db.session.execute(stmt, values).scalar()
 
 
-def _with_defaults(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
-    # A text statement gets no Python-side column defaults: add them as an INSERT would.
+def with_defaults(
+    table: sa.Table,
+    values: Mapping[str, Any],
+    *,
+    every_column: bool = False,
+    skip: Collection[str] = (),
+) -> dict[str, Any]:
+    """Return the values with each missing column's Python default, as an ORM INSERT fills them.
+
+    `every_column` also gives columns without a default None (a log row hashed whole);
+    columns in `skip` are left out.
+    """
     filled = dict(values)
-    for column in table.c:
+    for column in table.columns:
         default = column.default
-        if column.key in filled or default is None or default.is_sequence:
+        if column.key in filled or column.key in skip:
             continue
-        if default.is_clause_element:
-            raise ValueError(f"{table.name}.{column.key}: a SQL default is not supported here")
-        filled[column.key] = default.arg(None) if default.is_callable else default.arg
+        if default is None or default.is_sequence:
+            if every_column:
+                filled[column.key] = None
+        elif default.is_callable:
+            filled[column.key] = default.arg(None)  # SQLAlchemy wraps it to take a context
+        elif default.is_scalar:
+            filled[column.key] = default.arg
+        else:
+            raise ValueError(f"{table.name}.{column.key}: only plain Python defaults can be filled")
     return filled
 
 

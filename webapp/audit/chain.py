@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import Insert, Update
 
 from webapp.audit.recorder import AppendOnlyError
+from webapp.database import with_defaults
 from webapp.models.logs import CHAINED_LOGS
 
 GENESIS = "0" * 64  # what the first row of a chain points back to
@@ -89,20 +90,10 @@ def head(connection: Connection, table: sa.Table) -> str:
 
 def completed(table: sa.Table, given: Mapping[str, Any]) -> dict[str, Any]:
     """Return every column of a new row: the given values, else the column's default."""
-    row = dict(given)
-    for column in table.columns:
-        if column.key in row or column.key in UNHASHED:
-            continue
-        default = column.default
-        if default is None:
-            row[column.key] = None
-        elif default.is_callable:
-            row[column.key] = default.arg(None)  # SQLAlchemy wraps it to take a context
-        elif default.is_scalar:
-            row[column.key] = default.arg
-        else:
-            raise ChainError(f"{table.name}.{column.key}: 日志表的列只能有简单默认值")
-    return row
+    try:
+        return with_defaults(table, given, every_column=True, skip=UNHASHED)
+    except ValueError as exc:
+        raise ChainError(f"{exc}（日志表的列只能有简单默认值）") from exc
 
 
 def chained(connection: Connection, table: sa.Table, rows: list[Mapping[str, Any]]) -> list[dict]:
