@@ -10,6 +10,8 @@ from webapp.admin import grants, services
 from webapp.admin.forms import SCOPE_LABELS, ResetPasswordForm
 from webapp.admin.grant_forms import GrantForm, UnlockForm
 from webapp.admin.routes import bp, get_or_404
+from webapp.auth import two_factor
+from webapp.auth.forms import ResetTwoFactorForm
 from webapp.clock import utc_now
 from webapp.models import User
 from webapp.security.permissions import Permission, permission_required
@@ -36,6 +38,8 @@ def grant_page(user: User, form: GrantForm, reset_form: ResetPasswordForm, statu
         user=user,
         reset_form=reset_form,
         unlock_form=UnlockForm(),
+        two_factor_form=ResetTwoFactorForm(),
+        two_factor_on=two_factor.enabled(user.id),
         own=user.id == current_user.id,
         now=utc_now(),
     )

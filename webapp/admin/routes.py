@@ -84,16 +84,8 @@ def user_create():
     form = identity_form()
     if form.validate_on_submit():
         user, password = services.create_user(form.data)
-        flash(
-            _(
-                "已创建用户 %(u)s，初始密码：%(p)s（首次登录须修改）。"
-                "该账号尚无角色，请由安全保密管理员授权。",
-                u=user.username,
-                p=password,
-            ),
-            "success",
-        )
-        return redirect(url_for("admin.users"))
+        # Shown once in this response, never flashed: a flash would carry it in the cookie.
+        return render_template("admin/user_created.html", user=user, password=password)
     return render_template("admin/user_form.html", form=form, user=None)
 
 

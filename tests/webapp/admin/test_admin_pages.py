@@ -1,5 +1,7 @@
 """Sysadmin pages: users, units, dictionaries, parameters — validated, and for sysadmins only."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -31,11 +33,16 @@ def user_data(db, unit, **changes):
     return data
 
 
-def test_sysadmin_creates_user_who_must_change_password(client, admin, db):
-    response = client.post(
-        "/admin/users/new", data=user_data(db, admin.unit), follow_redirects=True
-    )
-    assert "已创建用户 newuser" in response.get_data(as_text=True)
+def test_sysadmin_creates_user_who_must_change_password(app, client, admin, db):
+    response = client.post("/admin/users/new", data=user_data(db, admin.unit, password=""))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "已创建用户 newuser" in page
+    shown = re.search(r"data-initial-password>([^<]+)<", page).group(1)
+    # Shown once in the page, never carried in the (signed, not encrypted) session cookie.
+    cookie = client.get_cookie("session")
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert shown not in str(serializer.loads(cookie.value))
+    assert shown not in client.get("/admin/users").get_data(as_text=True)
     user = db.session.scalars(select(User).where(User.username == "newuser")).one()
     assert user.must_change_password and user.data_scope == DataScope.SELF
     assert user.role.code == "unassigned" and user.unit_id == admin.unit.id

@@ -74,3 +74,17 @@ def test_the_system_admin_cannot_reset(client, login, user, enrol, db):
 def test_an_unknown_account_is_404(client, login, secadmin):
     login("baomi")
     assert client.post("/auth/users/999999/two-factor/reset").status_code == 404
+
+
+def test_the_grant_page_offers_the_reset_only_for_an_enrolled_account(
+    client, login, user, secadmin, enrol, db
+):
+    login("baomi")
+    button = f'action="/auth/users/{user.id}/two-factor/reset"'
+    assert button not in client.get(f"/admin/grants/{user.id}").get_data(as_text=True)
+    enrol(user)
+    page = client.get(f"/admin/grants/{user.id}").get_data(as_text=True)
+    assert button in page and "重置两步验证" in page
+    assert "two-factor/reset" not in client.get(f"/admin/grants/{secadmin.id}").get_data(
+        as_text=True
+    )
