@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from webapp.audit.reads import query_filters
 from webapp.audit.services import record_access
 from webapp.clock import org_today
 from webapp.documents.layout import to_bytes
@@ -75,6 +76,7 @@ def index():
     form = MeetingFilterForm(request.args).fill()
     form.validate()
     page = search_meetings(current_user, form, request.args.get("page", 1, type=int))
+    record_access("Meeting", "", "list", query_filters())
     return render_template("meetings/index.html", form=form, page=page)
 
 
@@ -292,7 +294,7 @@ def lists():
     q = _list_query(form)
     produced = produce(form.kind.data, q, current_user) if q else None
     if q:
-        record_access("MeetingList", form.kind.data, filters=_describe(q))
+        record_access("MeetingList", form.kind.data, "list", _describe(q))
     return render_template("meetings/lists.html", form=form, produced=produced, labels=LIST_LABELS)
 
 

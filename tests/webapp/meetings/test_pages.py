@@ -164,3 +164,18 @@ def test_the_inquiry_written_after_a_decision_is_linked_from_the_page(
         f"/meetings/decisions/{meeting.decisions[0].id}/link", data={"record_id": "x"}
     )
     assert bad.status_code == 302  # refused with a message, never a server error
+
+
+def test_reading_meetings_and_lists_is_logged(client, login, meetings, rhythm):
+    from sqlalchemy import select
+
+    from webapp.models import AccessLog
+
+    enter(client, login, rhythm.secretary)
+    client.get("/meetings/", query_string={"kind": "biweekly"})
+    client.get(f"/meetings/{meetings['province'].id}")
+    client.get("/meetings/lists")
+    rows = _db.session.scalars(select(AccessLog).order_by(AccessLog.id)).all()
+    seen = {(r.object_type, r.action) for r in rows}
+    assert {("Meeting", "list"), ("Meeting", "view"), ("MeetingList", "list")} <= seen
+    assert any(r.filters == "kind=biweekly" for r in rows if r.object_type == "Meeting")
