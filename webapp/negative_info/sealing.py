@@ -50,7 +50,7 @@ def reveal_source(info: NegativeInfo, reason: str) -> dict[str, str]:
     record_operation(
         "reveal_source_identity", "NegativeInfo", info.id, f"查看来源身份，理由：{reason}"
     )
-    record_access("NegativeInfo", info.id, action="reveal_source_identity")
+    record_access("NegativeInfo", info.id, action="reveal_source")  # AccessLog.action: 16 chars
     return {key: getattr(info, key) for key in sorted(sealed_fields(info)) if getattr(info, key)}
 
 
