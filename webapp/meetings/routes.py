@@ -37,6 +37,7 @@ from webapp.meetings.queries import linkable_records, next_meeting, search_meeti
 from webapp.meetings.services import DecisionInput, MeetingError, MinutesInput
 from webapp.models import OrgUnit
 from webapp.models.meetings import ListSnapshot, Meeting
+from webapp.negative_info.records import ReportError
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
 from webapp.spreadsheets.export import send_export
@@ -186,7 +187,7 @@ def decide(meeting_id: int, item_id: int):
     )
     try:
         decision = services.record_decision(meeting.id, item_id, given, current_user)
-    except (MeetingError, WorkflowError) as exc:
+    except (MeetingError, WorkflowError, ReportError) as exc:
         return _refused(exc, meeting_id)
     flash(_("决定已记录"), "success")
     record = DECISION_RECORDS.get(decision.kind)

@@ -27,6 +27,8 @@ from webapp.meetings.kinds import (
 )
 from webapp.models import Inquiry, NegativeInfo, Talk, User, Warning
 from webapp.models.meetings import AgendaItem, Meeting, MeetingDecision, MeetingStatus
+from webapp.negative_info.records import ReportError
+from webapp.negative_info.verification import start_verification
 from webapp.security.scope import get_in_scope_or_404
 from webapp.warnings.creation import create_warning
 from webapp.warnings.errors import WorkflowError
@@ -194,8 +196,10 @@ def record_decision(
             decision.warning_id, decision.warning_event_id = warning.id, row.id
         elif code == "propose":
             return _propose(meeting, item, decision, given, reason, actor)
+        elif code == "verify":
+            return _verify(item, decision, reason, actor)
         _commit()
-    except (WorkflowError, MeetingError):
+    except (WorkflowError, MeetingError, ReportError):
         db.session.rollback()
         raise
     return decision
@@ -220,6 +224,23 @@ def _propose(meeting, item, decision, given, reason, actor) -> MeetingDecision:
     decision.warning_event_id = warning.events[0].id if warning.events else None
     _commit()
     return decision
+
+
+def _verify(item, decision, reason, actor) -> MeetingDecision:
+    """开展核实: start the verification of a line's item still 待核实, the meeting cited."""
+    if item.subject_type != "negative_info":
+        _commit()
+        return decision
+    info = get_in_scope_or_404(NegativeInfo, item.subject_id, actor)
+    if Status(info.status) is not Status.PENDING:
+        _commit()  # already under way or concluded: the decision is recorded only
+        return decision
+    decision.record_type, decision.record_id = "negative_info", info.id
+    db.session.flush()
+    decision_id = decision.id
+    # start_verification commits the decision with the item's new state and history line.
+    start_verification(info, actor, actor.id, info.version, note=reason)
+    return db.session.get(MeetingDecision, decision_id)
 
 
 def link_record(decision_id: int, record_id: int, actor: User) -> MeetingDecision:

@@ -142,3 +142,15 @@ def test_a_district_secretary_cannot_reach_the_province_meeting(meetings, rhythm
     with pytest.raises(NotFound):
         services.start(meetings["province"].id, rhythm.district_secretary)
     services.start(meetings["district"].id, rhythm.district_secretary)
+
+
+def test_a_verification_decision_starts_it_with_the_meeting_in_the_items_history(meetings, rhythm):
+    from webapp.models import NegativeInfo
+
+    meeting = meetings["province"]
+    item = line_of(meeting, "new_info", rhythm.new_item.id)
+    decision = decide(meeting, item, rhythm.secretary, "verify", note="由监督科核实")
+    info = _db.session.get(NegativeInfo, rhythm.new_item.id)
+    assert info.status == "verifying" and info.handler_id == rhythm.secretary.id
+    assert meeting.number in info.history[-1].note
+    assert (decision.record_type, decision.record_id) == ("negative_info", info.id)
