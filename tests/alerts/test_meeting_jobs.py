@@ -11,7 +11,6 @@ from alerts import jobs, schedule
 from tests.factories import make_user
 from tests.helpers import notifications
 from webapp.extensions import db as _db
-from webapp.meetings.seed import seed_meeting_kinds
 from webapp.models import DataScope, JobRun
 from webapp.models.meetings import Meeting, MeetingSeries
 
@@ -22,7 +21,6 @@ FIRE_1ST = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 def make_series(world) -> MeetingSeries:
-    seed_meeting_kinds()
     secretary = make_user("reviewer", world.root, DataScope.ALL)
     attendee = make_user("approver", world.root, DataScope.ALL)
     with time_machine.travel(CREATED, tick=False):

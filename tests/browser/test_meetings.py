@@ -20,7 +20,6 @@ from tests.browser.conftest import log_in
 from tests.factories import make_report
 from webapp.clock import org_today, utc_now
 from webapp.extensions import db
-from webapp.meetings.seed import seed_meeting_kinds
 from webapp.models import Cadre, NegativeInfo, OrgUnit, User, Warning
 from webapp.models.meetings import Meeting, MeetingSeries
 from webapp.warnings import services as warnings
@@ -72,9 +71,8 @@ def set_up(app) -> Setup:
 
 
 def schedule_meeting(app) -> tuple[str, int]:
-    """Seed the kinds, set up the province's 双周研判 series and let the job create the meeting."""
+    """Set up the province's 双周研判 series and let the job create the meeting."""
     with app.app_context():
-        seed_meeting_kinds()
         root = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.parent_id.is_(None))).first()
         series = MeetingSeries(
             kind="biweekly",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.meetings import kinds as meeting_kinds
 from webapp.models import DictItem, DictType, Parameter, Role
 from webapp.parameters import DEFAULT_PARAMETERS
 from webapp.security.permissions import DEFAULT_ROLES
@@ -88,6 +89,18 @@ def ensure_dictionaries() -> None:
                 extra={"default_tier": tier},
                 parent=category,
             )
+    ensure_meeting_dictionaries()
+
+
+def ensure_meeting_dictionaries() -> None:
+    """Create the 研判会商类型 and 研判会商决定 dictionaries the meetings area declares."""
+    kinds = ensure_dict_type(meeting_kinds.KIND_DICT, "研判会商类型")
+    for order, spec in enumerate(meeting_kinds.KINDS):
+        ensure_item(kinds, order, spec.code, spec.label, extra={"young": spec.young})
+    decisions = ensure_dict_type(meeting_kinds.DECISION_DICT, "研判会商决定")
+    for order, (code, label, event, record) in enumerate(meeting_kinds.DECISIONS):
+        extra = {"event": event.value if event else "", "record": record}
+        ensure_item(decisions, order, code, label, extra=extra)
 
 
 def ensure_parameters() -> None:

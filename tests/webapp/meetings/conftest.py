@@ -12,7 +12,6 @@ from tests.factories import make_cadre, make_report, make_user
 from tests.helpers import act, approve_all, issue
 from webapp.extensions import db as _db
 from webapp.meetings.scheduling import create_due_meetings
-from webapp.meetings.seed import seed_meeting_kinds
 from webapp.models import Cadre, DataScope, NegativeInfo, User, Warning
 from webapp.models.meetings import Meeting, MeetingSeries
 from webapp.warnings import services
@@ -64,7 +63,6 @@ def series(kind: str, unit, secretary, attendees=()) -> MeetingSeries:
 @pytest.fixture
 def rhythm(world) -> Rhythm:
     """Build the fortnight's records at their own times and commit them."""
-    seed_meeting_kinds()
     secretary = make_user("reviewer", world.root, DataScope.ALL, username="mishu")
     district_secretary = make_user("reviewer", world.other, DataScope.UNIT_AND_BELOW)
     attendee = make_user("approver", world.root, DataScope.ALL)

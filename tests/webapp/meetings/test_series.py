@@ -6,14 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from webapp.extensions import db as _db
-from webapp.meetings.seed import seed_meeting_kinds
 from webapp.meetings.series import SeriesInput, save_series
 from webapp.meetings.services import MeetingError
 from webapp.models.meetings import MeetingSeries
 
 
 def test_the_page_sets_a_series_and_saving_again_updates_it(client, login, world):
-    seed_meeting_kinds()
     _db.session.commit()
     assert login(world.reviewer.username).status_code == 302
     page = client.get("/meetings/series").get_data(as_text=True)
@@ -40,7 +38,6 @@ def test_a_supervisor_may_not_set_series(client, login, world):
 
 
 def test_a_unit_outside_the_scope_is_refused(world):
-    seed_meeting_kinds()
     given = SeriesInput("weekly", world.other.id, world.supervisor.id)
     with pytest.raises(MeetingError) as refused:
         save_series(world.supervisor, given)

@@ -79,9 +79,7 @@ def test_the_keeper_reveals_with_a_reason_and_the_reveal_is_logged(db, client, l
     assert log.user_id == keeper.id and log.object_id == str(info.id)
     assert "核实需联系举报人" in log.summary and identity_in(str(log.summary)) == []
     assert (
-        db.session.scalar(
-            sa.select(sa.func.count()).where(AccessLog.action == "reveal_source")
-        )
+        db.session.scalar(sa.select(sa.func.count()).where(AccessLog.action == "reveal_source"))
         == 1
     )
     every_log = " ".join(
