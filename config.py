@@ -163,6 +163,11 @@ class Config:
         self.SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
         self.PASSWORD_HASH_FAST = False
         self.UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+        # The address users open the system at (with any path prefix): pushed reminders link
+        # to it, e.g. https://ganbu.example.org/jiandu; empty, the request's own host is used.
+        self.PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL").rstrip("/")
+        # Large imports run in runner processes; at most this many at once over all machines.
+        self.IMPORT_MAX_RUNNING = env_int("IMPORT_MAX_RUNNING", 2)
 
     def validate(self) -> None:
         """Refuse a signing key that is published or guessable, and a bad data key."""

@@ -22,6 +22,7 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -48,6 +49,8 @@ SCOPE_LABELS = {
     DataScope.SELF: _l("仅本人"),
 }
 CODE = Regexp(r"^[A-Za-z0-9_.\-]+$", message=_l("只能包含字母、数字、下划线、点和连字符"))
+
+SORT_ORDER_RANGE = _l("请输入 0–99999 之间的整数")
 
 
 def policy_password(form, field) -> None:
@@ -132,7 +135,9 @@ class UnitForm(FlaskForm):
     )
     parent_id = SelectField(_l("上级部门"), coerce=int, validators=[Optional()])
     sort_order = IntegerField(
-        _l("显示顺序"), default=0, validators=[InputRequired(_l("请输入整数"))]
+        _l("显示顺序"),
+        default=0,
+        validators=[InputRequired(_l("请输入整数")), NumberRange(0, 99999, SORT_ORDER_RANGE)],
     )
     active = BooleanField(_l("启用"), default=True)
     submit = SubmitField(_l("保存"))
@@ -155,7 +160,9 @@ class DictItemForm(FlaskForm):
         _l("字典标签"), validators=[DataRequired(REQUIRED), Length(max=100), plain_text]
     )
     sort_order = IntegerField(
-        _l("显示顺序"), default=0, validators=[InputRequired(_l("请输入整数"))]
+        _l("显示顺序"),
+        default=0,
+        validators=[InputRequired(_l("请输入整数")), NumberRange(0, 99999, SORT_ORDER_RANGE)],
     )
     colour = SelectField(
         _l("颜色标签"),

@@ -25,7 +25,13 @@ CHAIN_TITLES = {
     "access_log": TITLES["accesses"],
 }
 # What an access-log row read.
-READ_LABELS = {"view": _l("查看记录"), "list": _l("列表/查询"), "edit": _l("打开编辑")}
+READ_LABELS = {
+    "view": _l("查看记录"),
+    "list": _l("列表/查询"),
+    "edit": _l("打开编辑"),
+    "reveal_id_number": _l("查看完整身份证号码"),
+    "reveal_source": _l("查看来源身份"),
+}
 # The operations the log records, as the auditor reads them (the table and the filter).
 ACTION_LABELS = {
     "create": _l("新增"),
@@ -34,6 +40,13 @@ ACTION_LABELS = {
     "export": _l("导出"),
     "import": _l("导入"),
     "download": _l("下载"),
+    "reveal_id_number": _l("查看完整身份证号码"),
+    "reveal_source_identity": _l("查看来源身份"),
+    "totp_reset": _l("重置两步验证"),
+    "run_job": _l("立即执行定时任务"),
+    "retry": _l("重新发送"),
+    "channel_setting": _l("修改消息通道"),
+    "channel_test": _l("测试发送"),
 }
 
 

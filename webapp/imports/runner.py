@@ -41,14 +41,13 @@ log = logging.getLogger(__name__)
 
 # Files up to this size (some 800 rows) are checked inside the request, in about a second.
 SYNC_MAX_BYTES = 64 * 1024
-MAX_RUNNING = 2
 NICENESS = 10
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def max_running() -> int:
     """Return how many large steps may run at once (``IMPORT_MAX_RUNNING``)."""
-    return max(1, int(current_app.config.get("IMPORT_MAX_RUNNING", MAX_RUNNING)))
+    return max(1, int(current_app.config["IMPORT_MAX_RUNNING"]))
 
 
 def runner_name() -> str:

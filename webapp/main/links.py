@@ -59,7 +59,7 @@ def todo_path() -> str:
 def public_base() -> str:
     """Return the configured address of the system without a trailing slash ("" if none)."""
     config = current_app.config
-    base = config.get("PUBLIC_BASE_URL") or ""
+    base = config["PUBLIC_BASE_URL"]
     if not base and config.get("SERVER_NAME"):
         scheme = config.get("PREFERRED_URL_SCHEME") or "http"
         root = (config.get("APPLICATION_ROOT") or "/").rstrip("/")

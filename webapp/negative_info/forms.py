@@ -18,10 +18,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from webapp.attachments.services import parse_ids
 from webapp.clock import org_today
+from webapp.converters import INT_MAX
 from webapp.extensions import db
 from webapp.forms_common import (
     REQUIRED,
@@ -155,7 +163,10 @@ class ReportForm(ReportBase):
     version = HiddenField()
     # "link" or "continue": the user's answer once possible duplicates were shown.
     duplicate_decision = HiddenField()
-    duplicate_of = IntegerField(_l("关联为重复信息"), validators=[Optional()])
+    duplicate_of = IntegerField(
+        _l("关联为重复信息"),
+        validators=[Optional(), NumberRange(1, INT_MAX, _l("请选择列出的信息"))],
+    )
     submit = SubmitField(_l("保存"))
 
     def __init__(self, *args, user=None, info: NegativeInfo | None = None, **kwargs):

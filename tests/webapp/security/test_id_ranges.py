@@ -6,6 +6,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from tests.factories import make_user
+from tests.helpers import report_form
 from webapp.converters import INT_MAX, out_of_range
 from webapp.models import DataScope
 
@@ -129,3 +130,20 @@ def test_a_huge_id_in_a_posted_form_is_a_bad_request(client, login, users, world
 )
 def test_out_of_range_reads_integers_only(text: str, huge: bool) -> None:
     assert out_of_range(text) is huge
+
+
+def test_huge_numbers_in_other_integer_fields_get_an_error_by_the_field(
+    client, login, users, world
+):
+    login(users["sysadmin"].username)
+    response = client.post(
+        "/admin/units/new", data={"code": "U9", "name": "新部门", "sort_order": str(2**63)}
+    )
+    assert response.status_code == 200 and "请输入 0–99999 之间的整数" in response.get_data(
+        as_text=True
+    )
+    client.post("/auth/logout")
+    login(users["supervisor"].username)
+    form = report_form(world.cadre, duplicate_of=str(2**63))
+    response = client.post("/negative-info/new", data=form)
+    assert response.status_code == 400  # refused by the form, not an overflow in the database

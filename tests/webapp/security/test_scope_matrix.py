@@ -88,7 +88,16 @@ def test_edit_post_outside_scope_changes_nothing(client, login, db):
 
 # --------------------------------------------------------------------------- 三员 see no case
 
-CASE_AREAS = ("cadres", "negative_info", "talks", "inquiries", "warnings", "documents", "imports")
+CASE_AREAS = (
+    "cadres",
+    "negative_info",
+    "talks",
+    "inquiries",
+    "warnings",
+    "documents",
+    "imports",
+    "meetings",
+)
 ADMIN_ROLES = ("sysadmin", "secadmin", "auditor", UNASSIGNED)
 
 
@@ -141,7 +150,8 @@ def test_administrators_open_no_case_page(app, client, login, case_world, world,
     with app.test_request_context():
         urls = case_urls(app, case_world)
     areas = {url.split("/")[1] for url in urls}
-    assert {"cadres", "negative-info", "talks", "inquiries", "warnings", "documents"} <= areas
+    expected = {"cadres", "negative-info", "talks", "inquiries", "warnings", "documents"}
+    assert expected | {"meetings"} <= areas
     for url in urls:
         status, body = fetch(client, url)
         assert not [text for text in CASE_TEXT if text in body], url
