@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -192,3 +193,15 @@ def notifications(**where) -> list[Notification]:
     """Return the outbox rows matching the filters, oldest first."""
     stmt = select(Notification).filter_by(**where).order_by(Notification.id)
     return db.session.scalars(stmt).all()
+
+
+def switch(client, login, user) -> None:
+    """Log the client out and in again as another user."""
+    client.post("/auth/logout")
+    login(user.username)
+
+
+def offered(client, warning) -> set[str]:
+    """Return the events a warning's detail page offers as forms."""
+    page = client.get(f"/warnings/{warning.id}").get_data(as_text=True)
+    return set(re.findall(r'<details class="action"[^>]*data-event="(\w+)"', page))

@@ -48,17 +48,20 @@ def _open(event: CadreEvent, recorded_on: date) -> None:
         cal,
         param_int("talk.mandatory_due_workdays"),
     )
-    if terms is None:
-        return
+    if terms is not None:
+        _declare(terms, event.id, event.cadre_id, event.created_by_id, cal)
+
+
+def _declare(terms, event_id: int, cadre_id: int, recorder_id: int | None, cal) -> None:
     obligations.open_from_terms(
         terms,
         subject_type=SUBJECT,
-        subject_id=event.id,
-        cadre_id=event.cadre_id,
+        subject_id=event_id,
+        cadre_id=cadre_id,
         today=org_today(),
-        responsible_user_id=event.created_by_id,
+        responsible_user_id=recorder_id,
         # Without a recorder, the supervisors of the cadre's unit are told.
-        step_role=None if event.created_by_id else "supervisor",
+        step_role=None if recorder_id else "supervisor",
         cal=cal,
     )
 
@@ -77,16 +80,7 @@ def recompute_provisional_talks(cal, **_kw: object) -> int:
         terms = mandatory_talk(row.start_on, True, cal, row.total_workdays)
         if (terms.due, terms.provisional) == (row.due_on, row.provisional):
             continue
-        obligations.open_from_terms(
-            terms,
-            subject_type=SUBJECT,
-            subject_id=row.subject_id,
-            cadre_id=row.cadre_id,
-            today=org_today(),
-            responsible_user_id=row.responsible_user_id,
-            step_role=row.step_role,
-            cal=cal,
-        )
+        _declare(terms, row.subject_id, row.cadre_id, row.responsible_user_id, cal)
         moved += 1
     return moved
 

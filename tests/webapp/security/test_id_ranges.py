@@ -6,7 +6,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from tests.factories import make_user
-from tests.helpers import report_form
+from tests.helpers import report_form, switch
 from webapp.converters import INT_MAX, out_of_range
 from webapp.models import DataScope
 
@@ -51,11 +51,6 @@ def status_of(client, url: str, method: str = "GET") -> int:
     response = client.open(url, method=method)
     response.close()
     return response.status_code
-
-
-def switch(client, login, user) -> None:
-    client.post("/auth/logout")
-    login(user.username)
 
 
 def test_every_integer_route_answers_404_past_the_database_range(app, client, login, users):

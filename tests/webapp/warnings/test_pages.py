@@ -11,23 +11,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests.factories import make_report
-from tests.helpers import SHANGHAI, act, issue
+from tests.helpers import SHANGHAI, act, issue, offered, switch
 from tests.webapp.attachments.files import PDF
 from webapp.models import AccessLog, AuditLog, Warning, WarningEvent
 from webapp.warnings import services
 from workflows.states import Event, State
-
-
-def switch(client, login, user):
-    """Log the client out and in again as another user."""
-    client.post("/auth/logout")
-    login(user.username)
-
-
-def offered(client, warning) -> set[str]:
-    """Return the events the detail page offers as forms."""
-    page = client.get(f"/warnings/{warning.id}").get_data(as_text=True)
-    return set(re.findall(r'<details class="action"[^>]*data-event="(\w+)"', page))
 
 
 def events_of(db, warning) -> int:

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_user
-from tests.helpers import act, approve_all
+from tests.helpers import act, approve_all, offered, switch
 from webapp.lookups import forget_cached
 from webapp.models import Approval, DataScope, Parameter, Role, Warning
 from webapp.warnings import services
 from webapp.warnings.errors import WorkflowError
-
-
-def switch(client, login, user):
-    """Log the client out and in again as another user."""
-    client.post("/auth/logout")
-    login(user.username)
-
-
-def offered(client, warning) -> set[str]:
-    """Return the events the detail page offers as forms."""
-    page = client.get(f"/warnings/{warning.id}").get_data(as_text=True)
-    return set(re.findall(r'<details class="action"[^>]*data-event="(\w+)"', page))
 
 
 def post_approve(client, db, warning):

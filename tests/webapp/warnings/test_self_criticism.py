@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tests.helpers import SHANGHAI, act, approve_all, issue
+from tests.helpers import SHANGHAI, act, approve_all, issue, offered
 from tests.webapp.attachments.files import PDF
 from webapp.clock import utc_now
 from webapp.extensions import db as _db
@@ -233,12 +233,6 @@ def test_the_self_criticism_is_not_a_measure_of_tier_two(db, world):
             done_on=TALK_DAY, content="已交书面检查")  # fmt: skip
     assert caught.value.field == "action_kind"
     assert warning.state == "issued"
-
-
-def offered(client, warning) -> set[str]:
-    """Return the events the detail page offers as forms."""
-    page = client.get(f"/warnings/{warning.id}").get_data(as_text=True)
-    return set(re.findall(r'<details class="action"[^>]*data-event="(\w+)"', page))
 
 
 def test_the_detail_page_records_it_with_its_document(
