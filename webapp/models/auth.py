@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, TimestampMixin, utcnow
 from webapp.models.org import OrgUnit
+from webapp.security.crypto import SealedText
 
 
 class DataScope(enum.StrEnum):
@@ -140,7 +141,8 @@ class UserTotp(Base):
         sa.ForeignKey("app_user.id", ondelete="CASCADE"), unique=True
     )
     # Base32, shown to the user only while enrolment is pending; never shown once confirmed.
-    secret: Mapped[str] = mapped_column(sa.String(64))
+    # Sealed at rest with the data key: a copy of the database alone cannot mint codes.
+    secret: Mapped[str] = mapped_column(SealedText)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     # The last 30-second step a code was accepted for: a code is never accepted twice.
