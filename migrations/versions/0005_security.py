@@ -92,6 +92,7 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_import_job_slot'), ['slot'])
 
     with op.batch_alter_table('login_log', schema=None) as batch_op:
+        batch_op.create_index('ix_login_log_username_lower', [sa.text('lower(username)')], unique=False)
         batch_op.add_column(sa.Column('event', sa.String(length=16), server_default='login', nullable=False))
         batch_op.add_column(sa.Column('prev_hash', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('row_hash', sa.String(length=64), nullable=True))
@@ -174,6 +175,7 @@ def downgrade():
         batch_op.drop_column('due_workday')
 
     with op.batch_alter_table('login_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_log_username_lower')
         batch_op.drop_column('row_hash')
         batch_op.drop_column('prev_hash')
         batch_op.drop_column('event')

@@ -55,6 +55,10 @@ class LoginLog(ChainedLog, Base):
     ip: Mapped[str] = mapped_column(sa.String(64), default="")
     user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
 
+    # The lockout of names with no account matches them case-blind (webapp/auth/lockout.py):
+    # without this index each such attempt would read the whole log.
+    __table_args__ = (sa.Index("ix_login_log_username_lower", sa.func.lower(username)),)
+
 
 class AccessLog(ChainedLog, Base):
     """One read of sensitive data (a record, a list, an edit form), or one refused attempt."""
