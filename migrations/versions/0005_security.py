@@ -66,7 +66,7 @@ def upgrade():
     op.create_table('user_totp',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('secret', sa.Text(), nullable=False),
     sa.Column('created_at', webapp.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('confirmed_at', webapp.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_step', sa.BigInteger(), nullable=False),
