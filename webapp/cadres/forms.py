@@ -60,6 +60,16 @@ class CadreForm(FlaskForm):
         self.user = user
         self.cadre_id = cadre_id
 
+    def keep_id_number(self, stored: str) -> bool:
+        """Take the stored ID number for one left blank on an edit; tell whether it was kept.
+
+        The edit page shows no ID number (showing it is a logged 查看), so blank means unchanged.
+        """
+        if (self.id_number.data or "").strip():
+            return False
+        self.id_number.data = stored
+        return True
+
     def validate_id_number(self, field):
         """Refuse an ID number another cadre in the user's scope already holds."""
         if id_number_in_scope(self.user, field.data or "", self.cadre_id):

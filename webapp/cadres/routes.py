@@ -95,10 +95,14 @@ def edit(cadre_id: int):
     form = CadreForm(obj=cadre, user=current_user, cadre_id=cadre.id).fill_choices(
         unit_choices(current_user)
     )
+    # The page never carries the number: blank on the form, the stored one kept when left blank.
+    kept = form.keep_id_number(cadre.id_number) if form.is_submitted() else True
     if form.validate_on_submit():
         update_cadre(cadre, form.data)
         flash(_("已保存。"), "success")
         return redirect(url_for("cadres.profile", cadre_id=cadre.id))
+    if kept:
+        form.id_number.data = ""
     return render_template("cadres/form.html", form=form, cadre=cadre)
 
 

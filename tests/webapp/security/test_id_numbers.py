@@ -191,3 +191,46 @@ def test_existing_clear_numbers_are_sealed_by_the_data_step(db, units):
     assert is_sealed(sealed) and unseal(sealed) == clear and digest == id_number_hash(clear)
     assert encrypt_existing_id_numbers(connection) == 0  # a second run changes nothing
     assert stored(db, cadre.id) == (sealed, digest)
+
+
+def test_the_edit_form_shows_no_id_number(db, client, login, units):
+    cadre = make_cadre(units[0], birth_date=BIRTH)
+    login(make_user("supervisor", units[0]).username)
+    page = client.get(f"/cadres/{cadre.id}/edit").get_data(as_text=True)
+    assert cadre.id_number not in page and "留空则保持原号码不变" in page
+    assert mask_id_number(cadre.id_number) in page
+    assert not db.session.scalar(
+        sa.select(sa.func.count()).where(AccessLog.action == "reveal_id_number")
+    )
+
+
+def test_an_edit_with_the_number_left_blank_keeps_it(db, client, login, units):
+    cadre = make_cadre(units[0], birth_date=BIRTH)
+    clear = cadre.id_number
+    login(make_user("supervisor", units[0]).username)
+    response = client.post(f"/cadres/{cadre.id}/edit", data=form(units[0], "", name="王更名"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (cadre.name, cadre.id_number) == ("王更名", clear)
+
+
+def test_a_refused_edit_with_the_number_left_blank_shows_no_number(db, client, login, units):
+    cadre = make_cadre(units[0], birth_date=BIRTH)
+    login(make_user("supervisor", units[0]).username)
+    page = client.post(f"/cadres/{cadre.id}/edit", data=form(units[0], "", name=""))
+    assert page.status_code == 200 and "此项为必填项" in page.get_data(as_text=True)
+    assert cadre.id_number not in page.get_data(as_text=True)
+
+
+def test_an_edit_with_a_new_number_checks_and_stores_it(db, client, login, units):
+    cadre = make_cadre(units[0], birth_date=BIRTH)
+    login(make_user("supervisor", units[0]).username)
+    new = id_number(BIRTH, 777)
+    wrong = new[:-1] + ("1" if new[-1] == "0" else "0")  # a wrong check digit
+    bad = client.post(f"/cadres/{cadre.id}/edit", data=form(units[0], wrong))
+    assert bad.status_code == 200 and "身份证号码无效" in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert cadre.id_number != wrong
+    assert client.post(f"/cadres/{cadre.id}/edit", data=form(units[0], new)).status_code == 302
+    db.session.expire_all()
+    assert cadre.id_number == new
