@@ -5,7 +5,9 @@ and carries nothing that runs:
 
 - a PDF must parse (pypdf) with at least one page, and carry no JavaScript, no launch
   action, no embedded program, and nothing after its last ``%%EOF`` but blanks (a program
-  or an archive glued to a PDF makes a polyglot);
+  or an archive glued to a PDF makes a polyglot); every object of the file is looked at,
+  wherever it hangs (an action in a /Next list, a file in an annotation), and even if
+  nothing refers to it;
 - a JPEG or PNG must decode (Pillow ``verify`` then a full load) within a pixel budget, and
   is re-encoded, so whatever was appended to it or hidden in its metadata is dropped;
 - a Word document or workbook must be a zip within size limits whose parts hold no program
@@ -30,7 +32,7 @@ import olefile
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 PROGRAM_EXTENSIONS = (
     ".exe", ".dll", ".com", ".scr", ".pif", ".cpl", ".msi", ".msp", ".bat", ".cmd",
@@ -48,7 +50,17 @@ RATIO_FROM_BYTES = 1024 * 1024
 MAX_PARTS = 5000
 MAX_DEPTH = 2  # a document embedded in a document is checked too, once
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is refused, not decoded
-PDF_RISKY_ACTIONS = ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm")
+# Actions that run a script, start a program, send the form or open an embedded document;
+# any action holding /JS (a /Rendition carries one) is refused too, whatever its /S says.
+PDF_RISKY_ACTIONS = (
+    "/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/Rendition", "/GoToE",
+    "/RichMediaExecute",
+)  # fmt: skip
+PDF_FILE_NAMES = ("/F", "/UF", "/DOS", "/Mac", "/Unix")
+# Far more than a long report holds (a page takes a handful); more is refused, not walked,
+# as pypdf parses a few thousand objects a second.
+MAX_PDF_OBJECTS = 100_000
+PDF_CONTAINERS = (IndirectObject, DictionaryObject, ArrayObject)  # what may hold an action
 PDF_TAIL = 4096
 # pypdf logs every oddity it repairs in a real-world PDF; they are not errors of ours.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -99,33 +111,65 @@ def _check_pdf_tail(stream: IO[bytes]) -> None:
 
 
 def _check_pdf_code(reader: PdfReader) -> None:
-    root = reader.trailer["/Root"]
-    names = root.get("/Names")
+    """Refuse a script or program in any object of the file, reachable or not."""
+    names = _entry(reader.trailer["/Root"], "/Names")
     if isinstance(names, DictionaryObject) and "/JavaScript" in names:
         raise Unsafe(_("PDF 中含有脚本（JavaScript）"))
-    holders = [root, *reader.pages]
-    for page in reader.pages:
-        annotations = page.get("/Annots")
-        annotations = annotations.get_object() if annotations is not None else []
-        if isinstance(annotations, ArrayObject):
-            holders.extend(a.get_object() for a in annotations)
-    for holder in holders:
-        for key in ("/OpenAction", "/AA", "/A"):
-            if key in holder and _risky_action(holder[key].get_object()):
-                raise Unsafe(_("PDF 中含有脚本或启动程序的动作"))
+    for dictionary in _pdf_dictionaries(reader):
+        if "/JS" in dictionary or _entry(dictionary, "/S") in PDF_RISKY_ACTIONS:
+            raise Unsafe(_("PDF 中含有脚本或启动程序的动作"))
+        if _embeds_program(dictionary):
+            raise Unsafe(_("PDF 中嵌入了可执行程序"))
 
 
-def _risky_action(action: object, depth: int = 0) -> bool:
-    if depth > 4 or not isinstance(action, DictionaryObject):
-        return False
-    if action.get("/S") in PDF_RISKY_ACTIONS:
-        return True
-    # /AA maps triggers to actions; /Next chains actions.
+def _pdf_dictionaries(reader: PdfReader):
+    """Yield every dictionary of the file: each numbered object and all nested in it."""
+    pending: list[object] = [reader.trailer]
+    for generation, numbers in reader.xref.items():
+        pending.extend(IndirectObject(number, generation, reader) for number in numbers)
+    pending.extend(IndirectObject(number, 0, reader) for number in reader.xref_objStm)
+    if len(pending) > MAX_PDF_OBJECTS:  # refused before a minute is spent parsing them
+        raise Unsafe(_("PDF 文件的对象过多，无法检查"))
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            if len(seen) > MAX_PDF_OBJECTS:
+                raise Unsafe(_("PDF 文件的对象过多，无法检查"))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            yield item
+            pending.extend(v for v in item.values() if isinstance(v, PDF_CONTAINERS))  # unresolved
+        elif isinstance(item, ArrayObject):
+            pending.extend(v for v in item if isinstance(v, PDF_CONTAINERS))
+
+
+def _embeds_program(dictionary: DictionaryObject) -> bool:
+    """Tell whether a file specification or embedded file stream holds a program."""
+    streams = []
+    if isinstance(dictionary, StreamObject) and _entry(dictionary, "/Type") == "/EmbeddedFile":
+        streams.append(dictionary)
+    files = _entry(dictionary, "/EF")
+    if isinstance(files, DictionaryObject):
+        names = (_entry(dictionary, key) for key in PDF_FILE_NAMES)
+        if any(isinstance(name, str) and is_program_name(name) for name in names):
+            return True
+        streams.extend(files[key] for key in files)
     return any(
-        _risky_action(value.get_object(), depth + 1)
-        for key, value in action.items()
-        if key != "/Parent" and hasattr(value, "get_object")
+        isinstance(stream, StreamObject) and stream.get_data().startswith(PROGRAM_HEADERS)
+        for stream in streams
     )
+
+
+def _entry(dictionary: DictionaryObject, key: str) -> object:
+    """Return a dictionary's value for key, resolved if it refers to another object."""
+    try:
+        return dictionary[key]  # pypdf resolves here; its .get() hands back the reference
+    except KeyError:
+        return None
 
 
 # --------------------------------------------------------------------------------- images

@@ -9,6 +9,14 @@ from docx import Document
 from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 50
 EXE += b"This program cannot be run in DOS mode.\r\r\n$" + b"\x00" * 100
@@ -63,3 +71,41 @@ def with_parts(package: bytes, parts: dict[str, bytes], replace: dict[str, bytes
         for name, data in parts.items():
             target.writestr(name, data)
     return out.getvalue()
+
+
+def pdf_with(build) -> bytes:
+    """Return a one-page PDF after `build(writer, page)` hung raw objects on it."""
+    return pdf_bytes(lambda writer: build(writer, writer.pages[0]))
+
+
+def pdf_dict(**entries) -> DictionaryObject:
+    """Return a PDF dictionary: names for values starting with '/', strings for others."""
+
+    def value(v):
+        if isinstance(v, str):
+            return NameObject(v) if v.startswith("/") else TextStringObject(v)
+        return v
+
+    return DictionaryObject({NameObject(f"/{k}"): value(v) for k, v in entries.items()})
+
+
+def open_action(writer: PdfWriter, action: DictionaryObject) -> None:
+    """Make `action` run when the document opens."""
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+
+
+def annotate(writer: PdfWriter, page, annotation: DictionaryObject) -> None:
+    """Hang an annotation on the page."""
+    rect = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(10), NumberObject(10)])
+    annotation[NameObject("/Rect")] = rect
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
+
+
+def file_annotation(writer: PdfWriter, page, name: str, data: bytes, typed=True) -> None:
+    """Attach a file to the page through a /FileAttachment annotation, not the name tree."""
+    embedded = DecodedStreamObject()
+    embedded.set_data(data)
+    if typed:
+        embedded[NameObject("/Type")] = NameObject("/EmbeddedFile")
+    spec = pdf_dict(Type="/Filespec", F=name, EF=pdf_dict(F=writer._add_object(embedded)))
+    annotate(writer, page, pdf_dict(Type="/Annot", Subtype="/FileAttachment", FS=spec))
