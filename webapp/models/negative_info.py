@@ -67,6 +67,8 @@ class NegativeInfo(TimestampMixin, Base):
     reporter_name: Mapped[str] = mapped_column(SealedText, default="")
     reporter_contact: Mapped[str] = mapped_column(SealedText, default="")
     details_has_identity: Mapped[bool] = mapped_column(default=False)
+    # The fields once sealed, space-separated: they stay sealed whatever channel comes next.
+    source_sealed_fields: Mapped[str] = mapped_column(sa.String(64), default="")
     source_document_number: Mapped[str] = mapped_column(sa.String(100), default="")
     occurred_on: Mapped[date] = mapped_column(index=True)
     received_on: Mapped[date] = mapped_column(index=True)

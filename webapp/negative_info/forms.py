@@ -41,6 +41,8 @@ from webapp.lookups import dict_choices, param_int
 from webapp.models import Cadre, NegativeInfo, OrgUnit
 from webapp.negative_info.queries import ReportFilters, cadre_in_scope
 from webapp.negative_info.records import LIAISON_FIELDS, REPORT_FIELDS, categories, situations
+from webapp.negative_info.sealing import unsealing_refused
+from webapp.security.permissions import Permission
 from webapp.units import ordered_units
 from workflows.verification import dates_in_order
 
@@ -182,6 +184,30 @@ class ReportForm(ReportBase):
         self.cadre = cadre_in_scope(self.user, field.data)
         if self.cadre is None:
             abort(404)
+
+    def validate_source_channel(self, field):
+        """Refuse moving a sealed item to an open channel, to whom may not read its source."""
+        if self._unseals(field.name):
+            raise ValidationError(
+                _l("报送单位、联络员已加密保护，您无权查看来源身份，不能将信息来源改为其他渠道")
+            )
+
+    def validate_details_has_identity(self, field):
+        """Refuse unticking the details box, to whom may not read the source."""
+        if self._unseals(field.name):
+            raise ValidationError(
+                _l("详细情况已按来源身份加密保护，您无权查看来源身份，不能取消此项")
+            )
+
+    def _unseals(self, key: str) -> bool:
+        if self.info is None or self.user is None:
+            return False
+        if self.user.can(Permission.VIEW_SOURCE_IDENTITY):
+            return False
+        typed = {
+            name: self[name].data for name in (key, "reporting_unit", "liaison_name", "details")
+        }
+        return unsealing_refused(self.info, key, typed)
 
     def validate_received_on(self, field):
         """Refuse occurred after received (each is also checked against today)."""

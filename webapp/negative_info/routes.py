@@ -212,13 +212,11 @@ def edit(info_id: int):
     if not form.is_submitted():
         form.version.data = str(info.version)
         form.cadre_id.data = info.cadre_id
-        for key in hidden:
-            form[key].data = ""
-        return _form_page(form, info)
+        return _form_page(sealing.blank_hidden(form, info, hidden), info)
     valid = form.validate()
     valid = _keep_uploads(form) and valid
     if not valid:
-        return _form_page(form, info, status=400)
+        return _form_page(sealing.blank_hidden(form, info, hidden), info, status=400)
     try:
         services.update_report(
             info,
@@ -230,7 +228,7 @@ def edit(info_id: int):
         )
     except ReportError as exc:
         flash(str(exc), "danger")
-        return _form_page(form, info, status=409)
+        return _form_page(sealing.blank_hidden(form, info, hidden), info, status=409)
     flash(_("已保存。"), "success")
     return redirect(url_for("negative_info.detail", info_id=info.id))
 

@@ -23,14 +23,39 @@ HISTORY_MARKER = "已修改（内容不记入日志）"
 
 
 def sealed_fields(info: NegativeInfo | Any) -> frozenset[str]:
-    """Return the fields of an item (or of its form values) that name its source."""
+    """Return the fields of an item (or of its form values) that name its source.
+
+    Sealing is one-way: a field once sealed with text in it stays sealed (`remember_sealed`),
+    so changing the channel or unticking the details box reveals nothing already stored.
+    """
     get = info.get if isinstance(info, dict) else lambda key: getattr(info, key, None)
-    fields = set(REPORTER_FIELDS)
+    fields = set(REPORTER_FIELDS) | set((get("source_sealed_fields") or "").split())
     if get("source_channel") in SEALED_CHANNELS:
         fields.update(CHANNEL_FIELDS)
     if get("details_has_identity"):
         fields.add("details")
     return frozenset(fields)
+
+
+def remember_sealed(info: NegativeInfo) -> None:
+    """Record the item's sealed, filled fields before an edit may change what seals them."""
+    kept = set(info.source_sealed_fields.split()) | hidden_in_form(info)
+    info.source_sealed_fields = " ".join(sorted(kept - set(REPORTER_FIELDS)))
+
+
+def unsealing_refused(info: NegativeInfo, key: str, typed: dict[str, Any]) -> bool:
+    """Tell whether a change to `key` would stop sealing text its author may not read.
+
+    Someone without `view_source_identity` never reads these fields (his form shows them
+    blank), so he may not move the channel out of 信访举报/12380 nor untick the details box
+    while the fields it seals hold text, stored or typed.
+    """
+    if key == "source_channel":
+        leaving = info.source_channel in SEALED_CHANNELS and typed[key] not in SEALED_CHANNELS
+        fields: tuple[str, ...] = CHANNEL_FIELDS
+    else:
+        leaving, fields = bool(info.details_has_identity and not typed[key]), ("details",)
+    return leaving and any(getattr(info, f) or typed.get(f) for f in fields)
 
 
 def is_sealed(info: NegativeInfo, key: str) -> bool:
@@ -57,6 +82,18 @@ def reveal_source(info: NegativeInfo, reason: str) -> dict[str, str]:
 def hidden_in_form(info: NegativeInfo) -> frozenset[str]:
     """Return the filled sealed fields an edit form leaves blank (an edit form is no reveal)."""
     return frozenset(key for key in sealed_fields(info) if getattr(info, key))
+
+
+def blank_hidden(form, info: NegativeInfo, hidden: frozenset[str]):
+    """Blank each hidden field of an edit form that still holds the stored value; return it.
+
+    A field the request left out keeps the value the form was loaded with, so a refused
+    submission would otherwise show it; a value the user typed is his own and stays.
+    """
+    for key in hidden:
+        if form[key].data == getattr(info, key):
+            form[key].data = ""
+    return form
 
 
 def keep_hidden(values: dict[str, Any], info: NegativeInfo, hidden: frozenset[str]) -> dict:

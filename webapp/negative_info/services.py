@@ -59,7 +59,7 @@ from webapp.negative_info.records import (  # noqa: F401
     status_colour,
     verify_workdays,
 )
-from webapp.negative_info.sealing import HISTORY_MARKER, sealed_fields
+from webapp.negative_info.sealing import HISTORY_MARKER, remember_sealed, sealed_fields
 from webapp.negative_info.verification import (  # noqa: F401
     VERIFICATION_MESSAGES,
     available_events,
@@ -211,6 +211,7 @@ def update_report(
 ) -> NegativeInfo:
     """Save edits to an item; the history keeps each changed field's old and new value."""
     check_version(info, version)
+    remember_sealed(info)  # before the channel or the details box may change
     changes: dict[str, list[Any]] = {}
     if info.cadre_id != cadre.id:
         changes["cadre_id"] = [info.cadre_name, cadre.name]

@@ -118,7 +118,9 @@ def test_the_edit_form_shows_no_identity_and_keeps_it(db, client, login, report)
 def test_the_history_names_no_source(db, client, login, report):
     unit, info = report
     login(make_user("supervisor", unit).username)
-    form = report_form(info.cadre, liaison_name="赵新联络", version=str(info.version))
+    form = report_form(
+        info.cadre, liaison_name="赵新联络", details_has_identity="y", version=str(info.version)
+    )
     assert client.post(f"/negative-info/{info.id}/edit", data=form).status_code == 302
     db.session.refresh(info)
     assert info.liaison_name == "赵新联络"
@@ -157,3 +159,83 @@ def test_existing_clear_sources_are_sealed_by_the_data_step(db, report):
     ).one()
     assert is_sealed(sealed) and unseal(sealed) == "李联络" and details == ""
     assert seal_existing_values(connection, "negative_info", columns) == 0
+
+
+def unsealing_edit(info, **changes) -> dict[str, str]:
+    """The probe's edit: the sealed fields left blank, the channel moved, the box unticked."""
+    blank = {"reporting_unit": "", "liaison_name": "", "details": "", "source_channel": "audit"}
+    form = report_form(info.cadre, **{**blank, **changes}, version=str(info.version))
+    form.pop("details_has_identity", None)
+    return form
+
+
+def test_who_may_not_read_the_source_cannot_unseal_it(db, client, login, report):
+    unit, info = report
+    login(make_user("supervisor", unit).username)
+    version = info.version
+    response = client.post(f"/negative-info/{info.id}/edit", data=unsealing_edit(info))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "不能将信息来源改为其他渠道" in page and "不能取消此项" in page
+    assert identity_in(page) == []
+    db.session.expire_all()
+    assert (info.source_channel, info.details_has_identity, info.version) == (
+        "petition",
+        True,
+        version,
+    )
+    shown = client.get(f"/negative-info/{info.id}").get_data(as_text=True)
+    assert identity_in(shown) == [] and "举报人王举报称" not in shown
+
+
+def test_unticking_the_details_box_alone_is_refused(db, client, login, report):
+    unit, info = report
+    login(make_user("supervisor", unit).username)
+    form = unsealing_edit(info, source_channel="petition")
+    response = client.post(f"/negative-info/{info.id}/edit", data=form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "不能取消此项" in page and "不能将信息来源改为其他渠道" not in page
+
+
+def test_an_empty_channel_field_may_move_to_another_channel(db, client, login):
+    unit = make_unit("市审计局")
+    info = make_report(make_cadre(unit), source_channel="petition", reporter_name=REPORTER)
+    login(make_user("supervisor", unit).username)
+    form = report_form(
+        info.cadre, reporting_unit="", liaison_name="", source_channel="audit", version="1"
+    )
+    form["version"] = str(info.version)
+    assert client.post(f"/negative-info/{info.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert info.source_channel == "audit" and info.reporter_name == REPORTER
+
+
+def test_sealing_is_one_way(db, client, login, report):
+    unit, info = report
+    login(make_user("source_keeper", unit).username)
+    response = client.post(f"/negative-info/{info.id}/edit", data=unsealing_edit(info))
+    assert response.status_code == 302  # the keeper may correct the channel
+    db.session.expire_all()
+    assert (info.source_channel, info.details_has_identity) == ("audit", False)
+    assert info.liaison_name == "李联络" and info.details.startswith("举报人")
+    client.post("/auth/logout")
+    login(make_user("supervisor", unit).username)
+    page = client.get(f"/negative-info/{info.id}").get_data(as_text=True)
+    assert identity_in(page) == [] and "举报人王举报称" not in page and NOTICE in page
+    # A second edit finds the fields still sealed: blank on the form, kept when left blank.
+    edit = client.get(f"/negative-info/{info.id}/edit").get_data(as_text=True)
+    assert identity_in(edit) == [] and "举报人王举报称" not in edit
+
+
+def test_a_refused_edit_shows_no_stored_identity(db, client, login, report):
+    unit, info = report
+    login(make_user("supervisor", unit).username)
+    # A request that leaves the sealed fields out, refused for another field.
+    form = report_form(info.cadre, summary="", details_has_identity="y", version=str(info.version))
+    for key in ("reporting_unit", "liaison_name", "details"):
+        form.pop(key)
+    response = client.post(f"/negative-info/{info.id}/edit", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and identity_in(page) == []
+    assert "举报人王举报称" not in page
