@@ -77,10 +77,10 @@ class Produced:
         return str(LIST_LABELS[self.kind])
 
 
-def _cadres(q: ListQuery, user: User) -> sa.Select:
-    """Select the cadres under the unit that the user may see."""
+def _cadres(q: ListQuery, user: User | None) -> sa.Select:
+    """Select the cadres under the unit that the user may see (all of them without a user)."""
     stmt = sa.select(Cadre.id).where(Cadre.unit_id.in_(subtree_ids(q.unit)))
-    return scoped(stmt, Cadre, user)
+    return stmt if user is None else scoped(stmt, Cadre, user)
 
 
 def _span(q: ListQuery) -> tuple[datetime, datetime]:
@@ -98,7 +98,7 @@ def _sorted(rows: list[list[Any]]) -> list[list[Any]]:
     return sorted(rows, key=lambda r: (r[1], r[0], r[2], r[3]))
 
 
-def problems(q: ListQuery, user: User) -> Produced:
+def problems(q: ListQuery, user: User | None) -> Produced:
     """Return 问题清单: verified items not closed, active warnings, overdue items, per cadre."""
     cadres = _cadres(q, user)
     rows: list[list[Any]] = []
@@ -170,7 +170,7 @@ def problems(q: ListQuery, user: User) -> Produced:
     return Produced(PROBLEMS, _sorted(rows))
 
 
-def results(q: ListQuery, user: User) -> Produced:
+def results(q: ListQuery, user: User | None) -> Produced:
     """Return 实绩清单: lifted warnings, accepted rectifications, clarifications, tolerance
     decisions, cadres back to green and awards within the period."""
     cadres = _cadres(q, user)
@@ -248,7 +248,7 @@ def results(q: ListQuery, user: User) -> Produced:
     return Produced(RESULTS, _sorted(rows))
 
 
-def rectifications(q: ListQuery, user: User) -> Produced:
+def rectifications(q: ListQuery, user: User | None) -> Produced:
     """Return 整改清单: open rectifications with owner, measures, deadline and light."""
     cadres = _cadres(q, user)
     pairs = (
@@ -258,7 +258,9 @@ def rectifications(q: ListQuery, user: User) -> Produced:
             .where(
                 Warning.cadre_id.in_(cadres),
                 Warning.state.in_([State.RECTIFYING.value, State.REVIEWING.value]),
-                Rectification.review_result != "accepted",
+                # Only the round still open: a returned report closes its round with
+                # "returned" and starts a new one, which is the one to list.
+                Rectification.review_result == "",
                 Rectification.started_on <= q.end,
             )
         )
@@ -281,8 +283,8 @@ def rectifications(q: ListQuery, user: User) -> Produced:
 BUILDERS = {PROBLEMS: problems, RESULTS: results, RECTIFICATIONS: rectifications}
 
 
-def produce(kind: str, q: ListQuery, user: User) -> Produced:
-    """Return one of the three lists."""
+def produce(kind: str, q: ListQuery, user: User | None) -> Produced:
+    """Return one of the three lists; without a user, the whole unit subtree (for snapshots)."""
     return BUILDERS[kind](q, user)
 
 
@@ -290,12 +292,16 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def snapshot_lists(meeting: Meeting, user: User, today: date) -> list[ListSnapshot]:
-    """Freeze the three lists of the meeting's unit and period (no commit)."""
+def snapshot_lists(meeting: Meeting, today: date) -> list[ListSnapshot]:
+    """Freeze the three lists of the meeting's unit subtree and period (no commit).
+
+    Built over the unit alone, as the agenda is, so the frozen lists do not depend on the
+    scope of whoever closes the meeting.
+    """
     q = ListQuery(meeting.unit, meeting.period_start, max(meeting.held_on, today))
     out = []
     for kind in BUILDERS:
-        produced = produce(kind, q, user)
+        produced = produce(kind, q, None)
         snapshot = ListSnapshot(
             meeting_id=meeting.id,
             list_kind=kind,

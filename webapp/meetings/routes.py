@@ -53,6 +53,22 @@ VIEW = Permission.REPORT_VIEW
 ACT = Permission.WARNING_PROPOSE
 
 
+def record_form_url(decision) -> str:
+    """Return the form that writes the record a decision asks for, prefilled from its line.
+
+    A negative-information line opens the form about that item (both forms accept it), a
+    warning line opens the talk form about the warning; otherwise the cadre alone is given.
+    The record is linked back to the decision from the meeting page once it is saved.
+    """
+    item = decision.agenda_item
+    args = {"cadre_id": item.cadre_id}
+    if item.subject_type == "negative_info":
+        args = {"negative_info_id": item.subject_id}
+    elif item.subject_type == "warning" and decision.record_type == "talk":
+        args = {"warning_id": item.subject_id}
+    return url_for(NEW_RECORD[decision.record_type], **args)
+
+
 @bp.app_context_processor
 def helpers():
     """Give the meetings' templates their label helpers."""
@@ -61,7 +77,7 @@ def helpers():
         "section_label": lambda code: SECTION_LABELS[Section(code)],
         "portrait_text": portrait_text,
         "subject_pages": SUBJECT_PAGES,
-        "new_record": NEW_RECORD,
+        "record_form_url": record_form_url,
         "list_labels": LIST_LABELS,
         # For the workbench's include of meetings/_next.html.
         "next_meeting": lambda: next_meeting(current_user) if current_user.can(VIEW) else None,
@@ -88,7 +104,10 @@ def _detail(meeting: Meeting, status: int = 200, decision_form: DecisionForm | N
     links = {
         d.id: linkable_records(d, current_user)
         for d in meeting.decisions
-        if d.kind in DECISION_RECORDS and d.record_type != "warning" and d.record_id is None
+        if d.kind in DECISION_RECORDS
+        and d.record_type in NEW_RECORD
+        and not d.corrects_id
+        and services.linked_record_id(d) is None
     }
     return (
         render_template(
@@ -192,8 +211,8 @@ def decide(meeting_id: int, item_id: int):
     flash(_("决定已记录"), "success")
     record = DECISION_RECORDS.get(decision.kind)
     if record in NEW_RECORD:
-        # The record is written on its own form, prefilled with the cadre; linked back after.
-        return redirect(url_for(NEW_RECORD[record], cadre_id=decision.agenda_item.cadre_id))
+        # The record is written on its own form, prefilled from the line; linked back after.
+        return redirect(record_form_url(decision))
     return _back(meeting.id, f"item-{item_id}")
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import clock
 from webapp.extensions import db
+from webapp.inquiries.services import add_history
 from webapp.meetings.agenda import freeze
 from webapp.meetings.kinds import (
     DECISION_EVENTS,
@@ -243,20 +244,52 @@ def _verify(item, decision, reason, actor) -> MeetingDecision:
     return db.session.get(MeetingDecision, decision_id)
 
 
+def linked_record_id(decision: MeetingDecision) -> int | None:
+    """Return the record linked to a decision, directly or by a correction after the close."""
+    if decision.record_id is not None:
+        return decision.record_id
+    fixes = [d for d in decision.meeting.decisions if d.corrects_id == decision.id]
+    return next((d.record_id for d in fixes if d.record_id is not None), None)
+
+
 def link_record(decision_id: int, record_id: int, actor: User) -> MeetingDecision:
-    """Link the talk or inquiry a decision asked for (the record is written after the meeting)."""
+    """Link the talk or inquiry a decision asked for (the record is written after the meeting).
+
+    On an open meeting the decision itself is linked. A closed meeting's decisions are frozen:
+    the link is then a recorded correction (a new entry pointing at the decision), never an
+    edit. An inquiry gets a history line citing the meeting; a talk has no history table, so
+    the citation stays on the decision.
+    """
     decision = db.session.get(MeetingDecision, decision_id)
     if decision is None:
         raise MeetingError(_l("决定不存在"), "missing")
     meeting = load(decision.meeting_id, actor, open_only=False)
     model = RECORD_MODELS.get(decision.record_type)
-    if model is None or decision.record_id is not None:
+    if model is None or decision.corrects_id or linked_record_id(decision) is not None:
         raise MeetingError(_l("该决定无需关联记录或已关联"), "record")
     record = get_in_scope_or_404(model, record_id, actor)
     if decision.agenda_item is None or record.cadre_id != decision.agenda_item.cadre_id:
         raise MeetingError(_l("所选记录不属于该议程事项的干部"), "record")
-    decision.record_id = record.id
-    meeting.updated_at = clock.utc_now()
+    label = decision_label(decision.kind)
+    now = clock.utc_now()
+    if meeting.closed:
+        decision = MeetingDecision(
+            meeting=meeting,
+            agenda_item_id=decision.agenda_item_id,
+            kind="other",
+            note=f"会后关联{label}记录（#{record.id}）",
+            record_type=decision.record_type,
+            record_id=record.id,
+            corrects_id=decision.id,
+            recorded_by_id=actor.id,
+            at=now,
+        )
+        db.session.add(decision)
+    else:
+        decision.record_id = record.id
+    if isinstance(record, Inquiry):
+        add_history(record, actor, "meeting_decision", f"{citation(meeting)}决定：{label}")
+    meeting.updated_at = now
     _commit()
     return decision
 
@@ -292,6 +325,6 @@ def close(meeting_id: int, actor: User, today: date | None = None) -> Meeting:
     meeting.closed_at = clock.utc_now()
     meeting.closed_by_id = actor.id
     if meeting.kind == QUARTERLY:
-        snapshot_lists(meeting, actor, today or clock.org_today())
+        snapshot_lists(meeting, today or clock.org_today())
     _commit()
     return meeting

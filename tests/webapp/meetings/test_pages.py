@@ -55,7 +55,9 @@ def test_the_secretary_decides_closes_and_downloads(client, login, meetings, rhy
     asked = client.post(
         f"/meetings/{meeting.id}/items/{inquiry_item.id}/decide", data={"kind": "inquiry"}
     )
-    assert asked.status_code == 302 and "/inquiries/new?cadre_id=" in asked.location
+    assert inquiry_item.subject_type == "negative_info"
+    assert asked.status_code == 302
+    assert asked.location.endswith(f"/inquiries/new?negative_info_id={inquiry_item.subject_id}")
     present = [a.id for a in meeting.attendees]
     saved = client.post(
         f"/meetings/{meeting.id}/minutes", data={"present": present[:1], "opinions": "同意"}
@@ -96,12 +98,58 @@ def test_a_district_user_gets_404_for_the_province_meeting(client, login, meetin
     assert rhythm.warning.number not in page  # no other district's cadre in any line
 
 
-def test_the_district_minutes_name_no_other_districts_cadre(client, login, meetings, rhythm, world):
+def test_the_district_papers_name_only_the_districts_cadres(client, login, meetings, rhythm, world):
+    from sqlalchemy import select
+
+    from webapp.models import Cadre
+    from webapp.security.scope import subtree_ids
+
     enter(client, login, rhythm.district_secretary)
     district = meetings["district"]
-    document = Document(BytesIO(client.get(f"/meetings/{district.id}/minutes.docx").data))
-    cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
-    assert world.cadre.name not in cells
+    line = next(i for i in district.agenda if i.subject_id == rhythm.far_warning.id)
+    with time_machine.travel(NOW, tick=False):
+        done = client.post(
+            f"/meetings/{district.id}/items/{line.id}/decide",
+            data={"kind": "watch", "note": "继续关注"},
+        )
+    assert done.status_code == 302
+    everyone = {c.name for c in _db.session.scalars(select(Cadre))}
+    ours = {
+        c.name
+        for c in _db.session.scalars(
+            select(Cadre).where(Cadre.unit_id.in_(subtree_ids(world.other)))
+        )
+    }
+    assert world.cadre.name in everyone - ours
+
+    def named(texts) -> set[str]:
+        return {name for name in everyone for text in texts if name in text}
+
+    minutes = client.get(f"/meetings/{district.id}/minutes.docx")
+    assert minutes.status_code == 200
+    document = Document(BytesIO(minutes.data))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    paragraphs = [p.text for p in document.paragraphs]
+    assert world.far_cadre.name in cells  # the decision's line is in the minutes
+    assert named(cells + paragraphs) <= ours
+    xlsx = client.get(f"/meetings/{district.id}/decisions.xlsx")
+    assert xlsx.status_code == 200
+    rows = list(load_workbook(BytesIO(xlsx.data)).active.iter_rows(values_only=True))
+    xlsx.close()
+    assert [r[2] for r in rows[1:]] == [world.far_cadre.name]
+    assert named(str(v) for r in rows for v in r if v is not None) <= ours
+    for kind in ("problems", "results", "rectifications"):
+        args = {"kind": kind, "unit_id": world.other.id, "start": "2026-11-01", "end": "2026-12-01"}
+        sheet_file = client.get("/meetings/lists/export.xlsx", query_string=args)
+        assert sheet_file.status_code == 200
+        sheet = list(load_workbook(BytesIO(sheet_file.data)).active.iter_rows(values_only=True))
+        sheet_file.close()
+        assert named(str(v) for r in sheet for v in r if v is not None) <= ours, kind
+        word = Document(BytesIO(client.get("/meetings/lists/export.docx", query_string=args).data))
+        texts = [c.text for t in word.tables for r in t.rows for c in r.cells]
+        assert named(texts + [p.text for p in word.paragraphs]) <= ours, kind
+        if kind == "problems":
+            assert world.far_cadre.name in texts
 
 
 def test_a_viewer_reads_but_cannot_decide(client, login, meetings, rhythm, world):
