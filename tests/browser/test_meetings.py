@@ -33,6 +33,7 @@ class Setup:
     cadre_id: int
     cadre_name: str
     info_number: str
+    info_id: int
     warning_id: int
     warning_number: str
 
@@ -65,7 +66,7 @@ def set_up(app) -> Setup:
             warnings.apply_event(
                 warning.id, Approve(comment="同意。"), user(username), warning.version
             )
-        setup = Setup(cadre.id, cadre.name, info.number, warning.id, warning.number)
+        setup = Setup(cadre.id, cadre.name, info.number, info.id, warning.id, warning.number)
         db.session.remove()
     return setup
 
@@ -123,7 +124,9 @@ def test_the_secretary_runs_a_biweekly_review(page, live_app, shot, tmp_path):
     expect(page.locator("#status")).to_have_text("进行中")
 
     decide(page, "verified", setup.info_number, "函询")
-    expect(page).to_have_url(re.compile(rf"/inquiries/new\?cadre_id={setup.cadre_id}$"))
+    # The 函询 form opens about the line's item (cadre and item prefilled).
+    expect(page).to_have_url(re.compile(rf"/inquiries/new\?negative_info_id={setup.info_id}$"))
+    expect(page.locator("main")).to_contain_text(setup.info_number)
     page.go_back()
     page.reload()
 
