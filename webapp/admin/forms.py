@@ -11,7 +11,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -37,9 +36,7 @@ from webapp.admin.services import (
     username_taken,
 )
 from webapp.forms_common import REQUIRED, options, plain_text, too_long
-from webapp.lookups import param_int
 from webapp.models import DataScope
-from webapp.security.passwords import password_problems
 
 SCOPE_LABELS = {
     DataScope.ALL: _l("全部"),
@@ -51,14 +48,6 @@ SCOPE_LABELS = {
 CODE = Regexp(r"^[A-Za-z0-9_.\-]+$", message=_l("只能包含字母、数字、下划线、点和连字符"))
 
 SORT_ORDER_RANGE = _l("请输入 0–99999 之间的整数")
-
-
-def policy_password(form, field) -> None:
-    """Apply the password policy to a new password."""
-    if field.data:
-        problems = password_problems(field.data, param_int("auth.password_min_length"))
-        if problems:
-            raise ValidationError("；".join(problems))
 
 
 class IdentityForm(FlaskForm):
@@ -88,9 +77,7 @@ class IdentityForm(FlaskForm):
         validators=[Optional(), too_long(64), plain_text],
     )
     active = BooleanField(_l("启用"), default=True)
-    password = PasswordField(
-        _l("初始密码"), validators=[Optional(), Length(max=128), policy_password]
-    )
+    # No password field: the initial password is generated and shown once (services.create_user).
     submit = SubmitField(_l("保存"))
 
     def __init__(self, *args, user_id: int | None = None, **kwargs):
@@ -118,11 +105,8 @@ class IdentityForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    """A new password set by the security admin; the user must change it at next login."""
+    """The security admin's reset (the button alone): the new password is generated, not typed."""
 
-    password = PasswordField(
-        _l("新密码"), validators=[DataRequired(REQUIRED), Length(max=128), policy_password]
-    )
     submit = SubmitField(_l("重置密码"))
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, SubmitField
+from wtforms import BooleanField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
 from webapp.admin.forms import SCOPE_LABELS
-from webapp.admin.grants import Grant, grant_problem
+from webapp.admin.grants import ROLELESS_LOGIN_UNCONFIRMED, Grant, grant_problem, needs_login_check
 from webapp.extensions import db
 from webapp.forms_common import REQUIRED, options
 from webapp.models import DataScope, Role, User
@@ -25,6 +25,10 @@ class GrantForm(FlaskForm):
         choices=options([(s.value, label) for s, label in SCOPE_LABELS.items()]),
     )
     scope_unit_ids = SelectMultipleField(_l("自定数据权限部门"), coerce=int, validators=[])
+    # Shown only when the account logged in while it held no role (grants.needs_login_check).
+    roleless_login_confirmed = BooleanField(
+        _l("我已与本人核实：该账号由本人掌握，未授权期间的登录是本人所为")
+    )
     submit = SubmitField(_l("保存授权"))
 
     def __init__(self, *args, actor: User, user: User, **kwargs):
@@ -36,6 +40,12 @@ class GrantForm(FlaskForm):
         problem = grant_problem(self.actor, self.user, db.session.get(Role, field.data))
         if problem:
             raise ValidationError(problem)
+
+    def validate_roleless_login_confirmed(self, field):
+        """Require the confirmation before case work goes to a roleless account that logged in."""
+        role = db.session.get(Role, self.role_id.data) if self.role_id.data else None
+        if not field.data and needs_login_check(self.user, role):
+            raise ValidationError(ROLELESS_LOGIN_UNCONFIRMED)
 
     def validate_scope_unit_ids(self, field):
         """Require at least one unit for a custom scope."""
@@ -49,6 +59,7 @@ class GrantForm(FlaskForm):
             unit_id=self.unit_id.data,
             data_scope=DataScope(self.data_scope.data),
             scope_unit_ids=tuple(self.scope_unit_ids.data or ()),
+            roleless_login_confirmed=bool(self.roleless_login_confirmed.data),
         )
 
 

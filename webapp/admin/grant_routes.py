@@ -24,7 +24,7 @@ def grant_form(user: User) -> GrantForm:
     if not form.is_submitted():
         form.scope_unit_ids.data = [u.id for u in user.scope_units]
         form.data_scope.data = user.data_scope.value
-    form.role_id.choices = services.role_choices()
+    form.role_id.choices = services.role_choices(user)
     form.unit_id.choices = unit_choices()
     form.scope_unit_ids.choices = unit_choices()
     return form
@@ -41,6 +41,7 @@ def grant_page(user: User, form: GrantForm, reset_form: ResetPasswordForm, statu
         two_factor_form=ResetTwoFactorForm(),
         two_factor_on=two_factor.enabled(user.id),
         own=user.id == current_user.id,
+        roleless_logins=grants.logins_to_check(user),
         now=utc_now(),
     )
     return page, status
@@ -87,15 +88,15 @@ def grant_edit(user_id: int):
 @bp.route("/grants/<int:user_id>/password", methods=["POST"])
 @permission_required(Permission.PASSWORD_RESET)
 def grant_reset_password(user_id: int):
-    """Reset an account's password (must be changed at next login) and unlock it."""
+    """Reset an account's password to a generated one (changed at next login) and unlock it."""
     user = get_or_404(User, user_id)
     if grants.self_change_problem(current_user, user):
         abort(403)
     reset_form = ResetPasswordForm()
     if reset_form.validate_on_submit():
-        grants.reset_password(current_user, user, reset_form.password.data, audit_link())
-        flash(_("已重置 %(u)s 的密码，首次登录须修改。", u=user.username), "success")
-        return redirect(url_for("admin.grant_edit", user_id=user.id))
+        password = grants.reset_password(current_user, user, audit_link())
+        # Shown once in this response, never flashed: a flash would carry it in the cookie.
+        return render_template("admin/password_reset.html", user=user, password=password)
     return grant_page(user, grant_form(user), reset_form, 400)
 
 

@@ -2,6 +2,8 @@
 
 Each change is logged by the audit recorder (the User row's before and after) and told to every
 security auditor in 站内消息, so the person granting access is never the only one who knows.
+The 授权 page gives case roles only (an administrator's role comes from the server's shell), and
+a reset password is generated, never typed, so no one administrator opens case work alone.
 """
 
 from __future__ import annotations
@@ -11,20 +13,34 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp.admin.forms import SCOPE_LABELS
+from webapp.admin.roleless_logins import roleless_logins
+from webapp.admin.services import issued_password
 from webapp.auth.services import set_password
 from webapp.clock import org_today, utc_now
 from webapp.extensions import db
 from webapp.models import DataScope, OrgUnit, Role, User
 from webapp.models.notifications import ChannelCode
 from webapp.outbox import enqueue
-from webapp.security.permissions import ADMIN_DUTIES, Permission, duty_of, separation_problem
+from webapp.security.permissions import (
+    ADMIN_DUTIES,
+    Duty,
+    Permission,
+    duty_of,
+    separation_problem,
+)
+from webapp.templating import fmt_datetime
 
 # Notification kinds (free codes of the outbox; the reminder kinds are ObligationKind values).
 GRANT_KIND = "role_grant"
 RESET_KIND = "password_reset"
+
+ROLELESS_LOGIN_UNCONFIRMED = _l(
+    "该账号在未授权期间登录过：请先与本人核实账号确由本人掌握，再勾选确认后授予业务角色"
+)
 
 
 class SeparationRefused(PermissionError):
@@ -39,6 +55,8 @@ class Grant:
     unit_id: int
     data_scope: DataScope
     scope_unit_ids: tuple[int, ...] = ()
+    # The security admin checked with the person that a roleless login was his own.
+    roleless_login_confirmed: bool = False
 
 
 def self_change_problem(actor: User, user: User) -> str | None:
@@ -48,12 +66,46 @@ def self_change_problem(actor: User, user: User) -> str | None:
     return None
 
 
+def page_grants(user: User, role: Role) -> bool:
+    """Tell whether the 授权 page may give this role: a case role, none, or the one held."""
+    return duty_of(role.permissions) not in ADMIN_DUTIES or role.id == user.role_id
+
+
 def grant_problem(actor: User, user: User, role: Role | None) -> str | None:
     """Return why the actor may not give this role to this account, or None."""
     if role is None:
         return _("请选择有效的角色")
+    if not page_grants(user, role):
+        return self_change_problem(actor, user) or _(
+            "授权页只授予业务角色或撤销授权；管理员角色只能由运维人员在服务器上"
+            "用 flask accounts grant-admin 命令授予"
+        )
     return self_change_problem(actor, user) or separation_problem(
         user.role.permissions, role.permissions
+    )
+
+
+def logins_to_check(user: User) -> list[datetime]:
+    """Return when an account that now holds no role logged in without one (none if it holds one)."""
+    if duty_of(user.role.permissions) is not Duty.NONE:
+        return []
+    return roleless_logins(user)
+
+
+def needs_login_check(user: User, role: Role | None) -> bool:
+    """Tell whether a grant gives case work to a roleless account that has logged in."""
+    return (
+        role is not None and duty_of(role.permissions) is Duty.CASE and bool(logins_to_check(user))
+    )
+
+
+def roleless_login_text(user: User) -> str:
+    """Tell the auditor how often and when last a roleless account logged in."""
+    logins = logins_to_check(user)
+    return _(
+        "注意：该账号在未授权期间已登录 %(n)s 次（最近一次 %(at)s），授权人已勾选确认与本人核实。",
+        n=len(logins),
+        at=fmt_datetime(logins[-1]),
     )
 
 
@@ -103,6 +155,11 @@ def apply_grant(actor: User, user: User, grant: Grant, link: str = "") -> bool:
     problem = grant_problem(actor, user, role)
     if problem:
         raise SeparationRefused(problem)
+    warning = ""
+    if needs_login_check(user, role):
+        if not grant.roleless_login_confirmed:
+            raise SeparationRefused(str(ROLELESS_LOGIN_UNCONFIRMED))
+        warning = roleless_login_text(user)
     before = access_text(user)
     user.role = role
     user.unit = db.session.get(OrgUnit, grant.unit_id)
@@ -121,16 +178,22 @@ def apply_grant(actor: User, user: User, grant: Grant, link: str = "") -> bool:
         before=before,
         after=after,
     )
+    if warning:
+        detail += warning
     notify_auditors(GRANT_KIND, user, _("账号授权变更"), detail, link, now)
     db.session.commit()
     return True
 
 
-def reset_password(actor: User, user: User, password: str, link: str = "") -> None:
-    """Set a new password, unlock the account, require a change at next login; tell the auditors."""
+def reset_password(actor: User, user: User, link: str = "") -> str:
+    """Set a generated password, unlock, require a change at next login; tell the auditors.
+
+    Return the password, to be shown once to the security admin who hands it over.
+    """
     problem = self_change_problem(actor, user)
     if problem:
         raise SeparationRefused(problem)
+    password = issued_password()
     set_password(user, password)
     user.must_change_password = True
     user.failed_logins = 0
@@ -138,6 +201,7 @@ def reset_password(actor: User, user: User, password: str, link: str = "") -> No
     detail = _("%(actor)s 重置了账号 %(user)s 的密码（首次登录须修改）。", actor=actor, user=user)
     notify_auditors(RESET_KIND, user, _("账号密码重置"), detail, link, utc_now())
     db.session.commit()
+    return password
 
 
 def unlock(actor: User, user: User) -> None:

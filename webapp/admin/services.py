@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from webapp.auth.services import set_password
 from webapp.extensions import db
-from webapp.lookups import forget_cached
+from webapp.lookups import forget_cached, param_int
 from webapp.models import DataScope, DictItem, DictType, OrgUnit, Parameter, Role, User
 from webapp.parameters import value_type_of
 from webapp.security.passwords import generate_password
@@ -80,9 +80,17 @@ def apply_identity(user: User, data: dict[str, Any]) -> None:
     user.wecom_userid = (data.get("wecom_userid") or "").strip()
 
 
+def issued_password() -> str:
+    """Generate a password an administrator hands over (never one he chose); policy length."""
+    return generate_password(max(14, param_int("auth.password_min_length")))
+
+
 def create_user(data: dict[str, Any]) -> tuple[User, str]:
-    """Create an account with no role; return it and its initial password (must be changed)."""
-    password = data.get("password") or generate_password()
+    """Create an account with no role; return it and its generated initial password (must be changed).
+
+    The system admin never types the password: one he chose he could keep using.
+    """
+    password = issued_password()
     unassigned = db.session.scalars(select(Role).where(Role.code == UNASSIGNED)).one()
     user = User(username=data["username"], role=unassigned, data_scope=DataScope.SELF)
     apply_identity(user, data)
@@ -100,9 +108,18 @@ def update_identity(user: User, data: dict[str, Any]) -> User:
     return user
 
 
-def role_choices() -> list[tuple[int, str]]:
-    """Return (id, name) of every role."""
-    return [(r.id, r.name) for r in db.session.scalars(select(Role).order_by(Role.sort_order))]
+def role_choices(user: User) -> list[tuple[int, str]]:
+    """Return (id, name) of the roles the 授权 page offers an account: case roles and none.
+
+    Never an administrator's role (those come from `flask accounts grant-admin` on the server),
+    except the one the account already holds, so its page does not read as a revocation.
+    """
+    roles = db.session.scalars(select(Role).order_by(Role.sort_order))
+    return [
+        (r.id, r.name)
+        for r in roles
+        if duty_of(r.permissions) in (Duty.CASE, Duty.NONE) or r.id == user.role_id
+    ]
 
 
 def unit_code_taken(code: str, except_id: int | None = None) -> bool:

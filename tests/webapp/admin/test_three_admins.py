@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -57,22 +59,39 @@ def test_sysadmin_creates_an_account_with_no_role_whatever_is_posted(client_of, 
     sysadmin = client_of(admins.sysadmin)
     posted = identity(
         unit_id=admins.unit.id,
-        password="Strong-Pass1",
         role_id=role(db, "auditor").id,  # a field the form no longer has: ignored
         data_scope="all",
     )
     page = sysadmin.post("/admin/users/new", data=posted, follow_redirects=True)
-    assert "已创建用户 newuser" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert "已创建用户 newuser" in text
+    initial = re.search(r"data-initial-password>([^<]+)<", text).group(1)
     user = db.session.scalars(select(User).where(User.username == "newuser")).one()
     assert user.role.code == UNASSIGNED and user.role.permissions == []
     assert user.data_scope == DataScope.SELF and user.must_change_password
-    # The initial password the system admin set opens nothing: no case page, no log.
-    newcomer = client_of(user, "Strong-Pass1")
+    # The initial password opens nothing: no case page, no log.
+    newcomer = client_of(user, initial)
     assert newcomer.get("/auth/password").status_code == 200
     user.must_change_password = False
     db.session.commit()
     for url in ("/cadres/", "/negative-info/", "/audit/operations", "/admin/users"):
         assert newcomer.get(url).status_code == 403, url
+
+
+def test_the_initial_password_is_generated_never_the_one_the_sysadmin_types(
+    app, client_of, admins, db
+):
+    sysadmin = client_of(admins.sysadmin)
+    assert 'name="password"' not in sysadmin.get("/admin/users/new").get_data(as_text=True)
+    posted = identity(unit_id=admins.unit.id, password="Chosen-By-Sys1")
+    text = sysadmin.post("/admin/users/new", data=posted).get_data(as_text=True)
+    initial = re.search(r"data-initial-password>([^<]+)<", text).group(1)
+    assert initial != "Chosen-By-Sys1"
+    typed = app.test_client().post(
+        "/auth/login", data={"username": "newuser", "password": "Chosen-By-Sys1"}
+    )
+    assert typed.status_code == 200 and "用户名或密码错误" in typed.get_data(as_text=True)
+    client_of(db.session.scalars(select(User).where(User.username == "newuser")).one(), initial)
 
 
 def test_sysadmin_cannot_change_any_role_or_scope_not_even_his_own(client_of, admins, db):
@@ -219,17 +238,7 @@ def test_nobody_changes_their_own_access(client_of, admins, db):
     assert admins.secadmin.role.code == "secadmin" and not admins.secadmin.must_change_password
 
 
-@pytest.mark.parametrize(
-    ("holder", "offered"),
-    [
-        ("sysadmin", "auditor"),
-        ("sysadmin", "secadmin"),
-        ("auditor", "supervisor"),
-        ("secadmin", "sysadmin"),
-        ("supervisor", "auditor"),
-        ("viewer", "sysadmin"),
-    ],
-)
+@pytest.mark.parametrize(("holder", "offered"), [("auditor", "supervisor"), ("sysadmin", "viewer")])
 def test_an_administrator_holds_no_second_duty(client_of, admins, db, holder, offered):
     target = make_user(holder, admins.unit, username=f"t-{holder}")
     db.session.commit()
@@ -244,7 +253,55 @@ def test_an_administrator_holds_no_second_duty(client_of, admins, db, holder, of
 
 @pytest.mark.parametrize(
     ("holder", "offered"),
-    [("sysadmin", UNASSIGNED), (UNASSIGNED, "auditor"), ("supervisor", "reviewer")],
+    [
+        (UNASSIGNED, "auditor"),
+        (UNASSIGNED, "secadmin"),
+        (UNASSIGNED, "sysadmin"),
+        ("sysadmin", "auditor"),
+        ("secadmin", "sysadmin"),
+        ("supervisor", "auditor"),
+        ("viewer", "sysadmin"),
+    ],
+)
+def test_the_grant_page_gives_no_administrator_role(client_of, admins, db, holder, offered):
+    target = make_user(holder, admins.unit, username=f"a-{holder}")
+    db.session.commit()
+    secadmin = client_of(admins.secadmin)
+    response = secadmin.post(f"/admin/grants/{target.id}", data=grant(db, target, offered))
+    assert response.status_code == 400
+    errors = response.get_data(as_text=True).split('id="role_id-errors"')[1].split("</ul>")[0]
+    assert "管理员角色只能由运维人员在服务器上用 flask accounts grant-admin 命令授予" in errors
+    db.session.refresh(target)
+    assert target.role.code == holder
+    assert notices(db, GRANT_KIND, admins.auditor) == []
+
+
+def offered_roles(page: str) -> set[str]:
+    """Return the names of the roles the 授权 page's role list offers."""
+    select_html = page.split('name="role_id"')[1].split("</select>")[0]
+    return set(re.findall(r"<option[^>]*>([^<]+)</option>", select_html))
+
+
+def test_the_grant_page_offers_only_case_roles_and_none(client_of, admins, db):
+    fresh = make_user(UNASSIGNED, admins.unit, DataScope.SELF, username="fresh5")
+    db.session.commit()
+    secadmin = client_of(admins.secadmin)
+    offered = offered_roles(secadmin.get(f"/admin/grants/{fresh.id}").get_data(as_text=True))
+    assert "未授权" in offered and "监督员（干部监督科）" in offered
+    assert not offered & {"系统管理员", "安全保密管理员", "安全审计员"}
+    # An administrator's page keeps his own role (so saving it revokes nothing), no other.
+    page = secadmin.get(f"/admin/grants/{admins.auditor.id}").get_data(as_text=True)
+    assert offered_roles(page) & {"系统管理员", "安全保密管理员", "安全审计员"} == {"安全审计员"}
+
+
+@pytest.mark.parametrize(
+    ("holder", "offered"),
+    [
+        ("sysadmin", UNASSIGNED),
+        (UNASSIGNED, "supervisor"),
+        ("supervisor", "reviewer"),
+        ("auditor", "auditor"),
+    ],
 )
 def test_revoking_or_a_first_duty_or_another_case_role_is_allowed(
     client_of, admins, db, holder, offered
@@ -272,7 +329,7 @@ def test_a_role_mixing_duties_is_never_granted(client_of, admins, db):
     assert fresh.role.code == UNASSIGNED
 
 
-def test_secadmin_resets_a_password_and_unlocks_an_account(client_of, admins, db):
+def test_secadmin_resets_a_password_and_unlocks_an_account(app, client_of, admins, db):
     target = admins.supervisor
     target.failed_logins, target.locked_until = 5, utc_now().replace(year=2099)
     db.session.commit()
@@ -283,22 +340,33 @@ def test_secadmin_resets_a_password_and_unlocks_an_account(client_of, admins, db
     db.session.refresh(target)
     assert target.failed_logins == 0 and target.locked_until is None
     before = target.password_hash
-    response = secadmin.post(
-        f"/admin/grants/{target.id}/password", data={"password": "Reset-Passw0rd9"}
-    )
-    assert response.status_code == 302
+    response = secadmin.post(f"/admin/grants/{target.id}/password")
+    assert response.status_code == 200
     db.session.refresh(target)
     assert target.password_hash != before and target.must_change_password
     (notice,) = notices(db, RESET_KIND, admins.auditor)
     assert "sec1" in notice.body and "sup1" in notice.body
+    # The generated password is in this response only: not in the cookie, not on the next page.
+    shown = re.search(r"data-reset-password>([^<]+)<", response.get_data(as_text=True)).group(1)
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert shown not in str(serializer.loads(secadmin.get_cookie("session").value))
+    assert shown not in secadmin.get(f"/admin/grants/{target.id}").get_data(as_text=True)
+    assert client_of(target, shown).get("/").headers["Location"].endswith("/auth/password")
 
 
-def test_a_weak_reset_password_is_refused(client_of, admins, db):
+def test_a_reset_password_is_generated_never_the_one_the_secadmin_types(app, client_of, admins, db):
     secadmin = client_of(admins.secadmin)
+    page = secadmin.get(f"/admin/grants/{admins.supervisor.id}").get_data(as_text=True)
+    assert 'name="password"' not in page
     response = secadmin.post(
-        f"/admin/grants/{admins.supervisor.id}/password", data={"password": "weakpassword"}
+        f"/admin/grants/{admins.supervisor.id}/password", data={"password": "Chosen-By-Sec1"}
     )
-    assert response.status_code == 400 and "至少三类" in response.get_data(as_text=True)
+    shown = re.search(r"data-reset-password>([^<]+)<", response.get_data(as_text=True)).group(1)
+    assert shown != "Chosen-By-Sec1"
+    typed = app.test_client().post(
+        "/auth/login", data={"username": "sup1", "password": "Chosen-By-Sec1"}
+    )
+    assert typed.status_code == 200 and "用户名或密码错误" in typed.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", ["supervisor", "auditor", "sysadmin"])
