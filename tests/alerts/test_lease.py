@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from alerts import lease
 from alerts.runner import Options, start_in_thread
+from config import new_data_key
 from tests.databases import DATABASES, database_config, drop_postgres_schema
 from tests.factories import make_cadre, make_unit, make_user
 from webapp import create_app
@@ -61,7 +62,8 @@ def test_release_frees_the_lease_at_once_and_only_for_its_holder(db):
 @pytest.fixture(params=DATABASES)
 def shared_db(request, tmp_path):
     """A committed database (SQLite file or PostgreSQL schema) several processes can share."""
-    config = database_config(request.param, tmp_path, "scheduler")
+    # One data key for the suite's app and the processes (development refuses the suite's own).
+    config = {**database_config(request.param, tmp_path, "scheduler"), "DATA_KEY": new_data_key()}
     app = create_app("testing", config)
     with app.app_context():
         _db.create_all()
@@ -72,6 +74,7 @@ def shared_db(request, tmp_path):
         **os.environ,
         "APP_ENV": "development",
         "DATABASE_URL": str(app.config["SQLALCHEMY_DATABASE_URI"]),
+        "DATA_KEY": app.config["DATA_KEY"],
     }
     if "PG_SCHEMA" in config:
         env["PGOPTIONS"] = f"-csearch_path={config['PG_SCHEMA']}"

@@ -69,7 +69,14 @@ def test_every_register_export_writes_typed_formulas_as_text(db, client, login):
     unit = make_unit("市委办公室")
     user = make_user("supervisor", unit, DataScope.UNIT_AND_BELOW)
     cadre = make_cadre(unit, name="=1+1", position="+cmd|' /C calc'!A0")
-    make_report(cadre, summary="@SUM(1+1)", reporting_unit="-2+3", liaison_name="\t=1+1")
+    # A channel whose reporting unit and liaison are not sealed (信访 ones export a notice).
+    make_report(
+        cadre,
+        source_channel="other",
+        summary="@SUM(1+1)",
+        reporting_unit="-2+3",
+        liaison_name="\t=1+1",
+    )
     make_warning(cadre, user, "YJ-T-0001")
     login(user.username)
 
