@@ -61,10 +61,8 @@ class CadreForm(FlaskForm):
         self.cadre_id = cadre_id
 
     def keep_id_number(self, stored: str) -> bool:
-        """Take the stored ID number for one left blank on an edit; tell whether it was kept.
-
-        The edit page shows no ID number (showing it is a logged 查看), so blank means unchanged.
-        """
+        """Take the stored ID number for one left blank on an edit; tell whether it was kept."""
+        # The edit page shows no ID number (showing it is a logged 查看): blank means unchanged.
         if (self.id_number.data or "").strip():
             return False
         self.id_number.data = stored

@@ -23,11 +23,9 @@ HISTORY_MARKER = "已修改（内容不记入日志）"
 
 
 def sealed_fields(info: NegativeInfo | Any) -> frozenset[str]:
-    """Return the fields of an item (or of its form values) that name its source.
-
-    Sealing is one-way: a field once sealed with text in it stays sealed (`remember_sealed`),
-    so changing the channel or unticking the details box reveals nothing already stored.
-    """
+    """Return the fields of an item (or of its form values) that name its source."""
+    # One-way: a field once sealed with text in it stays sealed (`remember_sealed`), so a
+    # new channel or an unticked details box reveals nothing already stored.
     get = info.get if isinstance(info, dict) else lambda key: getattr(info, key, None)
     fields = set(REPORTER_FIELDS) | set((get("source_sealed_fields") or "").split())
     if get("source_channel") in SEALED_CHANNELS:
@@ -44,12 +42,9 @@ def remember_sealed(info: NegativeInfo) -> None:
 
 
 def unsealing_refused(info: NegativeInfo, key: str, typed: dict[str, Any]) -> bool:
-    """Tell whether a change to `key` would stop sealing text its author may not read.
-
-    Someone without `view_source_identity` never reads these fields (his form shows them
-    blank), so he may not move the channel out of 信访举报/12380 nor untick the details box
-    while the fields it seals hold text, stored or typed.
-    """
+    """Tell whether a change to `key` (channel or details box) would stop sealing filled fields."""
+    # Asked for whom lacks view_source_identity: his form shows these fields blank, so he may
+    # not move the channel out of 信访举报/12380 nor untick the box while they hold text.
     if key == "source_channel":
         leaving = info.source_channel in SEALED_CHANNELS and typed[key] not in SEALED_CHANNELS
         fields: tuple[str, ...] = CHANNEL_FIELDS
@@ -85,11 +80,9 @@ def hidden_in_form(info: NegativeInfo) -> frozenset[str]:
 
 
 def blank_hidden(form, info: NegativeInfo, hidden: frozenset[str]):
-    """Blank each hidden field of an edit form that still holds the stored value; return it.
-
-    A field the request left out keeps the value the form was loaded with, so a refused
-    submission would otherwise show it; a value the user typed is his own and stays.
-    """
+    """Blank each hidden field of an edit form that still holds the stored value; return it."""
+    # A field the request left out keeps the value the form was loaded with, so a refused
+    # submission would show it; a value the user typed is his own and stays.
     for key in hidden:
         if form[key].data == getattr(info, key):
             form[key].data = ""
