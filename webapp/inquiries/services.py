@@ -203,6 +203,7 @@ def recompute_provisional_replies(cal: WorkCalendar) -> int:
 
 EVENT_LABELS = {
     "deadline_recomputed": _l("回复期限按节假日数据重新计算"),
+    "meeting_decision": _l("研判会商决定"),
 }
 
 

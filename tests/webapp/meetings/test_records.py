@@ -71,7 +71,7 @@ def test_linking_an_inquiry_writes_its_history_citing_the_meeting(
     assert "函询" in history[0].note and history[0].actor_id == rhythm.secretary.id
     enter(client, login, rhythm.secretary)
     page = client.get(f"/inquiries/{inquiry.id}").get_data(as_text=True)
-    assert meeting.number in page
+    assert meeting.number in page and "研判会商决定" in page  # the line is labelled, not a code
 
 
 def test_linking_a_talk_keeps_the_citation_on_the_decision(meetings, rhythm, world):
