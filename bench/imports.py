@@ -128,6 +128,7 @@ def seed(people) -> int:
     from webapp.extensions import db
     from webapp.models import Cadre, DataScope, OrgUnit, Role, User
     from webapp.seed.reference import ensure_reference_data
+    from webapp.security.crypto import id_number_hash
 
     db.create_all()
     ensure_reference_data()
@@ -160,6 +161,8 @@ def seed(people) -> int:
                 "rank": "zhengke",
                 "category": "section",
                 "id_number": id_number,
+                # A bulk insert skips the model's hook that keeps the search hash.
+                "id_number_hash": id_number_hash(id_number),
             }
             for name, id_number, birth in people
         ],
