@@ -182,6 +182,7 @@ def upgrade():
         batch_op.add_column(sa.Column('reporter_name', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('reporter_contact', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('details_has_identity', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('source_sealed_fields', sa.String(length=64), server_default='', nullable=False))
         batch_op.alter_column('reporting_unit',
                existing_type=sa.VARCHAR(length=100),
                type_=sa.Text(),
@@ -214,6 +215,7 @@ def downgrade():
                existing_type=sa.Text(),
                type_=sa.VARCHAR(length=100),
                existing_nullable=False)
+        batch_op.drop_column('source_sealed_fields')
         batch_op.drop_column('details_has_identity')
         batch_op.drop_column('reporter_contact')
         batch_op.drop_column('reporter_name')
