@@ -1,4 +1,9 @@
-"""Chain every log row to the one before it: SHA-256 over the row's fields and the previous hash.
+"""Chain every log row to the one before it: HMAC-SHA256 over the row's fields and the previous hash.
+
+Keyed with a key derived from DATA_KEY (which lives outside the database), so someone who can
+write the log tables but lacks the key cannot rewrite a row and recompute the hashes after it,
+nor append a row that verifies. Deleting the newest rows is caught by the heads recorded
+outside the database (webapp/audit/heads.py).
 
 Hooked on the engine, so no writer can forget it: every INSERT into a log table (an ORM add,
 a Core executemany, the bulk import) gets its hashes here, while a lock keeps two workers
@@ -9,12 +14,14 @@ session hook refuses the ORM's updates and deletes (recorder.refuse_log_changes)
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import Insert, Update
@@ -22,6 +29,7 @@ from sqlalchemy.sql.dml import Insert, Update
 from webapp.audit.recorder import AppendOnlyError
 from webapp.database import with_defaults
 from webapp.models.logs import CHAINED_LOGS
+from webapp.security.crypto import log_chain_key
 
 GENESIS = "0" * 64  # what the first row of a chain points back to
 UNHASHED = ("id", "row_hash")  # the id orders the chain; the row's own hash cannot cover itself
@@ -60,9 +68,14 @@ def canonical(table: sa.Table, row: Mapping[str, Any]) -> bytes:
     return text.encode()
 
 
-def digest(table: sa.Table, row: Mapping[str, Any]) -> str:
-    """Return the row's hash: SHA-256 of its canonical content (which holds prev_hash)."""
-    return hashlib.sha256(canonical(table, row)).hexdigest()
+def chain_key() -> bytes:
+    """Return the running app's chain key, derived from its data key."""
+    return log_chain_key(current_app.config["DATA_KEY"])
+
+
+def digest(table: sa.Table, row: Mapping[str, Any], key: bytes | None = None) -> str:
+    """Return the row's hash: HMAC-SHA256 of its canonical content (which holds prev_hash)."""
+    return hmac.new(key or chain_key(), canonical(table, row), hashlib.sha256).hexdigest()
 
 
 def lock_chain(connection: Connection) -> None:
@@ -99,12 +112,12 @@ def completed(table: sa.Table, given: Mapping[str, Any]) -> dict[str, Any]:
 def chained(connection: Connection, table: sa.Table, rows: list[Mapping[str, Any]]) -> list[dict]:
     """Return the rows completed and hashed in order, each linked to the one before."""
     lock_chain(connection)
-    previous = head(connection, table)
+    previous, key = head(connection, table), chain_key()
     hashed = []
     for given in rows:
         row = completed(table, given)
         row["prev_hash"] = previous
-        row["row_hash"] = previous = digest(table, row)
+        row["row_hash"] = previous = digest(table, row, key)
         hashed.append(row)
     return hashed
 

@@ -1,14 +1,20 @@
-"""Walk each log's hash chain and name the first row that breaks it."""
+"""Walk each log's hash chain and name the first row that breaks it.
+
+A head recorded by an earlier verification (webapp/audit/heads.py) anchors the chain's end:
+its row must still be there with the same hash, and the log must hold at least as many rows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import Connection
 
-from webapp.audit.chain import GENESIS, TABLES, digest
+from webapp.audit.chain import GENESIS, TABLES, chain_key, digest
+from webapp.audit.heads import Head
 
 # What can be wrong with a row, as the auditor reads it.
 PROBLEMS = {
@@ -19,31 +25,48 @@ PROBLEMS = {
         "该行的前值与上一行（#%(previous)s）的校验值不符：其间的行被删除，或该行被伪造。"
     ),
     "bad_start": _l("该行是现存的第一行，但它不是链的起点：之前的行被删除。"),
+    "head_gone": _l("%(at)s 记录的链头（#%(previous)s）已不存在：链尾的行被删除。"),
+    "head_changed": _l("%(at)s 记录的链头（#%(previous)s）的校验值已改变：日志被改写。"),
+    "fewer_rows": _l("日志现有 %(rows)s 行，少于 %(at)s 记录的 %(recorded)s 行：行被删除。"),
 }
 
 
 @dataclass(frozen=True)
 class Break:
-    """The first row that breaks a chain: its id, what is wrong, and the row before it."""
+    """The first row that breaks a chain: its id, what is wrong, and the row before it.
 
-    row_id: int
+    A break against a recorded head names the head's row (previous_id) and the head itself;
+    its row_id is None when no single row can be named (rows missing before the head).
+    """
+
+    row_id: int | None
     problem: str
     previous_id: int | None = None
+    recorded: Head | None = None
+    rows: int = 0
 
     @property
     def message(self) -> str:
         """Return what is wrong, in the reader's language."""
-        return str(PROBLEMS[self.problem]) % {"previous": self.previous_id}
+        recorded = self.recorded
+        return str(PROBLEMS[self.problem]) % {
+            "previous": self.previous_id,
+            "at": recorded.at if recorded else "",
+            "recorded": recorded.rows if recorded else "",
+            "rows": self.rows,
+        }
 
 
 @dataclass(frozen=True)
 class ChainReport:
-    """One log's chain: the rows checked, its head, and the first break (None: intact)."""
+    """One log's chain: the rows checked, its head and last id, and the first break (None: intact)."""
 
     table: str
     rows: int
     head: str
     broken: Break | None
+    last_id: int | None = None
+    anchor: Head | None = None  # the recorded head the chain was checked against
 
     @property
     def intact(self) -> bool:
@@ -65,9 +88,26 @@ def rows_in_order(connection: Connection, table: sa.Table, batch: int = 2000):
         last = rows[-1]["id"]
 
 
-def verify_table(connection: Connection, table: sa.Table) -> ChainReport:
-    """Check every row of one log in id order; stop at the first break."""
-    count, previous, before_previous = 0, None, None
+def against_head(recorded: Head | None, rows: int, anchor_hash: str | None) -> Break | None:
+    """Return how an intact chain contradicts the head recorded earlier, if it does."""
+    if recorded is None:
+        return None
+    if recorded.last_id is not None:
+        if anchor_hash is None:
+            return Break(None, "head_gone", recorded.last_id, recorded, rows)
+        if anchor_hash != recorded.last_hash:
+            return Break(recorded.last_id, "head_changed", recorded.last_id, recorded, rows)
+    if rows < recorded.rows:
+        return Break(None, "fewer_rows", recorded.last_id, recorded, rows)
+    return None
+
+
+def verify_table(
+    connection: Connection, table: sa.Table, recorded: Head | None = None
+) -> ChainReport:
+    """Check every row of one log in id order, then against its recorded head; stop at a break."""
+    key = chain_key()
+    count, previous, before_previous, anchor_hash = 0, None, None, None
     expected = GENESIS
     for row in rows_in_order(connection, table):
         count += 1
@@ -75,7 +115,7 @@ def verify_table(connection: Connection, table: sa.Table) -> ChainReport:
         broken = None
         if stored is None:
             broken = Break(row["id"], "missing_hash")
-        elif digest(table, row) != stored:
+        elif digest(table, row, key) != stored:
             broken = Break(row["id"], "altered")
         elif row["prev_hash"] != expected:
             if previous is None:
@@ -85,12 +125,19 @@ def verify_table(connection: Connection, table: sa.Table) -> ChainReport:
             else:
                 broken = Break(row["id"], "deleted", previous[0])
         if broken is not None:
-            return ChainReport(table.name, count, expected, broken)
+            return ChainReport(table.name, count, expected, broken, None, recorded)
+        if recorded is not None and row["id"] == recorded.last_id:
+            anchor_hash = stored
         before_previous, previous = previous, (row["id"], stored)
         expected = stored
-    return ChainReport(table.name, count, expected, None)
+    last_id = previous[0] if previous else None
+    broken = against_head(recorded, count, anchor_hash)
+    return ChainReport(table.name, count, expected, broken, last_id, recorded)
 
 
-def verify_all(connection: Connection) -> list[ChainReport]:
-    """Check the chain of every log."""
-    return [verify_table(connection, table) for table in TABLES.values()]
+def verify_all(
+    connection: Connection, recorded: Mapping[str, Head] | None = None
+) -> list[ChainReport]:
+    """Check the chain of every log, against its recorded head when one is given."""
+    recorded = recorded or {}
+    return [verify_table(connection, t, recorded.get(name)) for name, t in TABLES.items()]

@@ -44,6 +44,12 @@ def keys_for(data_key: str) -> tuple[Fernet, bytes]:
     )
 
 
+@lru_cache(maxsize=4)
+def log_chain_key(data_key: str) -> bytes:
+    """Return the key that the logs' hash chain is keyed with (HKDF purpose "log-chain")."""
+    return derive(data_key, b"log-chain")
+
+
 def current_key() -> str:
     """Return the running app's data key."""
     return current_app.config["DATA_KEY"]
