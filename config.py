@@ -168,6 +168,9 @@ class Config:
         self.PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL").rstrip("/")
         # Large imports run in runner processes; at most this many at once over all machines.
         self.IMPORT_MAX_RUNNING = env_int("IMPORT_MAX_RUNNING", 2)
+        # Where the logs' chain heads are appended (webapp/audit/heads.py): a file the database's
+        # own users cannot write; empty, instance/audit-heads.jsonl.
+        self.AUDIT_HEAD_FILE = env_str("AUDIT_HEAD_FILE")
 
     def validate(self) -> None:
         """Refuse a signing key that is published or guessable, and a bad data key."""

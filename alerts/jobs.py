@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select, text
 from alerts.dispatcher import RetryPolicy, dispatch_once
 from alerts.firing import fire_due_obligations
 from alerts.periodic import remind_holiday_schedule, send_daily_digest
+from webapp.audit.checks import daily_record
 from webapp.audit.recorder import acting_as
 from webapp.clock import org_zone
 from webapp.extensions import db
@@ -181,6 +182,11 @@ def daily_digest(now: datetime) -> dict:
 def holiday_reminder(now: datetime) -> dict:
     """Remind sysadmins to enter next year's 节假日 schedule (from 1 November)."""
     return remind_holiday_schedule(org_date(now), now)
+
+
+def log_chain_heads(now: datetime) -> dict:
+    """Verify the logs' hash chains and record their heads outside the database (daily)."""
+    return daily_record(now)
 
 
 def meetings(now: datetime) -> dict:

@@ -57,6 +57,8 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("holiday_reminder", "节假日安排录入提醒", jobs.holiday_reminder, "0 1 * * *"),
     # Often enough that a meeting appears minutes after its kind's rhythm (meeting.*_cron).
     JobSpec("meetings", "研判会商（按节奏生成会议和议程）", jobs.meetings, "*/10 * * * *"),
+    # 00:30 Beijing time: the day's chain heads go to AUDIT_HEAD_FILE, out of the logs' reach.
+    JobSpec("log_chain_heads", "校验日志链并记录链头", jobs.log_chain_heads, "30 16 * * *"),
 )
 
 

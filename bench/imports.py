@@ -127,8 +127,8 @@ def seed(people) -> int:
 
     from webapp.extensions import db
     from webapp.models import Cadre, DataScope, OrgUnit, Role, User
-    from webapp.seed.reference import ensure_reference_data
     from webapp.security.crypto import id_number_hash
+    from webapp.seed.reference import ensure_reference_data
 
     db.create_all()
     ensure_reference_data()

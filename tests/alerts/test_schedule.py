@@ -16,7 +16,14 @@ NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 def test_jobs_have_stable_unique_ids_and_the_safe_options():
     ids = [spec.id for spec in schedule.JOBS]
-    assert ids == ["sweep", "dispatch", "daily_digest", "holiday_reminder", "meetings"]
+    assert ids == [
+        "sweep",
+        "dispatch",
+        "daily_digest",
+        "holiday_reminder",
+        "meetings",
+        "log_chain_heads",
+    ]
     assert schedule.JOB_DEFAULTS == {
         "coalesce": True,
         "max_instances": 1,
@@ -74,6 +81,7 @@ def test_missed_lists_only_jobs_with_a_fire_time_since_their_last_run(db):
     # Dispatch ran just now.
     record(db, "dispatch", datetime(2026, 12, 1, 3, 0, 0, 100, tzinfo=UTC))
     record(db, "meetings", datetime(2026, 12, 1, 3, 0, 0, 100, tzinfo=UTC))
+    record(db, "log_chain_heads", datetime(2026, 11, 30, 16, 30, 1, tzinfo=UTC))
     missed = {s.id for s in schedule.missed(NOW)}
     assert missed == {"daily_digest", "sweep"}
 

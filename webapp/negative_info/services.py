@@ -211,24 +211,26 @@ def update_report(
 ) -> NegativeInfo:
     """Save edits to an item; the history keeps each changed field's old and new value."""
     check_version(info, version)
-    remember_sealed(info)  # before the channel or the details box may change
-    changes: dict[str, list[Any]] = {}
-    if info.cadre_id != cadre.id:
-        changes["cadre_id"] = [info.cadre_name, cadre.name]
-        set_cadre(info, cadre)
-        due_source.open_verification_due(info)  # a running verification's due follows
-    for key in REPORT_FIELDS:
-        old, new = getattr(info, key), values[key]
-        if old != new:
-            if key in sealed_fields(info) | sealed_fields(values):
-                changes[key] = [HISTORY_MARKER, HISTORY_MARKER]  # the history names no source
-            else:
-                changes[key] = [shown(key, old), shown(key, new)]
-            setattr(info, key, new)
-    if "situation" in changes:
-        info.default_tier = situations(active_only=False)[info.situation].tier
-    if changes:
-        add_history(info, user, "edited", changes=changes)
+    # One UPDATE for the edit (one audit row): no query in between may flush half of it.
+    with db.session.no_autoflush:
+        remember_sealed(info)  # before the channel or the details box may change
+        changes: dict[str, list[Any]] = {}
+        if info.cadre_id != cadre.id:
+            changes["cadre_id"] = [info.cadre_name, cadre.name]
+            set_cadre(info, cadre)
+            due_source.open_verification_due(info)  # a running verification's due follows
+        for key in REPORT_FIELDS:
+            old, new = getattr(info, key), values[key]
+            if old != new:
+                if key in sealed_fields(info) | sealed_fields(values):
+                    changes[key] = [HISTORY_MARKER, HISTORY_MARKER]  # the history names no source
+                else:
+                    changes[key] = [shown(key, old), shown(key, new)]
+                setattr(info, key, new)
+        if "situation" in changes:
+            info.default_tier = situations(active_only=False)[info.situation].tier
+        if changes:
+            add_history(info, user, "edited", changes=changes)
     _claim_files(info, user, list(staged_ids))
     commit()
     return info
