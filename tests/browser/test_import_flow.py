@@ -51,7 +51,8 @@ def test_supervisor_imports_cadres_from_excel(page, shot, background, tmp_path):
     shot(page, "40-import-upload")
 
     bad = rows(3, date(1975, 1, 1))
-    bad[1]["身份证号码"] = bad[1]["身份证号码"][:-1] + "0"
+    good = bad[1]["身份证号码"]
+    bad[1]["身份证号码"] = good[:-1] + ("1" if good[-1] == "0" else "0")  # a wrong check digit
     bad[2]["单位"] = "不存在的单位"
     page.get_by_label("Excel 文件").set_input_files(
         write_xlsx(tmp_path / "有错误.xlsx", CADRE_HEADERS, bad)

@@ -118,6 +118,10 @@ def case_world(world, db):
 CASE_TEXT = ("王建国", "矩阵摘要", "矩阵谈话内容", "矩阵函询事项", "YJ-MATRIX-0001")
 
 
+# Values of the routes' string arguments (an import token, a meeting list and its format).
+WORDS = {"token": "x", "kind": "problems", "fmt": "xlsx"}
+
+
 def case_urls(app, records) -> list[str]:
     """Every GET page of the case areas, with ids from the world (and 工作台)."""
     ids = {name: record.id for name, record in records.items()}
@@ -130,10 +134,10 @@ def case_urls(app, records) -> list[str]:
                 record = records["talk_id" if spec.model is Talk else "inquiry_id"]
                 urls.append(url_for(rule.endpoint, code=code, record_id=record.id))
             continue
-        if "kind" in rule.arguments:
+        if rule.endpoint.startswith("imports.") and "kind" in rule.arguments:
             urls += [url_for(rule.endpoint, kind=kind) for kind in import_specs()]
             continue
-        values = {name: ids.get(name, "x" if name == "token" else 1) for name in rule.arguments}
+        values = {name: ids.get(name, WORDS.get(name, 1)) for name in rule.arguments}
         urls.append(url_for(rule.endpoint, **values))
     return urls
 
