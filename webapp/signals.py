@@ -57,6 +57,14 @@ negative_info_sections = _signals.signal(
     """,
 )
 
+talk_sections = _signals.signal(
+    "talk-sections",
+    doc="""Collect the panels another area shows on a talk record's page (the meeting behind it).
+
+    Sender: the `Talk`; keyword `user`. Each receiver returns a `Section` or None.
+    """,
+)
+
 warning_sections = _signals.signal(
     "warning-sections",
     doc="""Collect the panels another area shows on a warning's page (the talks serving it).

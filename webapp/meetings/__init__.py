@@ -6,7 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint."""
+    """Register the blueprint; show on a talk's page the meeting decision it answers."""
+    from webapp import signals
+    from webapp.meetings.queries import talk_section
     from webapp.meetings.routes import bp
 
     app.register_blueprint(bp)
+    signals.talk_sections.connect(talk_section)

@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from webapp.extensions import db
 from webapp.models import Inquiry, Talk, User
 from webapp.models.meetings import Meeting, MeetingDecision, MeetingStatus
+from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
+from webapp.signals import Section
 
 PER_PAGE = 30
 RECORD_MODELS = {"inquiry": Inquiry, "talk": Talk}
@@ -44,3 +46,29 @@ def next_meeting(user: User):
     """Return the next meeting not yet closed in the user's scope, or None (for the workbench)."""
     stmt = scoped(sa.select(Meeting), Meeting, user).where(Meeting.status != MeetingStatus.CLOSED)
     return db.session.scalars(stmt.order_by(Meeting.held_on, Meeting.id).limit(1)).first()
+
+
+def talk_section(talk: Talk, *, user: User | None = None, **_kw: object):
+    """Show on a talk's page the meeting decisions it was linked to (answers `talk_sections`)."""
+    if user is None or not user.can(Permission.REPORT_VIEW):
+        return None
+    stmt = (
+        sa.select(MeetingDecision)
+        .where(MeetingDecision.record_type == "talk", MeetingDecision.record_id == talk.id)
+        .order_by(MeetingDecision.id)
+    )
+    decisions = [d for d in db.session.scalars(stmt) if may_see(d.meeting, user)]
+    if not decisions:
+        return None
+    # A link made after the meeting closed is a correction: name the decision it completes.
+    lines = [
+        (d, db.session.get(MeetingDecision, d.corrects_id) if d.corrects_id else d)
+        for d in decisions
+    ]
+    return Section("meetings/_talk_decisions.html", {"lines": lines})
+
+
+def may_see(meeting: Meeting, user: User) -> bool:
+    """Tell whether the meeting is in the user's scope."""
+    stmt = scoped(sa.select(Meeting.id).where(Meeting.id == meeting.id), Meeting, user)
+    return db.session.scalar(stmt) is not None

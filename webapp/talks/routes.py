@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp import cadre_picker
+from webapp import cadre_picker, signals
 from webapp.attachments.services import allow_large_uploads, max_bytes
 from webapp.audit.services import record_access
 from webapp.documents.registry import available
@@ -106,6 +106,7 @@ def detail_page(talk: Talk, upload_form: TalkUploadForm | None = None, status: i
         can_edit=can_edit,
         upload_form=upload_form or (TalkUploadForm() if can_edit else None),
         max_mb=max_bytes() // (1024 * 1024),
+        sections=list(signals.answers(signals.talk_sections, talk, user=current_user)),
     ), status
 
 

@@ -74,7 +74,7 @@ def test_linking_an_inquiry_writes_its_history_citing_the_meeting(
     assert meeting.number in page and "研判会商决定" in page  # the line is labelled, not a code
 
 
-def test_linking_a_talk_keeps_the_citation_on_the_decision(meetings, rhythm, world):
+def test_linking_a_talk_keeps_the_citation_on_the_decision(client, login, meetings, rhythm, world):
     meeting = meetings["province"]
     decision = decide(meeting, line(meeting, "warning", rhythm.warning.id), "talk",
                       rhythm.secretary)  # fmt: skip
@@ -84,6 +84,12 @@ def test_linking_a_talk_keeps_the_citation_on_the_decision(meetings, rhythm, wor
     assert (linked.record_type, linked.record_id) == ("talk", talk.id)
     assert linked.meeting_id == meeting.id  # the decision cites the meeting
     assert services.citation(linked.meeting).startswith("双周研判（")
+    # The talk's own page names the meeting and the decision it answers.
+    enter(client, login, rhythm.secretary)
+    page = client.get(f"/talks/{talk.id}").get_data(as_text=True)
+    section = page[page.index('id="meeting-decisions"') :]
+    assert meeting.number in section and "研判会商决定" in section
+    assert f'href="/meetings/{meeting.id}"' in section
 
 
 def test_a_closed_meetings_decision_is_linked_only_by_a_recorded_correction(
