@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,6 +56,37 @@ def insert_ignoring(model: type, conflict_columns: list[str], **values: Any) -> 
     return db.session.execute(stmt, values).scalar()
 
 
+def insert_all_ignoring(
+    model: type, conflict_columns: list[str], rows: Sequence[Mapping[str, Any]]
+) -> int:
+    """Insert the rows whose unique key does not exist yet, in one batch; return how many.
+
+    One SELECT finds the keys already there, one executemany (a pipeline on PostgreSQL)
+    inserts the rest with ON CONFLICT DO NOTHING, so a row a concurrent writer adds in
+    between is still never doubled (the count then says one too many). Never commits.
+    """
+    if not rows:
+        return 0
+    table = model.__table__
+    filled = [with_defaults(table, row) for row in rows]
+    key_columns = [table.c[name] for name in conflict_columns]
+    wanted = {tuple(row[name] for name in conflict_columns) for row in filled}
+    there = set(
+        db.session.execute(sa.select(*key_columns).where(sa.tuple_(*key_columns).in_(wanted))).all()
+    )
+    fresh: dict[tuple, dict[str, Any]] = {}
+    for row in filled:
+        key = tuple(row[name] for name in conflict_columns)
+        if key not in there:
+            fresh.setdefault(key, row)
+    if fresh:
+        stmt = _insert_ignoring_statement(
+            table, tuple(filled[0]), tuple(conflict_columns), returning=False
+        )
+        db.session.execute(stmt, list(fresh.values()))
+    return len(fresh)
+
+
 def with_defaults(
     table: sa.Table,
     values: Mapping[str, Any],
@@ -87,7 +118,7 @@ def with_defaults(
 
 @functools.cache
 def _insert_ignoring_statement(
-    table: sa.Table, columns: tuple[str, ...], conflict: tuple[str, ...]
+    table: sa.Table, columns: tuple[str, ...], conflict: tuple[str, ...], returning: bool = True
 ) -> sa.TextClause:
     # One statement per shape, with typed binds: SQLAlchemy caches its compiled form, where
     # the dialects' on_conflict_do_nothing() is compiled anew on every call (it has no cache
@@ -98,7 +129,9 @@ def _insert_ignoring_statement(
     binds = ", ".join(f":{name}" for name in columns)
     sql = (
         f"INSERT INTO {table.name} ({names}) VALUES ({binds}) "
-        f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {key.name}"
+        f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     )
     typed = [sa.bindparam(name, type_=table.c[name].type) for name in columns]
-    return sa.text(sql).bindparams(*typed).columns(key)
+    if not returning:  # for executemany
+        return sa.text(sql).bindparams(*typed)
+    return sa.text(f"{sql} RETURNING {key.name}").bindparams(*typed).columns(key)

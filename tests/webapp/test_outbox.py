@@ -117,3 +117,25 @@ def test_one_global_setting_per_channel_and_one_per_unit(db):
         with pytest.raises(IntegrityError), db.session.begin_nested():
             db.session.add(ChannelSetting(channel=ChannelCode.DINGTALK, unit_id=unit_id, config={}))
             db.session.flush()
+
+
+def test_a_batch_writes_each_new_key_once_and_counts_only_those(db, user):
+    from webapp.outbox import Message, enqueue_all
+
+    assert enqueue(**reminder(user, stage="due"))  # already there
+    batch = [
+        Message(**reminder(user, stage="due")),
+        Message(**reminder(user, stage="overdue")),
+        Message(**reminder(user, stage="overdue")),  # twice in one batch
+        Message(**reminder(user, stage="overdue", channel=ChannelCode.INAPP)),
+    ]
+    assert enqueue_all(batch) == 2
+    assert enqueue_all(batch) == 0
+    rows = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    assert [(r.stage, r.channel) for r in rows] == [
+        ("due", ChannelCode.EMAIL),
+        ("overdue", ChannelCode.EMAIL),
+        ("overdue", ChannelCode.INAPP),
+    ]
+    assert CADRE not in rows[1].body and CADRE in rows[2].body  # pushed names nobody
+    assert enqueue_all([]) == 0
