@@ -28,6 +28,7 @@ from wtforms.validators import (
 
 from webapp.forms_common import options
 from webapp.models.notifications import ChannelCode, NotificationStatus
+from webapp.reminders_admin.channels import LABELS
 
 SECRET_HINT = _l("已保存的值不会显示；留空表示不修改。")
 
@@ -167,16 +168,7 @@ class RecordFilterForm(FlaskForm):
 
     channel = SelectField(
         _l("通道"),
-        choices=options(
-            [
-                ("", _l("全部")),
-                ("inapp", _l("站内消息")),
-                ("email", _l("电子邮件")),
-                ("wecom", _l("企业微信")),
-                ("dingtalk", _l("钉钉")),
-                ("webhook", _l("通用 Webhook")),
-            ]
-        ),
+        choices=options([("", _l("全部")), *((c.value, label) for c, label in LABELS.items())]),
         default="",
         validate_choice=False,
     )
