@@ -281,3 +281,29 @@ def test_without_a_public_base_url_the_server_name_makes_the_link(app, monkeypat
     send_daily_digest(YELLOW)
     (pushed,) = notifications(kind="daily_digest", channel=ChannelCode.WEBHOOK)
     assert pushed.link == "https://ganbu.intra:8443/#todo"
+
+
+def test_a_sweep_over_many_cadres_loads_them_in_one_query(world):
+    import sqlalchemy as sa
+
+    from tests.factories import make_cadre
+
+    for n in range(5):
+        other = make_cadre(world.other, name=f"批量干部{n}")
+        open_inquiry(other, subject_id=100 + n, responsible_user_id=world.supervisor.id)
+    _db.session.commit()
+    _db.session.expunge_all()  # as a scheduler pass starts: nothing loaded yet
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM cadre" in statement:
+            seen.append(statement)
+
+    engine = _db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        fire_due_obligations(DUE, NOW)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(notifications(stage="due")) == 5
+    assert len(seen) == 1, seen

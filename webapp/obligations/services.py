@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from webapp.clock import org_today
 from webapp.extensions import db
@@ -168,6 +169,8 @@ def due_to_fire(today: date, limit: int | None = None) -> Sequence[Obligation]:
         select(Obligation)
         .where(Obligation.next_fire_on <= today, Obligation.closed_at.is_(None))
         .order_by(Obligation.next_fire_on, Obligation.id)
+        # Each message names the cadre: one query for all of them, not one per obligation.
+        .options(selectinload(Obligation.cadre))
     )
     if limit is not None:
         stmt = stmt.limit(limit)
