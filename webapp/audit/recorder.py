@@ -1,6 +1,7 @@
 """Write an AuditLog row for every create, update and delete of an audited model.
 
-Hooked on the session, so no service can forget it: models opt in with `__audited__`.
+Hooked on the session, so no service can forget it: models opt in with `__audited__`. A model's
+`__audit_quiet__` columns change without an update row of their own (what another log records).
 """
 
 from __future__ import annotations
@@ -97,11 +98,12 @@ def snapshot(obj: Any) -> dict[str, Any]:
 
 
 def changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return (before, after) for the columns an update changed."""
+    """Return (before, after) for the columns an update changed, quiet ones left out."""
     state = inspect(obj)
+    quiet = getattr(obj, "__audit_quiet__", frozenset())
     before, after = {}, {}
     for attr in state.mapper.column_attrs:
-        if attr.key in ("created_at", "updated_at"):
+        if attr.key in ("created_at", "updated_at") or attr.key in quiet:
             continue
         history = state.attrs[attr.key].history
         if history.has_changes():

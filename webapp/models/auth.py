@@ -54,6 +54,8 @@ class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "app_user"
     __audited__ = True
     __audit_hidden__ = frozenset({"password_hash"})
+    # Bookkeeping of each login attempt: the login log records those, no 修改 row each time.
+    __audit_quiet__ = frozenset({"last_login_at", "last_login_ip", "failed_logins"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
