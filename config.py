@@ -156,6 +156,8 @@ class Config:
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = False
         self.PAGE_SIZE = env_int("PAGE_SIZE", 20)
+        # A register counts its rows up to this many, then shows 「1万+」 (webapp/paging.py).
+        self.PAGE_COUNT_CAP = env_int("PAGE_COUNT_CAP", 10000)
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-For/-Proto are
         # trusted that many hops deep, so audit rows and the login limit see the real client.
         self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
