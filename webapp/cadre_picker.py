@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
+from sqlalchemy.sql.elements import ColumnElement
 
+from webapp.cadres.name_search import matching_cadre_ids
 from webapp.extensions import db
 from webapp.models import Cadre, OrgUnit, User
 from webapp.security.scope import scoped
@@ -26,14 +28,22 @@ def cadre_title(cadre: Cadre) -> str:
     return f"{cadre.unit.name}{cadre.position}"
 
 
+def name_or_unit_matches(q: str) -> ColumnElement[bool]:
+    """Return a condition: the cadre's name (or pinyin) starts a word with q, or the unit has q."""
+    in_units = (
+        select(Cadre.id)
+        .join(OrgUnit, Cadre.unit_id == OrgUnit.id)
+        .where(OrgUnit.name.contains(q.strip(), autoescape=True))
+    )
+    # One IN over a UNION: each side reads its own index (an OR across the join would not).
+    return Cadre.id.in_(matching_cadre_ids(q).union(in_units))
+
+
 def search_in_scope(user: User, q: str, limit: int = SEARCH_LIMIT) -> list[Cadre]:
-    """Return in-scope cadres whose name or unit name contains the text."""
+    """Return in-scope cadres found by name, 拼音首字母 or pinyin, or by their unit's name."""
     stmt = scoped(select(Cadre).join(Cadre.unit), Cadre, user)
-    q = q.strip()
-    if q:
-        stmt = stmt.where(
-            or_(Cadre.name.contains(q, autoescape=True), OrgUnit.name.contains(q, autoescape=True))
-        )
+    if q.strip():
+        stmt = stmt.where(name_or_unit_matches(q))
     return list(db.session.scalars(stmt.order_by(Cadre.name, Cadre.id).limit(limit)))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from webapp import signals
 from webapp.audit.services import record_access, record_operation
 from webapp.cadres.due import open_mandatory_talk
+from webapp.cadres.name_search import cadre_matches
 from webapp.extensions import db
 from webapp.models import Cadre, CadreEvent, OrgUnit, User
 from webapp.security.crypto import id_number_hash
@@ -53,7 +54,7 @@ def roster_query(user: User, filters: CadreFilters):
     """Build the scoped, filtered roster select."""
     stmt = scoped(select(Cadre), Cadre, user)
     if filters.q:
-        stmt = stmt.where(Cadre.name.contains(filters.q.strip(), autoescape=True))
+        stmt = stmt.where(cadre_matches(filters.q))
     if filters.unit_id:
         unit = db.session.get(OrgUnit, filters.unit_id)
         if unit is not None:

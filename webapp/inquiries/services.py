@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from webapp import signals
 from webapp.cadre_picker import cadre_title
+from webapp.cadres.name_search import cadre_matches
 from webapp.cadres.services import TimelineEntry
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
@@ -47,7 +48,7 @@ def inquiry_query(user: User, filters: InquiryFilters):
     """Build the scoped, filtered inquiry select, newest first."""
     stmt = scoped(select(Inquiry), Inquiry, user)
     if filters.q:
-        stmt = stmt.where(Inquiry.cadre_name.contains(filters.q.strip(), autoescape=True))
+        stmt = stmt.where(cadre_matches(filters.q, Inquiry.cadre_id))
     if filters.status == "pending":
         stmt = stmt.where(Inquiry.replied_on.is_(None), Inquiry.conclusion == "")
     elif filters.status == "replied":

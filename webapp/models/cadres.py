@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from webapp.cadres.name_keys import search_key
 from webapp.models.base import Base, TimestampMixin
 from webapp.models.org import OrgUnit
 from webapp.security.crypto import SealedText, id_number_hash
@@ -18,9 +19,21 @@ class Cadre(TimestampMixin, Base):
     __tablename__ = "cadre"
     __audited__ = True
     __audit_content__ = frozenset({"id_number", "id_number_hash", "work_history"})
+    __table_args__ = (
+        # Name search (webapp/cadres/name_search.py): trigrams on PostgreSQL; SQLite has its
+        # full-text table instead (NAME_SEARCH_SQLITE below).
+        sa.Index(
+            "ix_cadre_name_key_trgm",
+            "name_key",
+            postgresql_using="gin",
+            postgresql_ops={"name_key": "public.gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50), index=True)
+    # The words the name is searched by (name_keys.search_key), kept in step with the name.
+    name_key: Mapped[str] = mapped_column(sa.Text, default="")
     gender: Mapped[str] = mapped_column(sa.String(16))
     birth_date: Mapped[date]
     ethnicity: Mapped[str] = mapped_column(sa.String(16))
@@ -47,6 +60,12 @@ class Cadre(TimestampMixin, Base):
     events: Mapped[list[CadreEvent]] = relationship(
         back_populates="cadre", order_by="CadreEvent.occurred_on.desc()"
     )
+
+    @validates("name")
+    def keep_name_key(self, key: str, value: str) -> str:
+        """Keep the name search key in step with the name."""
+        self.name_key = search_key(value or "")
+        return value
 
     @validates("id_number")
     def keep_hash(self, key: str, value: str) -> str:
@@ -91,3 +110,38 @@ class CadreEvent(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
 
     cadre: Mapped[Cadre] = relationship(back_populates="events")
+
+
+# ---------------------------------------------------------------- name search indexes
+# PostgreSQL: a trigram index on Cadre.name_key (declared above). The extension goes into the
+# public schema, where the index names its operator class, whatever the search_path (the test
+# suite gives each process a schema of its own). The advisory lock makes processes creating
+# their schemas at once wait for each other instead of colliding on the extension.
+PG_TRGM = (
+    "SELECT pg_advisory_xact_lock(hashtext('pg_trgm'))",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
+)
+# SQLite: an FTS5 index of the key's words, kept in step by triggers, so that prefix queries
+# ("wf"*, "王"*) read the index; a trigram tokenizer would need three characters to use it.
+NAME_SEARCH_SQLITE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS cadre_name_fts USING fts5("
+    "name_key, content='cadre', content_rowid='id', tokenize='unicode61')",
+    "CREATE TRIGGER IF NOT EXISTS cadre_name_fts_insert AFTER INSERT ON cadre BEGIN "
+    "INSERT INTO cadre_name_fts(rowid, name_key) VALUES (new.id, new.name_key); END",
+    "CREATE TRIGGER IF NOT EXISTS cadre_name_fts_delete AFTER DELETE ON cadre BEGIN "
+    "INSERT INTO cadre_name_fts(cadre_name_fts, rowid, name_key) "
+    "VALUES ('delete', old.id, old.name_key); END",
+    "CREATE TRIGGER IF NOT EXISTS cadre_name_fts_update AFTER UPDATE OF name_key ON cadre BEGIN "
+    "INSERT INTO cadre_name_fts(cadre_name_fts, rowid, name_key) "
+    "VALUES ('delete', old.id, old.name_key); "
+    "INSERT INTO cadre_name_fts(rowid, name_key) VALUES (new.id, new.name_key); END",
+)
+
+for _statement in PG_TRGM:
+    sa.event.listen(
+        Base.metadata, "before_create", sa.DDL(_statement).execute_if(dialect="postgresql")
+    )
+for _statement in NAME_SEARCH_SQLITE:
+    sa.event.listen(
+        Cadre.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="sqlite")
+    )

@@ -7,9 +7,11 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from webapp.cadre_picker import name_or_unit_matches
+from webapp.cadres.name_search import record_matches
 from webapp.extensions import db
 from webapp.lookups import param_int
 from webapp.models import Cadre, NegativeInfo, OrgUnit, User
@@ -39,12 +41,7 @@ def pick_cadres(user: User, q: str, limit: int = 20) -> list[dict[str, Any]]:
     stmt = (
         scoped(select(Cadre), Cadre, user)
         .join(OrgUnit, Cadre.unit_id == OrgUnit.id)
-        .where(
-            or_(
-                Cadre.name.contains(q, autoescape=True),
-                OrgUnit.name.contains(q, autoescape=True),
-            )
-        )
+        .where(name_or_unit_matches(q))
         .order_by(Cadre.name, Cadre.id)
         .limit(limit)
     )
@@ -102,11 +99,9 @@ def register_query(user: User, filters: ReportFilters):
     """Build the scoped, filtered register select, newest first."""
     stmt = scoped(select(NegativeInfo), NegativeInfo, user)
     if filters.q:
-        q = filters.q.strip()
         stmt = stmt.where(
-            or_(
-                NegativeInfo.number.contains(q, autoescape=True),
-                NegativeInfo.cadre_name.contains(q, autoescape=True),
+            record_matches(
+                filters.q, NegativeInfo.cadre_id, NegativeInfo.number, NegativeInfo.cadre_name
             )
         )
     if filters.unit_id:

@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 
 from webapp.attachments import services as attachments
 from webapp.cadre_picker import cadre_title
+from webapp.cadres.name_search import cadre_matches
 from webapp.cadres.services import TimelineEntry
 from webapp.clock import org_zone
 from webapp.extensions import db
@@ -91,7 +92,7 @@ def talk_query(user: User, filters: TalkFilters):
     """Build the scoped, filtered talk select, newest first."""
     stmt = scoped(select(Talk), Talk, user)
     if filters.q:
-        stmt = stmt.where(Talk.cadre_name.contains(filters.q.strip(), autoescape=True))
+        stmt = stmt.where(cadre_matches(filters.q, Talk.cadre_id))
     if filters.unit_id and (unit := db.session.get(OrgUnit, filters.unit_id)) is not None:
         in_unit = select(Cadre.id).where(Cadre.unit_id.in_(subtree_ids(unit)))
         stmt = stmt.where(Talk.cadre_id.in_(in_unit))

@@ -10,6 +10,7 @@ from flask import current_app
 
 from webapp import clock
 from webapp.audit.services import day_start_utc
+from webapp.cadres.name_search import record_matches
 from webapp.extensions import db
 from webapp.models import (
     Cadre,
@@ -62,12 +63,7 @@ def register_query(user: User, filters: WarningFilters, today: date | None = Non
     today = today or clock.org_today()
     stmt = scoped(sa.select(Warning).join(Warning.cadre), Warning, user)
     if filters.q:
-        stmt = stmt.where(
-            sa.or_(
-                Cadre.name.contains(filters.q.strip(), autoescape=True),
-                Warning.number.contains(filters.q.strip(), autoescape=True),
-            )
-        )
+        stmt = stmt.where(record_matches(filters.q, Warning.cadre_id, Warning.number))
     if filters.cadre_id:
         stmt = stmt.where(Warning.cadre_id == filters.cadre_id)
     if filters.tier:
