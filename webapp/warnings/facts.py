@@ -31,6 +31,11 @@ def current_due(warning: Warning) -> tuple[str, date | None, bool]:
     return "", None, False
 
 
+def clock_started(warning: Warning) -> bool:
+    """Tell whether a deadline runs in the warning's state (none while it awaits approval)."""
+    return current_due(warning)[1] is not None
+
+
 def clock_day(warning: Warning, today: date) -> date:
     """Return the day the warning's clock stands at: the pause day while paused."""
     return warning.paused_since if warning.paused and warning.paused_since else today

@@ -33,7 +33,7 @@ from webapp.obligations import services as obligations
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 from webapp.warnings import due as due_source
-from webapp.warnings.facts import current_due, snapshot_of
+from webapp.warnings.facts import clock_started, current_due, snapshot_of
 from webapp.warnings.history import (
     Snapshot,
     colour_of,
@@ -139,9 +139,13 @@ def user_events(warning: Warning, user: User) -> tuple[Event, ...]:
         paused=warning.paused,
         approval_step=warning.approval_step,
     )
-    return allowed_events(
+    events = allowed_events(
         warning.state, warning.tier, ctx, role=user.role.code, params=all_params()
     )
+    # 暂停计时 stops a running deadline; an approval step has none to stop (its wait is no clock).
+    if not clock_started(warning):
+        events = tuple(e for e in events if e is not Event.PAUSE)
+    return events
 
 
 def action_records(warning: Warning, user: User) -> tuple[list[Talk], list[Inquiry]]:

@@ -86,10 +86,10 @@ def test_detail_offers_only_what_this_user_may_do_now(client, login, db, world):
     warning = services.create_warning(world.supervisor, world.cadre.id, 1, [], "x")
     act(warning, "submit", world.supervisor)
     login(world.supervisor.username)
-    # A supervisor may pause the clock; the reviewer's step, clarify and tolerate are not his.
-    assert offered(client, warning) == {"pause"}
+    # No deadline runs while it awaits approval (nothing to pause); the step is the reviewer's.
+    assert offered(client, warning) == set()
     switch(client, login, world.reviewer)
-    assert offered(client, warning) == {"approve", "reject", "clarify", "pause"}
+    assert offered(client, warning) == {"approve", "reject", "clarify"}
     switch(client, login, world.approver)
     assert offered(client, warning) == {"tolerate"}
     switch(client, login, world.viewer)
