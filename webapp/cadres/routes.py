@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.cadres.forms import CadreEventForm, CadreForm, CadreSearchForm
+from webapp.cadres.portrait import cadre_portrait
 from webapp.cadres.services import (
     add_event,
     create_cadre,
@@ -17,6 +18,7 @@ from webapp.cadres.services import (
     search_cadres,
     update_cadre,
 )
+from webapp.clock import org_today
 from webapp.models import Cadre
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
@@ -51,16 +53,22 @@ def create():
 def profile(cadre_id: int):
     """Show a cadre's profile and timeline."""
     cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
-    entries = open_profile(cadre, current_user)
     event_form = (
         CadreEventForm().fill_choices() if current_user.can(Permission.CADRE_EDIT) else None
     )
+    return profile_page(cadre, event_form)
+
+
+def profile_page(cadre: Cadre, event_form: CadreEventForm | None, **extra):
+    """Render the profile: basic data, the 画像, other areas' panels and the timeline."""
     return render_template(
         "cadres/profile.html",
         cadre=cadre,
-        timeline=entries,
+        timeline=open_profile(cadre, current_user),
+        portrait=cadre_portrait(cadre, current_user, org_today()),
         sections=profile_sections(cadre, current_user),
         event_form=event_form,
+        **extra,
     )
 
 
@@ -70,14 +78,7 @@ def show_id_number(cadre_id: int):
     """Show a cadre's full ID number once, on the profile, and log that it was seen."""
     cadre = get_in_scope_or_404(Cadre, cadre_id, current_user)
     full = reveal_id_number(cadre)
-    return render_template(
-        "cadres/profile.html",
-        cadre=cadre,
-        timeline=open_profile(cadre, current_user),
-        sections=profile_sections(cadre, current_user),
-        event_form=CadreEventForm().fill_choices(),
-        revealed_id_number=full,
-    )
+    return profile_page(cadre, CadreEventForm().fill_choices(), revealed_id_number=full)
 
 
 @bp.route("/duplicates")
@@ -116,11 +117,4 @@ def add_cadre_event(cadre_id: int):
         add_event(cadre, current_user, form.data)
         flash(_("已添加干部事件。"), "success")
         return redirect(url_for("cadres.profile", cadre_id=cadre.id) + "#timeline")
-    entries = open_profile(cadre, current_user)
-    return render_template(
-        "cadres/profile.html",
-        cadre=cadre,
-        timeline=entries,
-        sections=profile_sections(cadre, current_user),
-        event_form=form,
-    ), 400
+    return profile_page(cadre, form), 400

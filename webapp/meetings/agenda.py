@@ -16,16 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from webapp.cadres.portrait import portraits
 from webapp.clock import org_zone
 from webapp.extensions import db
-from webapp.i18n import translate
 from webapp.models import (
     Cadre,
-    Inquiry,
     NegativeInfo,
     Obligation,
     OrgUnit,
-    Talk,
     Warning,
     WarningEvent,
     WarningProposal,
@@ -78,13 +76,6 @@ SECTION_LABELS = {
 ORDER = {section: index for index, section in enumerate(Section)}
 # Their own sections, so the overdue and due lists hold the case deadlines only.
 OWN_SECTION_KINDS = (ObligationKind.INFLUENCE_ENDING, ObligationKind.MANDATORY_TALK)
-PORTRAIT_KINDS = ("negative_info", "warning", "talk", "inquiry")
-PORTRAIT_LABELS = {
-    "negative_info": N_("负面信息"),
-    "warning": N_("预警"),
-    "talk": N_("谈话"),
-    "inquiry": N_("函询"),
-}
 
 
 @dataclass(frozen=True)
@@ -296,36 +287,6 @@ def lines_for(window: Window) -> list[Line]:
         cadres = sorted({line.cadre_id for line in lines})
         lines += [Line(Section.YOUNG_CADRES, cid, "cadre", cid) for cid in cadres]
     return sorted(lines, key=lambda line: line.key)
-
-
-def portraits(cadre_ids: set[int], today: date) -> dict[int, dict[str, int]]:
-    """Count each cadre's records by kind over the 12 months up to today (one query a kind)."""
-    since = today - timedelta(days=365)
-    zone = org_zone()
-    since_at = datetime.combine(since, time(0), zone).astimezone(UTC)
-    queries = {
-        "negative_info": (NegativeInfo.cadre_id, NegativeInfo.received_on >= since),
-        "warning": (Warning.cadre_id, Warning.created_at >= since_at),
-        "talk": (Talk.cadre_id, Talk.started_at >= since_at),
-        "inquiry": (Inquiry.cadre_id, Inquiry.issued_on >= since),
-    }
-    out: dict[int, dict[str, int]] = {cid: dict.fromkeys(PORTRAIT_KINDS, 0) for cid in cadre_ids}
-    if not cadre_ids:
-        return out
-    for kind, (column, condition) in queries.items():
-        stmt = (
-            sa.select(column, sa.func.count())
-            .where(column.in_(cadre_ids), condition)
-            .group_by(column)
-        )
-        for cadre_id, count in db.session.execute(stmt):
-            out[cadre_id][kind] = count
-    return out
-
-
-def portrait_text(counts: dict[str, int]) -> str:
-    """Write a portrait as one line: 负面信息 2 · 预警 1 · 谈话 0 · 函询 0."""
-    return " · ".join(f"{translate(PORTRAIT_LABELS[k])} {counts.get(k, 0)}" for k in PORTRAIT_KINDS)
 
 
 def window_of(meeting: Meeting, today: date) -> Window:

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.audit.reads import query_filters
 from webapp.audit.services import record_access
+from webapp.cadres.portrait import portrait_text
 from webapp.clock import org_today
 from webapp.documents.layout import to_bytes
 from webapp.documents.services import send_docx
@@ -22,7 +23,7 @@ from webapp.forms_common import int_or_zero
 from webapp.i18n import translate
 from webapp.main.links import SUBJECT_PAGES
 from webapp.meetings import export, series, services
-from webapp.meetings.agenda import SECTION_LABELS, Section, portrait_text
+from webapp.meetings.agenda import SECTION_LABELS, Section
 from webapp.meetings.forms import (
     CorrectionForm,
     DecisionForm,
