@@ -1,4 +1,12 @@
-"""Engine set-up per dialect (SQLite: WAL, a busy timeout, BEGIN IMMEDIATE) and dialect helpers."""
+"""Engine set-up per dialect (SQLite: WAL, a busy timeout, the write lock) and dialect helpers.
+
+SQLite has one write lock per file. A request that only reads (GET, HEAD, OPTIONS) begins a
+deferred transaction, which takes no lock: a long export never makes another user wait. Any
+other work (a POST, a scheduled job, a command) begins with BEGIN IMMEDIATE, holding the lock
+from its first read, so a read-then-write cannot fail half-way. When a reading request comes to
+write after all (its access-log row, a session's last-seen time), `take_write_lock` ends its
+read and begins a write transaction of its own, short, before the first write statement.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +15,16 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from webapp.extensions import db
+
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Connection.info key: "read" while a SQLite transaction holds no write lock, else "write".
+TRANSACTION_MODE = "sqlite_transaction"
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 
 def init_app(app: Flask) -> None:
@@ -39,9 +52,54 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # A deferred read-then-write transaction fails at once with "database is locked";
-        # taking the write lock up front makes writers queue behind the busy timeout instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A deferred read-then-write transaction fails at once with "database is locked" when
+        # another writer committed after its first read; taking the write lock up front makes
+        # writers queue behind the busy timeout instead. Reading requests take none.
+        if reads_only():
+            connection.exec_driver_sql("BEGIN")
+            connection.info[TRANSACTION_MODE] = "read"
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.info[TRANSACTION_MODE] = "write"
+
+    @event.listens_for(engine, "savepoint")
+    def on_savepoint(connection, _name):
+        # A savepoint announces writes; ending the read later would end the savepoint too.
+        take_write_lock(connection)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before_statement(connection, _cursor, statement, _parameters, context, _many):
+        if connection.info.get(TRANSACTION_MODE) == "read" and writes(statement, context):
+            take_write_lock(connection)
+
+
+def reads_only() -> bool:
+    """Tell whether the work under way is a request that only reads (GET, HEAD, OPTIONS)."""
+    return has_request_context() and request.method in READING_METHODS
+
+
+def writes(statement: str, context: Any) -> bool:
+    """Tell whether a statement about to run changes the database."""
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    return statement.lstrip().upper().startswith(WRITE_VERBS)
+
+
+def take_write_lock(connection: Connection) -> None:
+    """Hold SQLite's write lock from now to the end of the transaction (others: nothing to do).
+
+    A read transaction cannot take the lock safely (it fails at once when another writer
+    committed since its first read), so its read is ended first: nothing was written in it,
+    and what follows is a write transaction of its own, as PostgreSQL's READ COMMITTED would
+    see the data anyway. Called before a reading request's first write and by whoever must
+    read and write under the lock (the log chains' head).
+    """
+    if connection.dialect.name != "sqlite" or connection.info.get(TRANSACTION_MODE) != "read":
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("COMMIT")
+    raw.execute("BEGIN IMMEDIATE")
+    connection.info[TRANSACTION_MODE] = "write"
 
 
 def insert_ignoring(model: type, conflict_columns: list[str], **values: Any) -> Any:

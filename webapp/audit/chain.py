@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import Insert, Update
 
 from webapp.audit.recorder import AppendOnlyError
-from webapp.database import with_defaults
+from webapp.database import take_write_lock, with_defaults
 from webapp.models.logs import CHAINED_LOGS
 from webapp.security.crypto import log_chain_key
 
@@ -89,8 +89,9 @@ def lock_chain(connection: Connection) -> None:
             sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key || current_schema(), 0))"),
             {"key": "log-chain@"},
         )
-    # SQLite: every write transaction starts with BEGIN IMMEDIATE (webapp/database.py) and so
-    # already holds the database's only write lock.
+    # SQLite: the database's only write lock, taken now if a reading request's transaction
+    # holds none yet (webapp/database.py), before the head is read.
+    take_write_lock(connection)
 
 
 def head(connection: Connection, table: sa.Table) -> str:
