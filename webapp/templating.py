@@ -19,6 +19,7 @@ from webapp.security.permissions import Permission as P
 # only to those who may use it.
 NAVIGATION = [
     ("main.index", _l("工作台"), None),
+    ("dashboard.index", _l("晴雨表"), P.DASHBOARD_VIEW),
     ("cadres.index", _l("干部信息"), P.CADRE_VIEW),
     ("negative_info.index", _l("负面信息台账"), P.REPORT_VIEW),
     ("negative_info.queue", _l("待核实信息"), P.REPORT_EDIT),

@@ -84,6 +84,12 @@ class RegisterFilterForm(FlaskForm):
     created_to = _date(_l("提出日期至"), required=False)
     issued_from = _date(_l("下达日期自"), required=False)
     issued_to = _date(_l("下达日期至"), required=False)
+    # Set by the 晴雨表's links (no field on the register's form): in force, closed, clarified.
+    active = BooleanField(_l("仅看生效中"))
+    closed_from = _date(_l("办结日期自"), required=False)
+    closed_to = _date(_l("办结日期至"), required=False)
+    clarified_from = _date(_l("澄清日期自"), required=False)
+    clarified_to = _date(_l("澄清日期至"), required=False)
 
     def fill_choices(self, units) -> RegisterFilterForm:
         """Load the filter choices."""

@@ -14,6 +14,7 @@ from webapp.cadres.name_search import record_matches
 from webapp.extensions import db
 from webapp.models import (
     Cadre,
+    Clarification,
     Obligation,
     OrgUnit,
     User,
@@ -22,6 +23,7 @@ from webapp.models import (
 from webapp.obligations import services as obligations
 from webapp.security.scope import scoped, subtree_ids
 from webapp.warnings import due as due_source
+from workflows.states import ACTIVE_STATES
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ class WarningFilters:
     issued_from: date | None = None
     issued_to: date | None = None
     cadre_id: int = 0
+    # The 晴雨表's figures: in force (已下达/整改中/待复核), closed, and clarified in a range.
+    active: bool = False
+    closed_from: date | None = None
+    closed_to: date | None = None
+    clarified_from: date | None = None
+    clarified_to: date | None = None
 
     def describe(self) -> str:
         """Return the filters in words, for the export's audit line."""
@@ -86,7 +94,25 @@ def register_query(user: User, filters: WarningFilters, today: date | None = Non
         stmt = stmt.where(Warning.issued_on >= filters.issued_from)
     if filters.issued_to:
         stmt = stmt.where(Warning.issued_on <= filters.issued_to)
+    if filters.active:
+        stmt = stmt.where(Warning.state.in_(sorted(ACTIVE_STATES)))
+    if filters.closed_from:
+        stmt = stmt.where(Warning.closed_on >= filters.closed_from)
+    if filters.closed_to:
+        stmt = stmt.where(Warning.closed_on <= filters.closed_to)
+    if filters.clarified_from or filters.clarified_to:
+        stmt = stmt.where(Warning.id.in_(_clarified(filters.clarified_from, filters.clarified_to)))
     return stmt.order_by(Warning.id.desc())
+
+
+def _clarified(first: date | None, last: date | None) -> sa.Select:
+    """Select the warnings with a clarification (澄清正名) made within the range."""
+    stmt = sa.select(Clarification.warning_id).where(Clarification.clarified_on.is_not(None))
+    if first:
+        stmt = stmt.where(Clarification.clarified_on >= first)
+    if last:
+        stmt = stmt.where(Clarification.clarified_on <= last)
+    return stmt
 
 
 def search_warnings(user: User, filters: WarningFilters, page: int):

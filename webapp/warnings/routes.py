@@ -84,6 +84,11 @@ def _filters(form: RegisterFilterForm) -> WarningFilters:
         created_to=form.created_to.data,
         issued_from=form.issued_from.data,
         issued_to=form.issued_to.data,
+        active=bool(form.active.data),
+        closed_from=form.closed_from.data,
+        closed_to=form.closed_to.data,
+        clarified_from=form.clarified_from.data,
+        clarified_to=form.clarified_to.data,
     )
 
 

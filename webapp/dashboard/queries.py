@@ -1,0 +1,238 @@
+"""The 晴雨表's SQL: each figure is one GROUP BY over the user's scope, limited to a unit's subtree.
+
+Every function takes the user and the unit in focus (None: the whole scope) and returns plain
+rows; none reads `current_user`, builds a URL or commits. The number of statements a page
+sends does not grow with the data: no loop here runs a query per unit or per month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload
+
+from webapp.extensions import db
+from webapp.models import (
+    Cadre,
+    Clarification,
+    NegativeInfo,
+    Obligation,
+    OrgUnit,
+    User,
+    Warning,
+)
+from webapp.obligations import services as obligations
+from webapp.security.scope import scope_condition, scoped, subtree_ids
+from webapp.warnings.register import overdue_condition
+from workflows.states import ACTIVE_STATES, State
+
+ACTIVE = sorted(ACTIVE_STATES)
+
+
+def _in_focus(unit_column, focus: OrgUnit | None) -> sa.ColumnElement:
+    return sa.true() if focus is None else unit_column.in_(subtree_ids(focus))
+
+
+def _cadre_scope(user: User) -> sa.ColumnElement:
+    return scope_condition(user, *Cadre.scope_columns())
+
+
+def _pairs(stmt: sa.Select) -> dict:
+    return {key: int(n) for key, n in db.session.execute(stmt).all()}
+
+
+# ---------------------------------------------------------------- headline counts
+
+
+def cadres_by_colour(user: User, focus: OrgUnit | None) -> dict[str, int]:
+    """Count the cadres in scope by status colour."""
+    stmt = scoped(
+        sa.select(Cadre.status_colour, sa.func.count()).group_by(Cadre.status_colour),
+        Cadre,
+        user,
+    ).where(_in_focus(Cadre.unit_id, focus))
+    return _pairs(stmt)
+
+
+def _warnings(user: User, focus: OrgUnit | None, *columns) -> sa.Select:
+    stmt = sa.select(*columns).select_from(Warning).join(Cadre, Cadre.id == Warning.cadre_id)
+    return scoped(stmt, Warning, user).where(_in_focus(Cadre.unit_id, focus))
+
+
+def warnings_by_state(user: User, focus: OrgUnit | None) -> dict[str, int]:
+    """Count the warnings in scope by state."""
+    stmt = _warnings(user, focus, Warning.state, sa.func.count()).group_by(Warning.state)
+    return {State(state): n for state, n in _pairs(stmt).items()}
+
+
+def active_by_tier(user: User, focus: OrgUnit | None) -> dict[int, int]:
+    """Count the warnings in force (已下达, 整改中, 待复核) by tier."""
+    stmt = (
+        _warnings(user, focus, Warning.tier, sa.func.count())
+        .where(Warning.state.in_(ACTIVE))
+        .group_by(Warning.tier)
+    )
+    return {int(tier): n for tier, n in _pairs(stmt).items()}
+
+
+def overdue_warnings(user: User, focus: OrgUnit | None, today: date) -> int:
+    """Count the warnings whose running deadline has passed, as the register's 仅看超期 does."""
+    stmt = _warnings(user, focus, sa.func.count()).where(overdue_condition(today))
+    return int(db.session.scalar(stmt) or 0)
+
+
+# ---------------------------------------------------------------- units
+
+
+def child_units(focus: OrgUnit | None) -> list[OrgUnit]:
+    """Return the active units right below the focus (the roots without one), in order."""
+    parent = OrgUnit.parent_id.is_(None) if focus is None else OrgUnit.parent_id == focus.id
+    stmt = sa.select(OrgUnit).where(parent, OrgUnit.active.is_(True))
+    return list(db.session.scalars(stmt.order_by(OrgUnit.sort_order, OrgUnit.id)))
+
+
+def ancestors(unit: OrgUnit) -> list[OrgUnit]:
+    """Return the unit's ancestors from the root down (one query, read from its path)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    if not ids:
+        return []
+    found = {u.id: u for u in db.session.scalars(sa.select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def root_units() -> list[OrgUnit]:
+    """Return the active units without a parent."""
+    return child_units(None)
+
+
+def _cell_join(stmt: sa.Select, unit_column, cells: Sequence[OrgUnit]):
+    """Join each row's unit to every listed unit whose subtree holds it (a cell)."""
+    placed, cell = aliased(OrgUnit), aliased(OrgUnit)
+    stmt = stmt.join(placed, placed.id == unit_column).join(cell, placed.path.startswith(cell.path))
+    return stmt.where(cell.id.in_([u.id for u in cells])), cell
+
+
+def cell_colours(user: User, cells: Sequence[OrgUnit]) -> dict[tuple[int, str], int]:
+    """Count the cadres in scope in each cell's subtree by status colour."""
+    if not cells:
+        return {}
+    stmt, cell = _cell_join(sa.select().select_from(Cadre), Cadre.unit_id, cells)
+    stmt = (
+        stmt.add_columns(cell.id, Cadre.status_colour, sa.func.count())
+        .where(_cadre_scope(user))
+        .group_by(cell.id, Cadre.status_colour)
+    )
+    return {(cell_id, colour): int(n) for cell_id, colour, n in db.session.execute(stmt)}
+
+
+def cell_warnings(user: User, cells: Sequence[OrgUnit], today: date) -> dict[int, tuple[int, int]]:
+    """Count, per cell, the warnings in force and the overdue warnings in scope."""
+    if not cells:
+        return {}
+    base = sa.select().select_from(Warning).join(Cadre, Cadre.id == Warning.cadre_id)
+    stmt, cell = _cell_join(base, Cadre.unit_id, cells)
+    active = sa.func.sum(sa.case((Warning.state.in_(ACTIVE), 1), else_=0))
+    overdue = sa.func.sum(sa.case((overdue_condition(today), 1), else_=0))
+    stmt = scoped(stmt.add_columns(cell.id, active, overdue), Warning, user).group_by(cell.id)
+    return {cell_id: (int(a or 0), int(o or 0)) for cell_id, a, o in db.session.execute(stmt)}
+
+
+# ---------------------------------------------------------------- trends and sources
+
+
+def _month_parts(column) -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    return sa.extract("year", column), sa.extract("month", column)
+
+
+def _by_month(stmt: sa.Select, column, first: date, last: date, key=None) -> dict:
+    """Count rows by (year, month, key) of a date column in the window ("" without a key)."""
+    year, month = _month_parts(column)
+    keys = [year, month] if key is None else [year, month, key]
+    stmt = stmt.add_columns(*keys, sa.func.count()).where(column.between(first, last))
+    rows = db.session.execute(stmt.group_by(*keys))
+    if key is None:
+        return {(int(y), int(m), ""): int(n) for y, m, n in rows}
+    return {(int(y), int(m), k): int(n) for y, m, k, n in rows}
+
+
+def reports_by_month(user: User, focus: OrgUnit | None, first: date, last: date) -> dict:
+    """Count new negative information by (year, month, source channel) received in the window."""
+    stmt = scoped(sa.select().select_from(NegativeInfo), NegativeInfo, user).where(
+        _in_focus(NegativeInfo.current_unit_id(), focus)
+    )
+    return _by_month(stmt, NegativeInfo.received_on, first, last, NegativeInfo.source_channel)
+
+
+def issued_by_month(user: User, focus: OrgUnit | None, first: date, last: date) -> dict:
+    """Count warnings by (year, month, tier) of their issue date in the window."""
+    return _by_month(_warnings(user, focus), Warning.issued_on, first, last, Warning.tier)
+
+
+def lifted_by_month(user: User, focus: OrgUnit | None, first: date, last: date) -> dict:
+    """Count lifted warnings by (year, month, "") of their closing date in the window."""
+    stmt = _warnings(user, focus).where(Warning.state == State.LIFTED)
+    return _by_month(stmt, Warning.closed_on, first, last)
+
+
+def clarified_by_month(user: User, focus: OrgUnit | None, first: date, last: date) -> dict:
+    """Count warnings with a clarification made, by (year, month, "") of its date."""
+    year, month = _month_parts(Clarification.clarified_on)
+    stmt = (
+        _warnings(user, focus, year, month, sa.func.count(sa.distinct(Warning.id)))
+        .join(Clarification, Clarification.warning_id == Warning.id)
+        .where(Clarification.clarified_on.between(first, last))
+        .group_by(year, month)
+    )
+    return {(int(y), int(m), ""): int(n) for y, m, n in db.session.execute(stmt)}
+
+
+def reports_by_source(user: User, focus: OrgUnit | None) -> dict[str, int]:
+    """Count the negative information in scope by source channel."""
+    stmt = scoped(
+        sa.select(NegativeInfo.source_channel, sa.func.count()).group_by(
+            NegativeInfo.source_channel
+        ),
+        NegativeInfo,
+        user,
+    ).where(_in_focus(NegativeInfo.current_unit_id(), focus))
+    return _pairs(stmt)
+
+
+# ---------------------------------------------------------------- what is due
+
+
+def _open_obligations(user: User, focus: OrgUnit | None, condition) -> sa.Select:
+    return (
+        sa.select(Obligation)
+        .join(Cadre, Cadre.id == Obligation.cadre_id)
+        .where(condition, _cadre_scope(user), _in_focus(Cadre.unit_id, focus))
+    )
+
+
+def _listed(stmt: sa.Select, limit: int) -> tuple[int, list[Obligation]]:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    if not limit:
+        return int(total or 0), []
+    rows = db.session.scalars(
+        stmt.options(joinedload(Obligation.cadre))
+        .order_by(Obligation.due_workday, Obligation.id)
+        .limit(limit)
+    )
+    return int(total or 0), list(rows.unique())
+
+
+def overdue_obligations(
+    user: User, focus: OrgUnit | None, today: date, limit: int
+) -> tuple[int, list[Obligation]]:
+    """Return how many open obligations in scope are overdue, and the oldest `limit` of them."""
+    return _listed(_open_obligations(user, focus, obligations.overdue(today)), limit)
+
+
+def due_between(
+    user: User, focus: OrgUnit | None, first: date, last: date, limit: int
+) -> tuple[int, list[Obligation]]:
+    """Return how many open obligations in scope fall due between two days, and the first ones."""
+    condition = sa.and_(Obligation.closed_at.is_(None), Obligation.due_workday.between(first, last))
+    return _listed(_open_obligations(user, focus, condition), limit)
