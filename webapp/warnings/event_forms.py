@@ -139,14 +139,15 @@ class RecordActionForm(EventForm):
             # 移送 is its own event; the 书面检查 follows the admonishment (登记书面检查).
             if kind != "referral"
         ]
+        # All are this cadre's talks: the day, the type and who spoke tell them apart.
         self.talk_id.choices = [(0, str(_l("不关联")))] + [
             (
                 t.id,
                 _l(
-                    "%(day)s %(name)s %(type)s",
+                    "%(day)s %(type)s（谈话人：%(who)s）",
                     day=f"{t.started_at:%Y-%m-%d}",
-                    name=t.cadre_name,
                     type=dict_label("talk_type", t.talk_type),
+                    who="、".join(p.get("name", "") for p in t.interviewers or []) or "—",
                 ),
             )
             for t in talks
