@@ -45,6 +45,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     # (webapp/signals.py): a web worker and a scheduler process get the same wiring.
     from webapp import (
         admin,
+        api,
+        api_clients,
         attachments,
         audit,
         auth,
@@ -85,6 +87,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         reminders_admin,
         settings_self,
         obligations,
+        api_clients,
+        api,
     ):
         area.init_app(app)
     # Reminders plug in here only: the webapp never imports alerts elsewhere (DESIGN §8).

@@ -32,6 +32,8 @@ NAVIGATION = [
     ("meetings.index", _l("研判会商"), P.REPORT_VIEW),
     ("admin.users", _l("用户管理"), P.USER_MANAGE),
     ("admin.grants_list", _l("授权管理"), P.ROLE_GRANT),
+    ("api_clients.index", _l("接入系统"), P.USER_MANAGE),
+    ("api_clients.grants", _l("接入系统授权"), P.ROLE_GRANT),
     ("admin.units", _l("部门管理"), P.UNIT_MANAGE),
     ("admin.dictionaries", _l("字典管理"), P.DICT_MANAGE),
     ("admin.parameters", _l("参数管理"), P.PARAM_MANAGE),

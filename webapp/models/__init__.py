@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 import webapp.models.meetings  # noqa: F401  (review meetings: tables registered here)
+from webapp.models.api import ApiClient, ApiSubmission
 from webapp.models.attachments import Attachment
 from webapp.models.auth import DataScope, Role, User, user_scope_unit
 from webapp.models.base import Base, utcnow
@@ -32,6 +33,8 @@ from webapp.models.warnings import (
 
 __all__ = [
     "AccessLog",
+    "ApiClient",
+    "ApiSubmission",
     "Approval",
     "Attachment",
     "AuditLog",
