@@ -76,7 +76,8 @@ def normalise_query(text: str) -> str:
 def search_key(name: str) -> str:
     """Return the words a cadre is found by: the name's tails, initials and full pinyin."""
     name = normalise_query(name)
-    words = [name[start:] for start in range(len(name))]
+    # Tails from the first 20 characters: the key of a 50-character name stays within its column.
+    words = [name[start:] for start in range(min(len(name), 20))]
     for syllables in readings(name):
         words.append("".join(s[0] for s in syllables))
         words.append("".join(syllables))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from stdnum.cn import ric
 
+from webapp.cadres.name_keys import search_key
 from webapp.extensions import db
 from webapp.imports.bulk import insert_audited
 from webapp.imports.columns import Column, DateValue, DictLabel, IdNumber, Text, UnitRef, YesNo
@@ -154,8 +155,9 @@ class CadreImport(ImportSpec):
                 {
                     **CREATE_DEFAULTS,
                     **row.values,
-                    # The bulk insert bypasses the model's hook that keeps the hash in step.
+                    # The bulk insert bypasses the model's hooks that keep these in step.
                     "id_number_hash": id_number_hash(row.values["id_number"]),
+                    "name_key": search_key(row.values["name"]),
                     "created_by_id": ctx.user.id,
                 }
                 for row in rows

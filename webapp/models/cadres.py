@@ -19,6 +19,7 @@ class Cadre(TimestampMixin, Base):
     __tablename__ = "cadre"
     __audited__ = True
     __audit_content__ = frozenset({"id_number", "id_number_hash", "work_history"})
+    __audit_quiet__ = frozenset({"name_key"})  # follows the name, whose change is logged
     __table_args__ = (
         # Name search (webapp/cadres/name_search.py): trigrams on PostgreSQL; SQLite has its
         # full-text table instead (NAME_SEARCH_SQLITE below).
@@ -33,7 +34,7 @@ class Cadre(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50), index=True)
     # The words the name is searched by (name_keys.search_key), kept in step with the name.
-    name_key: Mapped[str] = mapped_column(sa.Text, default="")
+    name_key: Mapped[str] = mapped_column(sa.String(2000), default="")
     gender: Mapped[str] = mapped_column(sa.String(16))
     birth_date: Mapped[date]
     ethnicity: Mapped[str] = mapped_column(sa.String(16))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tests.factories import id_number, make_cadre, make_unit, make_user
 from tests.webapp.imports.xlsx import CADRE_HEADERS, cadre_row, token_of, upload, write_xlsx
+from webapp.cadres.name_search import cadre_matches
 from webapp.models import AuditLog, Cadre, DataScope, ImportJob
 
 
@@ -387,3 +388,12 @@ def test_import_needs_the_edit_permission(db, client, login):
     assert client.get("/excel/cadres/import").status_code == 403
     assert client.get("/excel/cadres/template").status_code == 403
     assert client.get("/excel/unknown/import").status_code == 404
+
+
+def test_imported_cadres_are_found_by_initials(db, client, setup, tmp_path):
+    unit, _user = setup
+    rows = [cadre_row(unit, 姓名="王芳"), cadre_row(unit, 姓名="单雄信")]
+    token = token_of(upload(client, write_xlsx(tmp_path / "干部.xlsx", CADRE_HEADERS, rows)))
+    client.post(f"/excel/jobs/{token}/confirm")
+    assert db.session.scalars(select(Cadre.name).where(cadre_matches("wf"))).all() == ["王芳"]
+    assert db.session.scalars(select(Cadre.name).where(cadre_matches("sxx"))).all() == ["单雄信"]
