@@ -182,17 +182,19 @@ def cells(user: User, focus: Focus, today: date) -> tuple[Cell | None, list[Cell
     units = ([focus.unit] if focus.unit is not None else []) + children
     colours = queries.cell_colours(user, units)
     counted = queries.cell_warnings(user, units, today)
+    parents = queries.with_children(children)
     built = []
     for unit in units:
         cadres = sum(colours.get((unit.id, c), 0) for c in COLOURS)
         if unit is not focus.unit and not (unit_in_scope(user, unit) or cadres):
             continue
-        built.append(_cell(focus, unit, cadres, colours, counted.get(unit.id, (0, 0)), children))
+        drill = unit is not focus.unit and unit.id in parents
+        built.append(_cell(focus, unit, cadres, colours, counted.get(unit.id, (0, 0)), drill))
     whole = built[0] if focus.unit is not None and built else None
     return whole, built[1:] if whole is not None else built
 
 
-def _cell(focus: Focus, unit: OrgUnit, cadres: int, colours, counted, children) -> Cell:
+def _cell(focus: Focus, unit: OrgUnit, cadres: int, colours, counted, drill: bool) -> Cell:
     active, overdue = counted
     # The unit's own link filters by it, whatever the focus: it is a unit the user sees.
     args = {"unit_id": unit.id} if unit is not focus.unit else focus.unit_args()
@@ -219,9 +221,7 @@ def _cell(focus: Focus, unit: OrgUnit, cadres: int, colours, counted, children) 
         rate=rate,
         level=aggregate.heat_level(rate),
         roster_href=url_for("cadres.index", **args),
-        drill_href=url_for("dashboard.index", unit=unit.id)
-        if unit is not focus.unit and unit in children and unit.children
-        else "",
+        drill_href=url_for("dashboard.index", unit=unit.id) if drill else "",
     )
 
 

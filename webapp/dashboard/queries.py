@@ -102,6 +102,14 @@ def ancestors(unit: OrgUnit) -> list[OrgUnit]:
     return [found[i] for i in ids if i in found]
 
 
+def with_children(units: Sequence[OrgUnit]) -> set[int]:
+    """Return the ids of the listed units that have an active unit below them."""
+    stmt = sa.select(OrgUnit.parent_id).where(
+        OrgUnit.parent_id.in_([u.id for u in units]), OrgUnit.active.is_(True)
+    )
+    return set(db.session.scalars(stmt.distinct())) if units else set()
+
+
 def root_units() -> list[OrgUnit]:
     """Return the active units without a parent."""
     return child_units(None)

@@ -9,9 +9,17 @@ from datetime import date
 import pytest
 
 from tests.factories import make_cadre, make_report, make_unit, make_user, make_warning
-from webapp.extensions import db
-from webapp.models import Cadre, Clarification, DataScope, NegativeInfo, Obligation, OrgUnit, User
-from webapp.models import Warning
+from webapp.extensions import db as _db
+from webapp.models import (
+    Cadre,
+    Clarification,
+    DataScope,
+    NegativeInfo,
+    Obligation,
+    OrgUnit,
+    User,
+    Warning,
+)
 from webapp.obligations import services as obligations
 from workflows.obligations import ObligationKind
 from workflows.states import State
@@ -68,7 +76,7 @@ def board(db, world) -> Board:
             warning.closed_on = date(2026, 1 + (k * 7) % 12, 20)
         if state is State.REVOKED:
             on = date(2026, 1 + (k * 5) % 12, 5)
-            db.session.add(Clarification(warning_id=warning.id, clarified_on=on, method="written"))
+            _db.session.add(Clarification(warning_id=warning.id, clarified_on=on, method="written"))
             clarified.append((warning, on))
         warnings.append(warning)
         for n in range(1 + k % 2):
@@ -95,7 +103,7 @@ def board(db, world) -> Board:
         )
     district = make_user("viewer", east, DataScope.UNIT_AND_BELOW, username="east_viewer")
     province = make_user("viewer", world.root, DataScope.ALL, username="city_viewer")
-    db.session.commit()
+    _db.session.commit()
     return Board(
         world.root,
         east,

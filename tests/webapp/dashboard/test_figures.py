@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.factories import make_user
 from tests.helpers import switch
 from tests.webapp.dashboard.conftest import COLOURS, TODAY
 from webapp.dashboard import aggregate
@@ -179,15 +180,11 @@ def test_every_figure_links_a_register_listing_that_many(
         assert register_total(client, figure.href) == figure.value, (figure.label, figure.href)
 
 
-def test_pages_answer_only_dashboard_roles(app, board, client, login, world):
+def test_pages_answer_only_dashboard_roles(app, db, board, client, login, world):
     login(board.district.username)
     assert client.get("/dashboard/").status_code == 200
     assert client.get("/dashboard/screen").status_code == 200
-    liaison = __import__("tests.factories", fromlist=["make_user"]).make_user(
-        "liaison", world.mine, username="liaison_dash"
-    )
-    from webapp.extensions import db
-
+    liaison = make_user("liaison", world.mine, username="liaison_dash")
     db.session.commit()
     switch(client, login, liaison)
     assert client.get("/dashboard/").status_code == 403
