@@ -202,16 +202,17 @@ class ParameterForm(FlaskForm):
     value = StringField(_l("参数值"), validators=[DataRequired(REQUIRED), Length(max=500)])
     submit = SubmitField(_l("保存"))
 
-    def __init__(self, *args, parameter=None, **kwargs):
+    def __init__(self, *args, parameter=None, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.parameter = parameter
+        self.kind = kind or (parameter.value_type if parameter is not None else "str")
 
     def validate_value(self, field):
         """Check the value against the parameter's type and bounds."""
         p = self.parameter
         text = (field.data or "").strip()
         field.data = text
-        if p.value_type == "int":
+        if self.kind == "int":
             if not re.fullmatch(r"-?\d+", text):
                 raise ValidationError(_l("请输入整数"))
             number = int(text)
@@ -219,11 +220,11 @@ class ParameterForm(FlaskForm):
                 raise ValidationError(_l("不能小于 %(n)s", n=p.min_value))
             if p.max_value is not None and number > p.max_value:
                 raise ValidationError(_l("不能大于 %(n)s", n=p.max_value))
-        elif p.value_type == "time" and not TIME.match(text):
+        elif self.kind == "time" and not TIME.match(text):
             raise ValidationError(_l("时间格式应为 时:分，例如 08:00"))
-        elif p.value_type == "bool" and text not in ("true", "false"):
+        elif self.kind == "bool" and text not in ("true", "false"):
             raise ValidationError(_l("请输入 true 或 false"))
-        elif p.value_type == "cron":
+        elif self.kind == "cron":
             try:
                 CronTrigger.from_crontab(text, timezone="UTC")
             except ValueError:

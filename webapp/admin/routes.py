@@ -28,7 +28,6 @@ from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.lookups import dict_items
 from webapp.models import DictItem, DictType, OrgUnit, Parameter, User
-from webapp.parameters import value_type_of
 from webapp.security.permissions import Permission, permission_required
 from webapp.units import ordered_units, unit_choices
 
@@ -189,7 +188,7 @@ def dict_item_edit(type_id: int, item_id: int):
 @permission_required(Permission.PARAM_MANAGE)
 def parameters():
     """List the parameters."""
-    return render_template("admin/parameters.html", rows=services.parameter_rows())
+    return render_template("admin/parameters.html", groups=services.parameter_groups())
 
 
 @bp.route("/parameters/<int:param_id>", methods=["GET", "POST"])
@@ -197,13 +196,13 @@ def parameters():
 def parameter_edit(param_id: int):
     """Edit a parameter's value."""
     parameter = get_or_404(Parameter, param_id)
-    kind = value_type_of(parameter.key, parameter.value_type)
-    form = parameter_form(parameter, kind)
+    row = services.parameter_row(parameter, services.role_names())
+    form = parameter_form(parameter, row.kind)
     if form.validate_on_submit():
         services.save_parameter(parameter, form.value_text())
         flash(_("已保存。"), "success")
         return redirect(url_for("admin.parameters"))
-    return render_template("admin/parameter_form.html", form=form, parameter=parameter, kind=kind)
+    return render_template("admin/parameter_form.html", form=form, row=row)
 
 
 def parameter_form(parameter: Parameter, kind: str):
@@ -214,4 +213,4 @@ def parameter_form(parameter: Parameter, kind: str):
     if kind == "role_chain":
         codes = services.split_codes(parameter.value)
         return RoleChainParameterForm(data={"steps": codes}, options=services.role_options(kind))
-    return ParameterForm(obj=parameter, parameter=parameter)
+    return ParameterForm(obj=parameter, parameter=parameter, kind=kind)

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from webapp.admin.cron_words import describe_cron
 from webapp.auth.services import set_password
+from webapp.clock import org_zone, utc_now
 from webapp.extensions import db
+from webapp.i18n import translate
 from webapp.lookups import forget_cached, param_int
 from webapp.models import DataScope, DictItem, DictType, OrgUnit, Parameter, Role, User
-from webapp.parameters import value_type_of
+from webapp.parameters import (
+    PARAMETER_DEFAULTS,
+    ROLE_TYPES,
+    group_rank,
+    help_of,
+    unit_of,
+    value_type_of,
+)
 from webapp.security.passwords import generate_password
 from webapp.security.permissions import UNASSIGNED, Duty, duty_of
 from webapp.units import ordered_units, set_path
@@ -225,23 +237,62 @@ def role_options(value_type: str) -> list[tuple[str, str]]:
     return roles
 
 
+def role_names() -> dict[str, str]:
+    """Return the name of each role a role-list parameter may hold, by code."""
+    return dict(role_options("role_chain"))
+
+
 def split_codes(value: str) -> list[str]:
     """Split a stored "a,b,c" list of codes."""
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def parameter_rows() -> list[tuple[Parameter, str]]:
-    """Return every parameter with its value as shown: role lists by role name."""
-    names = dict(role_options("role_chain"))
-    rows = []
+@dataclass(frozen=True)
+class ParameterRow:
+    """A parameter as 参数管理 shows it: label, value in words, unit, help and rhythm."""
+
+    parameter: Parameter
+    kind: str
+    label: str
+    shown: str
+    unit: str
+    help: str
+    rhythm: str | None  # a cron's run times in plain words, None if it cannot say
+
+
+def rhythm_of(expression: str) -> str | None:
+    """Return when a UTC cron expression runs, in the organisation's local time."""
+    return describe_cron(expression, org_zone().utcoffset(utc_now()) or timedelta(0))
+
+
+def parameter_row(parameter: Parameter, role_names: dict[str, str]) -> ParameterRow:
+    """Describe one parameter in the users' words."""
+    kind = value_type_of(parameter.key, parameter.value_type)
+    spec = PARAMETER_DEFAULTS.get(parameter.key)
+    label = translate(spec.description if spec else parameter.description) or parameter.key
+    unit = translate(unit_of(parameter.key)) if kind == "int" else ""
+    shown = parameter.value
+    if kind in ROLE_TYPES:
+        names = [role_names.get(code, code) for code in split_codes(parameter.value)]
+        shown = (" → " if kind == "role_chain" else "、").join(names)
+    elif unit:
+        shown = f"{parameter.value} {unit}"
+    rhythm = rhythm_of(parameter.value) if kind == "cron" else None
+    return ParameterRow(
+        parameter, kind, label, shown, unit, translate(help_of(parameter.key, kind)), rhythm
+    )
+
+
+def parameter_groups() -> list[tuple[str, list[ParameterRow]]]:
+    """Return the parameters grouped by area, in the page's order, each in the users' words."""
+    names = role_names()
+    groups: dict[str, list[ParameterRow]] = {}
     for parameter in parameters():
-        kind = value_type_of(parameter.key, parameter.value_type)
-        if kind in ("roles", "role_chain"):
-            shown = [names.get(code, code) for code in split_codes(parameter.value)]
-            rows.append((parameter, (" → " if kind == "role_chain" else "、").join(shown)))
-        else:
-            rows.append((parameter, parameter.value))
-    return rows
+        spec = PARAMETER_DEFAULTS.get(parameter.key)
+        group = spec.group if spec else parameter.group
+        groups.setdefault(group, []).append(parameter_row(parameter, names))
+    ordered = sorted(groups.items(), key=lambda item: (group_rank(item[0]), item[0]))
+    return [(translate(group), rows) for group, rows in ordered]
 
 
 def save_parameter(parameter: Parameter, value: str) -> None:
