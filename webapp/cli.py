@@ -58,23 +58,12 @@ def seed_demo_command(if_empty: bool, cadres: int):
 @with_appcontext
 def sync_due_command():
     """Declare what every record owes (待办时限): after an upgrade, or to repair the obligations."""
-    from webapp.cadres import due as cadre_due
     from webapp.extensions import db
-    from webapp.inquiries import due as inquiry_due
-    from webapp.negative_info import due as negative_info_due
-    from webapp.talks import due as talk_due
-    from webapp.warnings import due as warning_due
+    from webapp.obligations.sync import sync_all_due
 
-    # Career events before talks: a talk closes the 必谈 its cadre's event opened.
-    counts = [
-        negative_info_due.sync_all(),
-        inquiry_due.sync_all(),
-        cadre_due.sync_all(),
-        talk_due.sync_all(),
-        warning_due.sync_all(),
-    ]
+    count = sync_all_due()
     db.session.commit()
-    click.echo(f"已核对待办时限：{sum(counts)} 条记录。")
+    click.echo(f"已核对待办时限：{count} 条记录。")
 
 
 @click.command("serve")
@@ -86,12 +75,15 @@ def serve_command(host: str, port: int, threads: int):
     """Serve the app with waitress, a production WSGI server (embedded mode)."""
     from waitress import serve
 
+    from webapp.serving import freeze_startup_objects
+
     start = current_app.extensions.get("alerts.start_scheduler")
     if start and current_app.config["SCHEDULER_ENABLED"]:
         # Embedded mode: one process serves and reminds (a lease keeps it to one scheduler).
         start(current_app._get_current_object())
         click.echo("提醒调度已在本进程中运行。")
     click.echo(f"干部监督预警系统已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
+    freeze_startup_objects()
     serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="ganbu")
 
 
@@ -99,3 +91,8 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (seed_defaults_command, seed_demo_command, sync_due_command, serve_command):
         app.cli.add_command(command)
+    try:
+        from bench.cli import bench_cli  # light: the generator loads when `flask bench seed` runs
+    except ImportError:  # an installed copy ships without bench/
+        return
+    app.cli.add_command(bench_cli)
