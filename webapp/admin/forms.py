@@ -136,6 +136,24 @@ class UnitForm(FlaskForm):
             raise ValidationError(_l("该部门编码已存在"))
 
 
+# A dictionary item's colour tag and default tier, as the form offers and the list shows them.
+COLOUR_LABELS = {
+    "": _l("无"),
+    "green": _l("绿色"),
+    "yellow": _l("黄色"),
+    "orange": _l("橙色"),
+    "red": _l("红色"),
+    "blue": _l("蓝色"),
+    "grey": _l("灰色"),
+}
+TIER_LABELS = {
+    0: _l("不适用"),
+    1: _l("一级预警（黄色）"),
+    2: _l("二级预警（橙色）"),
+    3: _l("三级预警（红色）"),
+}
+
+
 class DictItemForm(FlaskForm):
     """An entry of a dictionary."""
 
@@ -151,31 +169,14 @@ class DictItemForm(FlaskForm):
     colour = SelectField(
         _l("颜色标签"),
         validators=[Optional()],
-        choices=options(
-            [
-                ("", _l("无")),
-                ("green", _l("绿色")),
-                ("yellow", _l("黄色")),
-                ("orange", _l("橙色")),
-                ("red", _l("红色")),
-                ("blue", _l("蓝色")),
-                ("grey", _l("灰色")),
-            ]
-        ),
+        choices=options(list(COLOUR_LABELS.items())),
     )
     parent_id = SelectField(_l("上级项"), coerce=int, validators=[Optional()])
     default_tier = SelectField(
         _l("默认预警等级"),
         coerce=int,
         validators=[Optional()],
-        choices=options(
-            [
-                (0, _l("不适用")),
-                (1, _l("一级预警（黄色）")),
-                (2, _l("二级预警（橙色）")),
-                (3, _l("三级预警（红色）")),
-            ]
-        ),
+        choices=options(list(TIER_LABELS.items())),
     )
     active = BooleanField(_l("启用"), default=True)
     submit = SubmitField(_l("保存"))

@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 
 from webapp.admin import services
 from webapp.admin.forms import (
+    COLOUR_LABELS,
     SCOPE_LABELS,
+    TIER_LABELS,
     DictItemForm,
     IdentityForm,
     ParameterForm,
@@ -163,7 +165,14 @@ def item_page(dict_type: DictType, item: DictItem | None):
 @permission_required(Permission.DICT_MANAGE)
 def dictionary(type_id: int):
     """List the items of one dictionary."""
-    return render_template("admin/dictionary.html", dict_type=get_or_404(DictType, type_id))
+    dict_type = get_or_404(DictType, type_id)
+    return render_template(
+        "admin/dictionary.html",
+        dict_type=dict_type,
+        parents=services.parent_labels(dict_type),
+        colour_labels=COLOUR_LABELS,
+        tier_labels=TIER_LABELS,
+    )
 
 
 @bp.route("/dictionaries/<int:type_id>/new", methods=["GET", "POST"])

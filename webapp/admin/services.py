@@ -188,6 +188,15 @@ def dict_types() -> list[DictType]:
     return list(db.session.scalars(select(DictType).order_by(DictType.code)))
 
 
+def parent_labels(dict_type: DictType) -> dict[int, str]:
+    """Return the label of each item a dictionary's items hang under (a situation's category)."""
+    ids = {item.parent_id for item in dict_type.items if item.parent_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(DictItem.id, DictItem.label).where(DictItem.id.in_(ids)))
+    return dict(rows.tuples().all())
+
+
 def dict_value_taken(dict_type: DictType, value: str, except_id: int | None) -> bool:
     """Tell whether another item of the dictionary has this value."""
     stmt = select(DictItem.id).where(DictItem.dict_type_id == dict_type.id, DictItem.value == value)
