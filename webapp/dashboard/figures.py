@@ -342,10 +342,16 @@ def due_lists(user: User, focus: Focus, today: date) -> tuple[DueList, DueList]:
     return listed(str(_l("已超期事项")), overdue), listed(str(_l("本周到期事项")), week)
 
 
-def dashboard(user: User, focus: Focus, today: date) -> Dashboard:
-    """Return every figure of the 晴雨表 for the user's scope and focus."""
+def unit_board(user: User, focus: Focus, today: date) -> Dashboard:
+    """Return the headline counts and the per-unit cells (what the Excel export holds)."""
     board = headline(user, focus, today)
     board.whole, board.cells = cells(user, focus, today)
+    return board
+
+
+def dashboard(user: User, focus: Focus, today: date) -> Dashboard:
+    """Return every figure of the 晴雨表 for the user's scope and focus."""
+    board = unit_board(user, focus, today)
     board.trends = trends(user, focus, today)
     board.sources = source_chart(user, focus)
     board.overdue, board.due_week = due_lists(user, focus, today)

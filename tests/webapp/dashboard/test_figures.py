@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from tests.factories import make_user
 from tests.helpers import switch
@@ -15,6 +18,7 @@ from tests.webapp.dashboard.conftest import COLOURS, TODAY
 from webapp.dashboard import aggregate
 from webapp.dashboard.figures import dashboard
 from webapp.dashboard.focus import focus_for
+from webapp.models import AuditLog, DataScope
 from workflows.states import ACTIVE_STATES, State
 from workflows.tiers import Tier
 
@@ -188,3 +192,31 @@ def test_pages_answer_only_dashboard_roles(app, db, board, client, login, world)
     db.session.commit()
     switch(client, login, liaison)
     assert client.get("/dashboard/").status_code == 403
+
+
+def test_district_export_holds_only_the_district(app, db, board, client, login, world):
+    exporter = make_user("supervisor", board.east, DataScope.UNIT_AND_BELOW, username="east_sup")
+    db.session.commit()
+    login(exporter.username)
+    response = client.get("/dashboard/units.xlsx")
+    assert response.status_code == 200
+    content = response.data
+    response.close()  # the download streams from a temporary file
+    sheet = load_workbook(BytesIO(content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == ["东城区（合计）", "东城区湖滨街道"]
+    for row, unit in zip(rows, (board.east, board.east_street), strict=True):
+        want = expected(board, unit)
+        assert row[1] == want["cadres"]
+        assert list(row[2:6]) == [want["colours"][c] for c in COLOURS]
+        assert row[6] == want["active"]
+    logged = db.session.scalars(
+        sa.select(AuditLog).where(AuditLog.object_type == "Dashboard")
+    ).all()
+    assert len(logged) == 1 and "东城区" in logged[0].summary
+
+
+def test_viewer_without_export_right_gets_no_export(app, board, client, login):
+    login(board.district.username)
+    assert client.get("/dashboard/units.xlsx").status_code == 403
+    assert "units.xlsx" not in client.get("/dashboard/").get_data(as_text=True)
