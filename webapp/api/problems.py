@@ -61,12 +61,11 @@ def pointers(messages: Any, path: str = "") -> Iterator[dict[str, str]]:
             key = str(key)
             # `_schema` holds an object-level message; point at the object itself.
             yield from pointers(value, path if key == "_schema" else f"{path}/{key}")
-    elif isinstance(messages, list | tuple) and all(not isinstance(m, Mapping) for m in messages):
-        for message in messages:
-            yield {"pointer": path or "/", "detail": str(message)}
-    else:
+    elif isinstance(messages, list | tuple):
         for message in messages:
             yield from pointers(message, path)
+    else:  # one message (a lazy string)
+        yield {"pointer": path or "/", "detail": str(messages)}
 
 
 def parser_errors(exc: HTTPException) -> list[dict[str, str]]:

@@ -189,7 +189,7 @@ def warning(warning_id: int):
     description="报送时须使用的代码：negative_category、negative_situation、source_channel、verification_status。",
 )
 @bp.response(200, DictionaryOut)
-@problems(401, 404, 429)
+@problems(401, 403, 404, 429)
 def dictionary(type_code: str):
     """List the codes of a dictionary a client must use."""
     return readers.dictionary(type_code)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.factories import make_warning
 from tests.webapp.api.conftest import submission
 from webapp.extensions import db
-from webapp.negative_info import services as reports
 from webapp.models import NegativeInfo
+from webapp.negative_info import services as reports
 
 
 def test_the_status_tells_the_conclusion_and_never_the_internal_note(world, call):
