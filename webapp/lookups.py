@@ -1,4 +1,4 @@
-"""Read parameters and dictionaries, cached for the length of one request."""
+"""Read parameters, dictionaries and role names, cached for the length of one request."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import g, has_app_context
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import DictItem, DictType, Parameter
+from webapp.models import DictItem, DictType, Parameter, Role
 from webapp.parameters import PARAMETER_DEFAULTS
 
 
@@ -73,7 +73,15 @@ def dict_label(type_code: str, value: str | None) -> str:
     return dict_labels(type_code).get(value or "", value or "")
 
 
+def role_names() -> dict[str, str]:
+    """Return each role's display name by its code (one query a request, not one a row)."""
+    cache = _cache("_roles")
+    if not cache:
+        cache.update(dict(db.session.execute(select(Role.code, Role.name)).all()))
+    return cache
+
+
 def forget_cached() -> None:
-    """Drop this request's cached parameters and dictionaries after an edit."""
-    for name in ("_params", "_dicts"):
+    """Drop this request's cached parameters, dictionaries and role names after an edit."""
+    for name in ("_params", "_dicts", "_roles"):
         g.pop(name, None)

@@ -75,7 +75,9 @@ class Warning(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     cadre: Mapped[Cadre] = relationship(lazy="joined")
-    proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])
+    # Every list, export and page that shows a warning names its proposer: loaded with the
+    # batch of warnings (one query for a page or an export chunk), never one a row.
+    proposer: Mapped[User] = relationship(foreign_keys=[proposer_id], lazy="selectin")
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     basis: Mapped[list[NegativeInfo]] = relationship(
         secondary=warning_basis, order_by="NegativeInfo.id"
@@ -168,7 +170,7 @@ class Approval(_WarningRecord, Base):
     decision: Mapped[str] = mapped_column(sa.String(16))  # approved | rejected
     comment: Mapped[str] = mapped_column(sa.Text, default="")
 
-    recorded_by: Mapped[User | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship(lazy="selectin")  # shown on each row
 
 
 class CommitteeDecision(_WarningRecord, Base):

@@ -11,16 +11,16 @@ import sqlalchemy as sa
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from webapp import clock
 from webapp.cadres.services import TimelineEntry
 from webapp.extensions import db
 from webapp.i18n import translate
-from webapp.lookups import all_params
+from webapp.lookups import all_params, role_names
 from webapp.models import (
     Cadre,
     Inquiry,
-    Role,
     Talk,
     User,
     Warning,
@@ -181,8 +181,7 @@ def role_name(code: str | None) -> str:
     """Return a role's display name: the Role table's, else the workflow's label."""
     if not code:
         return ""
-    name = db.session.scalar(sa.select(Role.name).where(Role.code == code))
-    return name or translate(role_label(code))
+    return role_names().get(code) or translate(role_label(code))
 
 
 def tier_label(tier: int) -> str:
@@ -192,7 +191,13 @@ def tier_label(tier: int) -> str:
 
 def cadre_warnings(cadre: Cadre, user: User | None = None) -> list[Warning]:
     """Return the cadre's warnings the user may see, newest first."""
-    stmt = sa.select(Warning).where(Warning.cadre_id == cadre.id).order_by(Warning.id.desc())
+    # The timeline and the as-of page read each warning's history: one query for all of them.
+    stmt = (
+        sa.select(Warning)
+        .where(Warning.cadre_id == cadre.id)
+        .order_by(Warning.id.desc())
+        .options(selectinload(Warning.events))
+    )
     if user is not None:
         stmt = scoped(stmt, Warning, user)
     return list(db.session.scalars(stmt))
@@ -281,7 +286,9 @@ def cadre_as_of(cadre: Cadre, day: date, user: User) -> tuple[str, list[AsOf]]:
     """Return the cadre's status colour on `day` and each warning as it stood then."""
     # The colour counts every warning of the cadre, as the stored colour does; the list
     # shows only those the user may see.
-    everything = db.session.scalars(sa.select(Warning).where(Warning.cadre_id == cadre.id))
+    everything = db.session.scalars(
+        sa.select(Warning).where(Warning.cadre_id == cadre.id).options(selectinload(Warning.events))
+    )
     colour = colour_of(in_force_tier(snapshot_on(w.events, day), day) for w in everything)
     visible = [warning_as_of(w, day) for w in cadre_warnings(cadre, user)]
     return colour, [a for a in visible if a.snapshot is not None]
