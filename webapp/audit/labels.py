@@ -6,7 +6,11 @@ raw name. A column holding a dictionary code names its dictionary, so the log sh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
+
+from webapp.templating import NAVIGATION
 
 # What each audited model is called (the log's object column).
 MODEL_LABELS: dict[str, str] = {
@@ -38,7 +42,43 @@ MODEL_LABELS: dict[str, str] = {
     "LoginLog": _l("登录日志"),
     "AccessLog": _l("访问日志"),
     "LogChain": _l("日志链校验"),
+    "MeetingSeries": _l("研判会商安排"),
+    "Meeting": _l("研判会商"),
+    "MeetingDecision": _l("研判会商决定"),
+    "NotificationPreference": _l("提醒方式设置"),
+    "ApiClient": _l("接口客户端"),
 }
+
+# Why a login-log row was written (`LoginLog.reason`; a session's end is "session_<why>").
+LOGIN_REASONS: dict[str, str] = {
+    "ok": _l("登录成功"),
+    "ok_recovery": _l("使用恢复码登录"),
+    "bad_password": _l("密码错误"),
+    "bad_code": _l("动态口令错误"),
+    "unknown_user": _l("用户名不存在"),
+    "locked": _l("账号锁定中"),
+    "lockout": _l("连续失败，账号被锁定"),
+    "disabled": _l("账号已停用"),
+    "logout": _l("退出登录"),
+    "session_logout": _l("退出登录"),
+    "session_idle": _l("长时间无操作，自动退出"),
+    "session_expired": _l("超过会话最长有效期，自动退出"),
+    "session_ended": _l("会话已结束"),
+    "session_ended_by_user": _l("本人在其他设备上结束了该会话"),
+    "session_over_limit": _l("超出同时在线会话数，结束最早的会话"),
+    "session_account_changed": _l("账号或权限变更，会话结束"),
+}
+
+
+def login_reason(reason: str) -> str:
+    """Return why a login-log row was written, in words (its code when unknown)."""
+    return str(LOGIN_REASONS.get(reason) or reason)
+
+
+def ends_a_session(reason: str) -> bool:
+    """Tell whether a login-log row records a logout or a session's end (not a login)."""
+    return reason == "logout" or reason.startswith("session_")
+
 
 # Columns whose meaning is the same in every model that has them.
 COMMON: dict[str, str] = {
@@ -73,6 +113,13 @@ COMMON: dict[str, str] = {
     "kind": _l("类型"),
     "parent_id": _l("上级"),
     "version": _l("版本"),
+    "default_tier": _l("默认预警等级"),
+    "position": _l("职务"),
+    "user_id": _l("用户"),
+    "secretary_id": _l("会议秘书"),
+    "started_at": _l("开始时间"),
+    "closed_at": _l("结束时间"),
+    "closed_by_id": _l("办结人"),
 }
 
 MODELS: dict[str, dict[str, str]] = {
@@ -93,6 +140,8 @@ MODELS: dict[str, dict[str, str]] = {
         "joined_party_on": _l("入党时间"),
         "work_history": _l("工作简历"),
         "status_colour": _l("预警状态"),
+        "name_key": _l("姓名检索键"),
+        "id_number_hash": _l("身份证号校验值"),
     },
     "CadreEvent": {"kind": _l("事件类型"), "occurred_on": _l("发生日期")},
     "User": {
@@ -109,6 +158,8 @@ MODELS: dict[str, dict[str, str]] = {
         "last_login_ip": _l("最近登录 IP"),
         "password_changed_at": _l("密码修改时间"),
         "locale": _l("界面语言"),
+        "superior_id": _l("直接上级"),
+        "wecom_userid": _l("企业微信 userid"),
     },
     "Role": {"name": _l("角色名称"), "permissions": _l("权限")},
     "OrgUnit": {"name": _l("单位名称"), "path": _l("层级路径")},
@@ -156,6 +207,11 @@ MODELS: dict[str, dict[str, str]] = {
         "verified_by_id": _l("核实人"),
         "duplicate_of_id": _l("疑似重复于"),
         "via_liaison": _l("联络员报送"),
+        "reporter_name": _l("举报人姓名"),
+        "reporter_contact": _l("举报人联系方式"),
+        "details_has_identity": _l("详细情况含举报人身份"),
+        "source_sealed_fields": _l("密封的来源信息"),
+        "verification_due_provisional": _l("核实期限待节假日数据确认"),
     },
     "Talk": {
         "talk_type": _l("谈话类型"),
@@ -185,6 +241,7 @@ MODELS: dict[str, dict[str, str]] = {
         "conclusion": _l("采信结论"),
         "conclusion_note": _l("结论说明"),
         "concluded_on": _l("结论日期"),
+        "reply_due_provisional": _l("回复期限待节假日数据确认"),
     },
     "Warning": {
         "number": _l("预警编号"),
@@ -202,6 +259,14 @@ MODELS: dict[str, dict[str, str]] = {
         "issued_on": _l("发出日期"),
         "closed_on": _l("办结日期"),
         "influence_until": _l("影响期至"),
+        "suggestion_data": _l("系统建议依据"),
+        "clock_started_on": _l("计时开始日期"),
+        "clock_paused_workdays": _l("已暂停计时（工作日）"),
+        "clock_workdays": _l("期限（工作日）"),
+        "clock_months": _l("期限（月）"),
+        "action_due_provisional": _l("处置期限待节假日数据确认"),
+        "rectification_due_provisional": _l("整改期限待节假日数据确认"),
+        "review_due_provisional": _l("复核期限待节假日数据确认"),
     },
     "Approval": {
         "step": _l("审批步骤"),
@@ -262,6 +327,40 @@ MODELS: dict[str, dict[str, str]] = {
         "removed_at": _l("删除时间"),
         "removed_by_id": _l("删除人"),
     },
+    "MeetingSeries": {"kind": _l("会商类型")},
+    "Meeting": {
+        "kind": _l("会商类型"),
+        "series_id": _l("会商安排"),
+        "scheduled_for": _l("计划召开时间"),
+        "held_on": _l("召开日期"),
+        "period_start": _l("研判期间起"),
+        "next_on": _l("下次召开日期"),
+        "opinions": _l("研判意见"),
+        "agenda_built_at": _l("议程生成时间"),
+    },
+    "MeetingDecision": {
+        "meeting_id": _l("研判会商"),
+        "agenda_item_id": _l("议题"),
+        "kind": _l("决定类型"),
+        "warning_event_id": _l("预警办理记录"),
+        "record_type": _l("落实记录类型"),
+        "record_id": _l("落实记录"),
+        "corrects_id": _l("更正的决定"),
+    },
+    "NotificationPreference": {"channel": _l("提醒渠道"), "enabled": _l("启用")},
+    "ApiClient": {
+        "name": _l("客户端名称"),
+        "owner_unit_id": _l("所属单位"),
+        "account_id": _l("接口账号"),
+        "permissions": _l("接口权限"),
+        "allowed_addresses": _l("允许的来源地址"),
+        "expires_at": _l("有效期至"),
+        "revoked_at": _l("吊销时间"),
+        "token_hash": _l("令牌校验值"),
+        "token_hint": _l("令牌尾号"),
+        "token_issued_at": _l("令牌签发时间"),
+        "rate_limit": _l("调用频率上限"),
+    },
 }
 
 # Which dictionary a column's codes come from (model → column → dictionary type code).
@@ -287,6 +386,9 @@ DICTIONARIES: dict[str, dict[str, str]] = {
     "WarningAction": {"org_handling": "org_handling"},
     "Clarification": {"method": "clarification_method"},
     "ToleranceDecision": {"outcome": "tolerance_outcome"},
+    "MeetingSeries": {"kind": "meeting_kind"},
+    "Meeting": {"kind": "meeting_kind"},
+    "MeetingDecision": {"kind": "meeting_decision"},
 }
 
 
@@ -309,7 +411,16 @@ REFERENCES: dict[str, dict[str, str]] = {
         "talk_id": "Talk",
         "inquiry_id": "Inquiry",
         "dict_type_id": "DictType",
+        "user_id": "User",
+        "superior_id": "User",
+        "secretary_id": "User",
+        "closed_by_id": "User",
+        "account_id": "User",
+        "owner_unit_id": "OrgUnit",
+        "meeting_id": "Meeting",
+        "series_id": "MeetingSeries",
     },
+    "MeetingDecision": {"corrects_id": "MeetingDecision"},
     "OrgUnit": {"parent_id": "OrgUnit"},
     "DictItem": {"parent_id": "DictItem"},
     "Inquiry": {"previous_id": "Inquiry"},
@@ -320,6 +431,19 @@ REFERENCES: dict[str, dict[str, str]] = {
 def referenced_type(object_type: str, key: str) -> str | None:
     """Return the type of record a column points at, if it holds an id."""
     return REFERENCES.get(object_type, {}).get(key) or REFERENCES["*"].get(key)
+
+
+def reference_column(object_type: str, target: str, columns: Iterable[str]) -> str:
+    """Return which of a model's columns points at a record of the target type."""
+    for key in columns:
+        if referenced_type(object_type, key) == target:
+            return key
+    raise KeyError(f"{object_type} 没有指向 {target} 的列")
+
+
+def endpoint_label(endpoint: str) -> str | None:
+    """Return the menu name of a page (a denied 功能), None if it is no menu entry."""
+    return next((label for name, label, _perm in NAVIGATION if name == endpoint), None)
 
 
 def model_label(object_type: str):

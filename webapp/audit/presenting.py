@@ -10,12 +10,20 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
 
 from webapp import models
-from webapp.audit.labels import field_dictionary, field_label, referenced_type
+from webapp.audit.labels import (
+    field_dictionary,
+    field_label,
+    reference_column,
+    referenced_type,
+)
 from webapp.audit.recorder import CONTENT_BEFORE, CONTENT_CHANGED, CONTENT_SET
+from webapp.audit.values import value_words
 from webapp.extensions import db
+from webapp.i18n import translate
 from webapp.lookups import dict_label
 from webapp.models import AuditLog
 
@@ -41,7 +49,7 @@ Names = dict[tuple[str, str], str]
 
 
 def shown_value(object_type: str, key: str, value: Any, names: Names | None = None) -> str:
-    """Return a stored value as the auditor reads it: names, dictionary labels, 是/否, 空."""
+    """Return a stored value as the auditor reads it: names, labels of codes, 是/否, 空."""
     if value in EMPTY:
         return _("（空）")
     if isinstance(value, str) and value in CONTENT:
@@ -51,13 +59,20 @@ def shown_value(object_type: str, key: str, value: Any, names: Names | None = No
     target = referenced_type(object_type, key)
     if target and names and (target, str(value)) in names:
         return names[(target, str(value))]
+    words = value_words(object_type, key, value)
+    if words is not None:
+        return words
     dictionary = field_dictionary(object_type, key)
     if dictionary and isinstance(value, str):
         return dict_label(dictionary, value)
     if isinstance(value, list):
-        return "、".join(str(part) for part in value)
+        return "、".join(shown_value(object_type, key, part, names) for part in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
+        # Settings kept as JSON (a dictionary item's default tier, an interviewer): label each part.
+        return _("；").join(
+            f"{field_label(object_type, part)}{_('：')}{shown_value(object_type, part, v, names)}"
+            for part, v in value.items()
+        )
     return str(value)
 
 
@@ -90,22 +105,41 @@ def describe(row: AuditLog, names: Names | None = None) -> list[Change]:
     return changes
 
 
-# How to name a record of each type: the columns to read and how to join them.
+# How to name a record of each type: its columns, or "Type.column" of a record it points at
+# (joined through the column that references that type), and how to join the values.
 NAMES: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
     "Cadre": (("name",), str),
+    "CadreEvent": (("Cadre.name",), str),
     "User": (("full_name", "username"), lambda full, user: f"{full}（{user}）"),
     "OrgUnit": (("name",), str),
     "Role": (("name",), str),
     "NegativeInfo": (("number", "cadre_name"), lambda number, name: f"{number} {name}"),
-    "Warning": (("number",), str),
+    "Warning": (("number", "Cadre.name"), lambda number, name: f"{number} {name or ''}".strip()),
+    **{
+        record: (("Warning.number",), str)
+        for record in (
+            "Approval",
+            "WarningAction",
+            "Rectification",
+            "CommitteeDecision",
+            "Referral",
+            "Clarification",
+            "ToleranceDecision",
+            "WarningProposal",
+        )
+    },
     "Talk": (("cadre_name",), str),
     "Inquiry": (("cadre_name", "round"), lambda name, n: _("%(name)s 第%(n)s次", name=name, n=n)),
-    "Parameter": (("description",), str),
+    "Parameter": (("description",), translate),
     "DictType": (("name",), str),
     "DictItem": (("label",), str),
     "Attachment": (("original_name",), str),
     "HolidayYear": (("year",), str),
     "HolidayDay": (("day",), str),
+    "Meeting": (("number",), str),
+    "MeetingDecision": (("Meeting.number",), str),
+    "NotificationPreference": (("User.full_name",), str),
+    "ApiClient": (("name",), str),
 }
 
 
@@ -133,9 +167,27 @@ def names_of(wanted: Iterable[tuple[str, str]]) -> Names:
             ids[object_type].add(int(ident))
     names = {}
     for object_type, chosen in ids.items():
-        model = getattr(models, object_type)
         columns, join = NAMES[object_type]
-        stmt = select(model.id, *(getattr(model, c) for c in columns)).where(model.id.in_(chosen))
-        for ident, *values in db.session.execute(stmt):
+        for ident, *values in db.session.execute(naming_query(object_type, columns, chosen)):
             names[(object_type, str(ident))] = join(*values)
     return names
+
+
+def naming_query(object_type: str, columns: tuple[str, ...], chosen: set[int]) -> Select:
+    """Select the id and naming columns of the chosen records, joining what they point at."""
+    model = getattr(models, object_type)
+    targets: dict[str, Any] = {}
+    selected = []
+    for column in columns:
+        target, _dot, name = column.rpartition(".")
+        if not target:
+            selected.append(getattr(model, name))
+            continue
+        if target not in targets:
+            targets[target] = aliased(getattr(models, target))
+        selected.append(getattr(targets[target], name))
+    stmt = select(model.id, *selected).where(model.id.in_(chosen))
+    for target, alias in targets.items():
+        key = reference_column(object_type, target, model.__table__.columns.keys())
+        stmt = stmt.outerjoin(alias, alias.id == getattr(model, key))
+    return stmt

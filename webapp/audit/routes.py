@@ -9,7 +9,13 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from webapp.audit.checks import check
-from webapp.audit.labels import MODEL_LABELS, model_label
+from webapp.audit.labels import (
+    MODEL_LABELS,
+    endpoint_label,
+    ends_a_session,
+    login_reason,
+    model_label,
+)
 from webapp.audit.presenting import describe, object_names, raw_json
 from webapp.audit.services import LogFilters, search_log
 from webapp.clock import utc_now
@@ -105,6 +111,9 @@ def show(kind: str):
         changes=changes,
         names=names,
         model_label=model_label,
+        login_reason=login_reason,
+        ends_a_session=ends_a_session,
+        endpoint_label=endpoint_label,
         raw_json=raw_json,
     )
 

@@ -19,11 +19,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from webapp.auth.routes import safe_next
-from webapp.clock import org_today
+from webapp.clock import org_today, utc_now
 from webapp.extensions import db
+from webapp.main.desk import desk_for
 from webapp.main.forms import AcknowledgeForm
 from webapp.main.services import dashboard_counts
-from webapp.main.todo import acknowledge_todo, find_todo, todo_lines
+from webapp.main.todo import acknowledge_todo, find_todo, light_counts, todo_lines
 from webapp.models.obligations import Obligation
 
 bp = Blueprint("main", __name__)
@@ -32,7 +33,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def index():
-    """Show the user's workbench."""
+    """Show the user's first screen: what waits for them, then their role's overview."""
     return workbench()
 
 
@@ -42,14 +43,21 @@ def ack_form(obligation: Obligation) -> AcknowledgeForm:
 
 
 def workbench(failed: AcknowledgeForm | None = None, failed_id: int | None = None):
-    """Render the workbench; a refused acknowledgement keeps its typed date and error."""
-    lines = todo_lines(current_user, org_today())
+    """Render the user's first screen; a refused acknowledgement keeps its typed date and error."""
+    today = org_today()
+    desk = desk_for(current_user, today, utc_now())
+    lines = todo_lines(current_user, today) if desk.todos else []
     forms = {
         line.obligation.id: failed if line.obligation.id == failed_id else ack_form(line.obligation)
         for line in lines
     }
     return render_template(
-        "main/index.html", counts=dashboard_counts(current_user), todos=lines, ack_forms=forms
+        "main/index.html",
+        desk=desk,
+        counts=dashboard_counts(current_user) if desk.barometer else {},
+        todos=lines,
+        lights=light_counts(lines),
+        ack_forms=forms,
     )
 
 

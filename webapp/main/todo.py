@@ -23,6 +23,8 @@ from workflows.deadlines import Light
 
 # The latest planned date accepted: a plan further out is not a plan (已知悉 is for this year).
 MAX_PLAN_DAYS = 366
+# The lights of 我的待办's summary, by a line's urgency.
+LIGHT_KEYS = ("overdue", "due_today", "yellow", "green")
 
 
 class PlanRefused(ValueError):
@@ -99,6 +101,14 @@ def todo_lines(user: User, today: date) -> list[TodoLine]:
     return sorted(
         lines, key=lambda line: (line.urgency, line.obligation.due_on, line.obligation.id)
     )
+
+
+def light_counts(lines: list[TodoLine]) -> dict[str, int]:
+    """Count the user's deadlines by light: overdue, due today, 黄灯 and the rest."""
+    counts = dict.fromkeys(LIGHT_KEYS, 0)
+    for line in lines:
+        counts[LIGHT_KEYS[line.urgency]] += 1
+    return counts
 
 
 def find_todo(user: User, obligation_id: int) -> Obligation | None:

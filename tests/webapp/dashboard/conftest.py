@@ -3,12 +3,14 @@ warnings in every state and tier, items from several sources, obligations overdu
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
 from tests.factories import make_cadre, make_report, make_unit, make_user, make_warning
+from webapp.dashboard import aggregate
 from webapp.extensions import db as _db
 from webapp.models import (
     Cadre,
@@ -22,7 +24,7 @@ from webapp.models import (
 )
 from webapp.obligations import services as obligations
 from workflows.obligations import ObligationKind
-from workflows.states import State
+from workflows.states import ACTIVE_STATES, State
 
 # A Wednesday: the week runs to Sunday 2026-12-06; the trend window is 2026-01 … 2026-12.
 TODAY = date(2026, 12, 2)
@@ -118,3 +120,45 @@ def board(db, world) -> Board:
         clarified,
         owed,
     )
+
+
+def expected(board, unit):
+    """Count, from the test's own rows, what the dashboard should show for a unit's subtree."""
+    cadres = [c for c in board.cadres if board.in_tree(unit, c)]
+    ids = {c.id for c in cadres}
+    warnings = [w for w in board.warnings if w.cadre_id in ids]
+    reports = [r for r in board.reports if r.cadre_id in ids]
+    months = aggregate.months_until(TODAY)
+    window = (months[0].first, months[-1].last)
+
+    def month_of(day):
+        return (day.year, day.month) if day and window[0] <= day <= window[1] else None
+
+    return {
+        "colours": Counter(c.status_colour for c in cadres),
+        "states": Counter(w.state for w in warnings),
+        "tiers": Counter(int(w.tier) for w in warnings if w.state in ACTIVE_STATES),
+        "sources": Counter(r.source_channel for r in reports),
+        "reports_by_month": Counter(
+            (*month_of(r.received_on), r.source_channel) for r in reports if month_of(r.received_on)
+        ),
+        "issued_by_month": Counter(
+            (*month_of(w.issued_on), str(int(w.tier))) for w in warnings if month_of(w.issued_on)
+        ),
+        "lifted_by_month": Counter(
+            month_of(w.closed_on)
+            for w in warnings
+            if w.state == State.LIFTED and month_of(w.closed_on)
+        ),
+        "clarified_by_month": Counter(
+            month_of(on) for w, on in board.clarified if w.cadre_id in ids and month_of(on)
+        ),
+        "overdue": sum(1 for o in board.obligations if o.cadre_id in ids and o.due_on < TODAY),
+        "due_week": sum(
+            1
+            for o in board.obligations
+            if o.cadre_id in ids and TODAY <= o.due_on <= aggregate.week_end(TODAY)
+        ),
+        "active": len([w for w in warnings if w.state in ACTIVE_STATES]),
+        "cadres": len(cadres),
+    }

@@ -4,7 +4,6 @@ city-wide and a district-scoped user; following a figure's link lists that many 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,12 +13,12 @@ from openpyxl import load_workbook
 
 from tests.factories import make_user
 from tests.helpers import switch
-from tests.webapp.dashboard.conftest import COLOURS, TODAY
+from tests.webapp.dashboard.conftest import COLOURS, TODAY, expected
 from webapp.dashboard import aggregate
 from webapp.dashboard.figures import dashboard
 from webapp.dashboard.focus import focus_for
 from webapp.models import AuditLog, DataScope
-from workflows.states import ACTIVE_STATES, State
+from workflows.states import State
 from workflows.tiers import Tier
 
 
@@ -27,48 +26,6 @@ def board_of(app, user, unit_id=None):
     """Return the dashboard as the user sees it on TODAY."""
     with app.test_request_context():
         return dashboard(user, focus_for(user, unit_id), TODAY)
-
-
-def expected(board, unit):
-    """Count, from the test's own rows, what the dashboard should show for a unit's subtree."""
-    cadres = [c for c in board.cadres if board.in_tree(unit, c)]
-    ids = {c.id for c in cadres}
-    warnings = [w for w in board.warnings if w.cadre_id in ids]
-    reports = [r for r in board.reports if r.cadre_id in ids]
-    months = aggregate.months_until(TODAY)
-    window = (months[0].first, months[-1].last)
-
-    def month_of(day):
-        return (day.year, day.month) if day and window[0] <= day <= window[1] else None
-
-    return {
-        "colours": Counter(c.status_colour for c in cadres),
-        "states": Counter(w.state for w in warnings),
-        "tiers": Counter(int(w.tier) for w in warnings if w.state in ACTIVE_STATES),
-        "sources": Counter(r.source_channel for r in reports),
-        "reports_by_month": Counter(
-            (*month_of(r.received_on), r.source_channel) for r in reports if month_of(r.received_on)
-        ),
-        "issued_by_month": Counter(
-            (*month_of(w.issued_on), str(int(w.tier))) for w in warnings if month_of(w.issued_on)
-        ),
-        "lifted_by_month": Counter(
-            month_of(w.closed_on)
-            for w in warnings
-            if w.state == State.LIFTED and month_of(w.closed_on)
-        ),
-        "clarified_by_month": Counter(
-            month_of(on) for w, on in board.clarified if w.cadre_id in ids and month_of(on)
-        ),
-        "overdue": sum(1 for o in board.obligations if o.cadre_id in ids and o.due_on < TODAY),
-        "due_week": sum(
-            1
-            for o in board.obligations
-            if o.cadre_id in ids and TODAY <= o.due_on <= aggregate.week_end(TODAY)
-        ),
-        "active": len([w for w in warnings if w.state in ACTIVE_STATES]),
-        "cadres": len(cadres),
-    }
 
 
 def check_board(shown, want, months):
@@ -220,3 +177,19 @@ def test_viewer_without_export_right_gets_no_export(app, board, client, login):
     login(board.district.username)
     assert client.get("/dashboard/units.xlsx").status_code == 403
     assert "units.xlsx" not in client.get("/dashboard/").get_data(as_text=True)
+
+
+def test_chosen_units_see_only_those_units(app, db, board, client, login):
+    chooser = make_user(
+        "viewer", board.root, DataScope.CUSTOM, username="chooser", scope_units=[board.west_town]
+    )
+    db.session.commit()
+    shown = board_of(app, chooser)
+    want = expected(board, board.west_town)
+    assert shown.cadres == want["cadres"]
+    assert shown.active == want["active"]
+    assert [c.unit for c in shown.cells] == [board.west]  # the district holding the chosen unit
+    login(chooser.username)
+    page = client.get("/dashboard/").get_data(as_text=True)
+    for name in ("东城区", "市财政局"):
+        assert name not in page

@@ -1,0 +1,138 @@
+"""The logs speak the users' words: states, tiers and roles by name, records by number and name."""
+
+import re
+
+import pytest
+from sqlalchemy import inspect
+
+from tests.factories import make_unit, make_user
+from tests.helpers import act
+from webapp.audit.labels import MODEL_LABELS, field_label
+from webapp.audit.routes import LogFilterForm
+from webapp.models import DataScope
+from webapp.models.base import Base
+from webapp.warnings import services
+
+
+def outside_toggles(html: str) -> str:
+    return re.sub(r"<details.*?</details>", "", html, flags=re.S)
+
+
+def body(client, url):
+    page = client.get(url).get_data(as_text=True)
+    return outside_toggles(page.split("<tbody>")[1].split("</tbody>")[0])
+
+
+@pytest.fixture
+def auditor(client, login, db):
+    def read_as_auditor():
+        client.post("/auth/logout")
+        make_user("auditor", make_unit(), username="wordsauditor")
+        login("wordsauditor")
+
+    return read_as_auditor
+
+
+def test_a_warning_reads_by_number_and_cadre_with_states_and_roles_in_words(
+    client, db, world, auditor
+):
+    warning = services.create_warning(world.supervisor, world.cadre.id, 1, [], "x")
+    act(warning, "submit", world.supervisor)
+    db.session.commit()
+    auditor()
+    shown = body(client, "/audit/operations?object_type=Warning&action=update")
+    assert f"预警 {warning.number} {world.cadre.name}" in shown
+    assert "状态：拟预警 → 待审批" in shown
+    assert "待审批角色：（空） → 科长" in shown and "审批步骤：（空） → 第 1 步" in shown
+    for code in ("pending_approval", "draft", "reviewer"):
+        assert code not in shown
+    created = body(client, "/audit/operations?object_type=Warning&action=create")
+    assert "预警等级：一级预警（黄色）" in created
+
+
+def test_a_warning_side_record_is_named_by_its_warning(client, db, world, auditor):
+    warning = services.create_warning(world.supervisor, world.cadre.id, 1, [], "x")
+    act(warning, "submit", world.supervisor)
+    act(warning, "approve", world.reviewer)
+    db.session.commit()
+    auditor()
+    shown = body(client, "/audit/operations?object_type=Approval")
+    assert f"预警审批 {warning.number}" in shown
+    assert "审批意见：同意" in shown and "approved" not in shown
+
+
+def test_account_settings_read_as_words(client, db, auditor):
+    make_user("viewer", make_unit(), DataScope.UNIT_AND_BELOW, username="scoped")
+    auditor()
+    shown = body(client, "/audit/operations?object_type=User&action=create&username=")
+    row = next(r for r in shown.split("</tr>") if "（scoped）" in r)
+    assert "数据权限：本部门及以下" in row and "unit_and_below" not in row
+
+
+def test_json_settings_are_labelled_not_dumped(client, db, login, auditor):
+    from webapp.admin.services import save_dict_item
+    from webapp.models import DictType
+
+    situations = db.session.query(DictType).filter_by(code="negative_situation").one()
+    data = {
+        "value": "new_case",
+        "label": "新情形",
+        "sort_order": 1,
+        "colour": "",
+        "active": True,
+        "parent_id": 0,
+        "default_tier": 2,
+    }
+    save_dict_item(situations, None, data)
+    auditor()
+    shown = body(client, "/audit/operations?object_type=DictItem&action=create")
+    assert "附加设置：默认预警等级：二级预警（橙色）" in shown
+    assert '"default_tier"' not in shown
+
+
+def test_login_reasons_read_as_words(client, login, db):
+    make_user("viewer", make_unit(), username="reasons")
+    db.session.commit()
+    login("reasons", "wrong-password")
+    login("reasons")
+    client.post("/auth/logout")
+    make_user("auditor", make_unit(), username="reasonsauditor")
+    login("reasonsauditor")
+    shown = body(client, "/audit/logins?username=reasons")
+    assert "密码错误" in shown and "登录成功" in shown and "退出登录" in shown
+    assert "bad_password" not in shown and ">ok<" not in shown
+
+
+def test_a_denied_page_is_named_by_its_menu_entry(client, login, db):
+    make_user("viewer", make_unit(), username="deniedviewer")
+    login("deniedviewer")
+    assert client.get("/admin/users").status_code == 403
+    client.post("/auth/logout")
+    make_user("auditor", make_unit(), username="deniedauditor")
+    login("deniedauditor")
+    shown = body(client, "/audit/accesses?username=deniedviewer&result=denied")
+    assert "功能 用户管理" in shown
+
+
+def audited_models():
+    return [m.class_ for m in Base.registry.mappers if getattr(m.class_, "__audited__", False)]
+
+
+@pytest.mark.parametrize("model", audited_models(), ids=lambda m: m.__name__)
+def test_every_audited_model_and_column_has_a_chinese_label(model):
+    name = model.__name__
+    assert name in MODEL_LABELS, f"{name}: 未声明中文名称（webapp/audit/labels.py）"
+    unlabelled = [
+        attr.key
+        for attr in inspect(model).column_attrs
+        if attr.key not in ("id", "created_at", "updated_at")
+        and field_label(name, attr.key) == attr.key
+    ]
+    assert unlabelled == [], f"{name}: 以下列未声明中文标签（webapp/audit/labels.py）"
+
+
+def test_the_type_filter_offers_every_audited_model_by_name(app):
+    with app.test_request_context():
+        choices = {value: label for value, label, *_rest in LogFilterForm().object_type.choices}
+    for model in audited_models():
+        assert str(choices[model.__name__]) == str(MODEL_LABELS[model.__name__])
