@@ -16,6 +16,8 @@ from workflows.tiers import PARAMETER_SPECS
 # role codes) and "role_chain" (role codes in approval order). Role lists are stored as
 # "a,b,c" either way, as `workflows.tiers.param_roles` reads them.
 ROLE_TYPES = ("roles", "role_chain")
+# Role lists about accounts, not case steps: they give nothing, so they may name any role.
+ACCOUNT_ROLE_LISTS = frozenset({"auth.totp_required_roles"})
 
 
 @dataclass(frozen=True)

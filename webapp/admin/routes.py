@@ -218,8 +218,11 @@ def parameter_form(parameter: Parameter, kind: str):
     """Build the form that edits a parameter of this kind, filled from its stored value."""
     if kind == "roles":
         codes = services.split_codes(parameter.value)
-        return RoleSetParameterForm(data={"roles": codes}, options=services.role_options(kind))
+        return RoleSetParameterForm(
+            data={"roles": codes}, options=services.role_options(kind, parameter.key)
+        )
     if kind == "role_chain":
         codes = services.split_codes(parameter.value)
-        return RoleChainParameterForm(data={"steps": codes}, options=services.role_options(kind))
+        options = services.role_options(kind, parameter.key)
+        return RoleChainParameterForm(data={"steps": codes}, options=options)
     return ParameterForm(obj=parameter, parameter=parameter, kind=kind)

@@ -17,6 +17,7 @@ from webapp.i18n import translate
 from webapp.lookups import forget_cached, param_int
 from webapp.models import DataScope, DictItem, DictType, OrgUnit, Parameter, Role, User
 from webapp.parameters import (
+    ACCOUNT_ROLE_LISTS,
     PARAMETER_DEFAULTS,
     ROLE_TYPES,
     group_rank,
@@ -229,16 +230,18 @@ def parameters() -> list[Parameter]:
     return list(db.session.scalars(select(Parameter).order_by(Parameter.group, Parameter.key)))
 
 
-def role_options(value_type: str) -> list[tuple[str, str]]:
-    """Return (code, name) of the case roles a role-list parameter may hold, in the roles' order.
+def role_options(value_type: str, key: str = "") -> list[tuple[str, str]]:
+    """Return (code, name) of the roles a role-list parameter may hold, in the roles' order.
 
-    Never an administrator's role: a role list gives its holders a step in the case workflow,
-    and the system admin who edits parameters must not give himself one (三员分立).
+    A case role list never holds an administrator's role: it gives its holders a step in the
+    case workflow, and the system admin who edits parameters must not give himself one (三员分立).
+    A list about accounts (who must use two-factor login) gives nothing and may name any role.
     """
+    account_list = key in ACCOUNT_ROLE_LISTS
     roles = [
         (r.code, r.name)
         for r in db.session.scalars(select(Role).order_by(Role.sort_order))
-        if duty_of(r.permissions) is Duty.CASE
+        if (account_list and r.code != UNASSIGNED) or duty_of(r.permissions) is Duty.CASE
     ]
     # 党委 is no role a user holds: it is an approval step whose decision is recorded.
     if value_type == "role_chain":
@@ -247,8 +250,9 @@ def role_options(value_type: str) -> list[tuple[str, str]]:
 
 
 def role_names() -> dict[str, str]:
-    """Return the name of each role a role-list parameter may hold, by code."""
-    return dict(role_options("role_chain"))
+    """Return the name of every role and approval step a parameter may hold, by code."""
+    names = {r.code: r.name for r in db.session.scalars(select(Role))}
+    return {**names, COMMITTEE_ROLE: _(ROLE_LABELS[COMMITTEE_ROLE])}
 
 
 def split_codes(value: str) -> list[str]:

@@ -108,3 +108,20 @@ def test_time_editor_is_a_time_box(client, admin, db):
     )
     refused = client.post(f"/admin/parameters/{digest.id}", data={"value": "25:00"})
     assert "时间格式应为 时:分" in refused.get_data(as_text=True)
+
+
+def test_the_two_factor_list_offers_every_role_and_saves_its_default(client, admin, db):
+    totp = param(db, "auth.totp_required_roles")
+    page = client.get(f"/admin/parameters/{totp.id}").get_data(as_text=True)
+    assert 'value="sysadmin"' in page and 'value="auditor"' in page
+    assert 'value="unassigned"' not in page
+    listed = row_of(client.get("/admin/parameters").get_data(as_text=True), totp.key)
+    assert "系统管理员" in listed and "sysadmin" not in outside_key_lines(listed)
+    saved = client.post(f"/admin/parameters/{totp.id}", data={"roles": totp.value.split(",")})
+    assert saved.status_code == 302
+
+
+def test_a_case_role_list_still_offers_no_administrator(client, admin, db):
+    recorders = param(db, "warning.committee_recorder_roles")
+    page = client.get(f"/admin/parameters/{recorders.id}").get_data(as_text=True)
+    assert 'value="sysadmin"' not in page and 'value="reviewer"' in page
