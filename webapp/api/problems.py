@@ -14,6 +14,8 @@ from webapp.security.scope import OutOfScope
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "/api/v1/problems/"
+# The error statuses the API answers with (each has a title below).
+STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500)
 
 
 def titles() -> dict[int, str]:

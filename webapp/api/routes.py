@@ -43,6 +43,9 @@ limiter.limit(rate_limit, key_func=rate_key)(bp)
 bp.before_request(authenticate)
 bp.after_request(log_call)
 bp.register_error_handler(HTTPException, problems.handle)
+# By code too: the app's HTML pages are registered by code, which Flask looks up before classes.
+for _code in problems.STATUSES:
+    bp.register_error_handler(_code, problems.handle)
 bp.register_error_handler(Exception, problems.handle_unexpected)
 
 PROBLEM_TEXT = {

@@ -121,3 +121,8 @@ def test_the_pages_still_need_csrf_while_the_api_does_not(app, world, client, ap
         assert page.status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_plain_404_of_a_service_answers_problem_json_too(world, call):
+    response = call("GET", "/api/v1/negative-info/987654")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
