@@ -12,6 +12,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
+
 from webapp.cadres.services import add_event
 from webapp.clock import org_today
 from webapp.extensions import db
@@ -27,7 +29,8 @@ from webapp.meetings.services import (
     record_decision,
     save_minutes,
 )
-from webapp.models import Cadre, NegativeInfo, OrgUnit, Talk, User, Warning
+from webapp.models import Cadre, Inquiry, NegativeInfo, OrgUnit, User, Warning
+from webapp.models.meetings import Meeting, MeetingSeries
 from webapp.negative_info import services as negative_info
 from webapp.seed.demo_play import Days, Story
 from webapp.seed.demo_texts import (
@@ -63,22 +66,35 @@ from workflows.tiers import COMMITTEE_ROLE, tier_policy
 
 @dataclass
 class Office:
-    """The demo's people and calendar, and the steps they take through the services."""
+    """The demo's calendar and the steps its people take through the services.
 
-    users: dict[str, User]
+    Each step runs in its own app context, as a request would, so stories hold ids and load
+    what a step touches: nothing is carried, expired, from one step's session to the next.
+    """
+
     days: Days
     rng: random.Random
-    units: dict[str, OrgUnit]
     now: datetime  # no step runs later
 
-    @property
-    def city(self) -> OrgUnit:
-        """Return the root of the unit tree."""
-        return self.units["city"]
+    def user(self, username: str) -> User:
+        """Load a demo user."""
+        return db.session.scalars(select(User).where(User.username == username)).one()
+
+    def unit(self, code: str) -> OrgUnit:
+        """Load a demo unit."""
+        return db.session.scalars(select(OrgUnit).where(OrgUnit.code == code)).one()
 
     def cadre(self, cadre_id: int) -> Cadre:
-        """Load a cadre (stories hold ids: objects held across commits are reloaded each time)."""
+        """Load a cadre."""
         return db.session.get(Cadre, cadre_id)
+
+    def info(self, info_id: int) -> NegativeInfo:
+        """Load a negative-information item."""
+        return db.session.get(NegativeInfo, info_id)
+
+    def warning(self, warning_id: int) -> Warning:
+        """Load a warning."""
+        return db.session.get(Warning, warning_id)
 
     # ------------------------------------------------------------ negative information
 
@@ -105,46 +121,44 @@ class Office:
             "confidentiality": "internal",
         }
 
-    def report(self, cadre: Cadre, situation: str, channel: str = "") -> NegativeInfo:
-        """Register an item received today, which happened some weeks before."""
+    def report(self, cadre_id: int, situation: str) -> int:
+        """Register an item received today, which happened some weeks before; return its id."""
         today = org_today()
         occurred = today - timedelta(days=self.rng.randrange(10, 60))
-        return negative_info.create_report(
-            self.users["supervisor"], cadre, self.values(situation, occurred, today, channel)
-        )
+        values = self.values(situation, occurred, today)
+        return negative_info.create_report(self.user("supervisor"), self.cadre(cadre_id), values).id
 
-    def submit_as_liaison(self, cadre: Cadre, situation: str) -> NegativeInfo:
-        """Take a member unit's submission (报送) into the 待核实 queue."""
+    def submit_as_liaison(self, cadre_id: int, situation: str) -> int:
+        """Take a member unit's submission (报送) into the 待核实 queue; return its id."""
         today = org_today()
         values = self.values(situation, today - timedelta(days=self.rng.randrange(5, 30)), today)
+        cadre = self.cadre(cadre_id)
         return negative_info.submit_liaison_report(
-            self.users["liaison"], cadre.name, cadre.unit_id, cadre.position, values
-        )
+            self.user("liaison"), cadre.name, cadre.unit_id, cadre.position, values
+        ).id
 
-    def start(self, info: NegativeInfo) -> None:
+    def start(self, info_id: int) -> None:
         """Start verifying an item today, the supervisor handling it."""
-        supervisor = self.users["supervisor"]
+        supervisor, info = self.user("supervisor"), self.info(info_id)
         negative_info.start_verification(info, supervisor, supervisor.id, info.version)
 
-    def conclude(self, info: NegativeInfo, status: str) -> None:
+    def conclude(self, info_id: int, status: str) -> None:
         """Conclude the verification today."""
+        info = self.info(info_id)
         negative_info.conclude_verification(
-            info,
-            self.users["supervisor"],
-            status,
-            org_today(),
-            VERIFY_NOTES[status],
-            info.version,
+            info, self.user("supervisor"), status, org_today(), VERIFY_NOTES[status], info.version
         )
 
     # ------------------------------------------------------------ warnings
 
-    def act(self, warning: Warning, command: Command, role: str) -> None:
+    def act(self, warning_id: int, command: Command, role: str) -> None:
         """Apply a command through the one writer as the user of a role."""
-        warnings.apply_event(warning.id, command, self.users[role], warning.version)
+        version = self.warning(warning_id).version
+        warnings.apply_event(warning_id, command, self.user(role), version)
 
-    def approve(self, warning: Warning) -> None:
+    def approve(self, warning_id: int) -> None:
         """Decide the warning's waiting approval step as its role would."""
+        warning = self.warning(warning_id)
         role = tier_policy(warning.tier, all_params()).step_role(warning.approval_step)
         if role == COMMITTEE_ROLE:
             today = org_today()
@@ -154,22 +168,24 @@ class Office:
                 decided_on=today,
                 summary="市委常委会议研究，同意按三级预警处置。",
             )
-            self.act(warning, command, "reviewer")
+            self.act(warning_id, command, "reviewer")
         else:
-            self.act(warning, Approve(comment="同意"), role)
+            self.act(warning_id, Approve(comment="同意"), role)
 
     def talk(
         self,
-        cadre: Cadre,
+        cadre_id: int,
         kind: str,
         *,
-        warning: Warning | None = None,
-        info: NegativeInfo | None = None,
+        warning_id: int | None = None,
+        info_id: int | None = None,
         occasion: str = "",
-    ) -> Talk:
-        """Record a talk held this morning."""
+    ) -> int:
+        """Record a talk held this morning; return its id."""
         reason, content, statement = TALK_TEXTS[kind]
         today = org_today()
+        cadre = self.cadre(cadre_id)
+        warning = self.warning(warning_id) if warning_id else None
         senior = kind == "admonishment" or (warning is not None and warning.tier >= 2)
         interviewer = (
             {"name": "赵振华", "position": "市委组织部副部长"}
@@ -194,31 +210,32 @@ class Office:
             "acknowledged_by": cadre.name,
             "interviewers": [interviewer],
         }
-        links = talks.TalkLinks(info=info, warning=warning)
-        return talks.create_talk(self.users["supervisor"], cadre, data, links)
+        links = talks.TalkLinks(info=self.info(info_id) if info_id else None, warning=warning)
+        return talks.create_talk(self.user("supervisor"), cadre, data, links).id
 
     # ------------------------------------------------------------ inquiries
 
-    def inquiry(self, cadre: Cadre, info: NegativeInfo | None = None):
-        """Send an inquiry letter (函询) today."""
+    def inquiry(self, cadre_id: int, info_id: int | None = None) -> int:
+        """Send an inquiry letter (函询) today; return its id."""
         data = {"matters": self.rng.choice(INQUIRY_MATTERS), "issued_on": org_today()}
-        return inquiries.create_inquiry(self.users["supervisor"], cadre, data, about=info)
+        about = self.info(info_id) if info_id else None
+        return inquiries.create_inquiry(
+            self.user("supervisor"), self.cadre(cadre_id), data, about=about
+        ).id
 
-    def reply(self, inquiry) -> None:
+    def reply(self, inquiry_id: int) -> None:
         """Record today's reply and truthfulness pledge."""
         today = org_today()
-        inquiries.record_reply(
-            inquiry, {"replied_on": today, "reply": INQUIRY_REPLY, "pledge_received_on": today}
-        )
+        data = {"replied_on": today, "reply": INQUIRY_REPLY, "pledge_received_on": today}
+        inquiries.record_reply(db.session.get(Inquiry, inquiry_id), data)
 
-    def conclude_inquiry(self, inquiry, conclusion: str, note: str):
-        """Record the inquiry's conclusion today; return the next round, if one opens."""
-        data = {
-            "conclusion": conclusion,
-            "concluded_on": org_today(),
-            "conclusion_note": note,
-        }
-        return inquiries.conclude(inquiry, self.users["reviewer"], data)
+    def conclude_inquiry(self, inquiry_id: int, conclusion: str, note: str) -> int | None:
+        """Record the inquiry's conclusion today; return the next round's id, if one opens."""
+        data = {"conclusion": conclusion, "concluded_on": org_today(), "conclusion_note": note}
+        following = inquiries.conclude(
+            db.session.get(Inquiry, inquiry_id), self.user("reviewer"), data
+        )
+        return following.id if following else None
 
 
 # ---------------------------------------------------------------------------- warning cases
@@ -292,7 +309,7 @@ def case_story(office: Office, case: Case, cadre_id: int) -> Story:
         return max(t - n, 0)
 
     yield days.at(t, 9, 30)
-    info = office.report(office.cadre(cadre_id), case.situation)
+    info = office.report(cadre_id, case.situation)
     t = later(1)
     yield days.at(t, 10)
     office.start(info)
@@ -302,10 +319,10 @@ def case_story(office: Office, case: Case, cadre_id: int) -> Story:
         office.conclude(info, "partly_true" if office.rng.random() < 0.3 else "true")
     t = later(1)
     yield days.at(t, 11)
-    reason = "经研判，" + info.summary.rstrip("。") + "，拟予预警。"
+    reason = "经研判，" + office.info(info).summary.rstrip("。") + "，拟予预警。"
     warning = warnings.create_warning(
-        office.users["supervisor"], cadre_id, case.tier, [info.id], reason
-    )
+        office.user("supervisor"), cadre_id, case.tier, [info], reason
+    ).id
     stop = REGULAR.index(case.until)
     if stop == 0:
         if case.ending == "withdraw":
@@ -314,7 +331,7 @@ def case_story(office: Office, case: Case, cadre_id: int) -> Story:
             office.act(warning, Withdraw(reason="经再次研判，情节轻微，不予预警"), "supervisor")
         return
     office.act(warning, Submit(), "supervisor")
-    chain = tier_policy(warning.tier, all_params()).approval_chain
+    chain = tier_policy(case.tier, all_params()).approval_chain
     approvals = len(chain) if stop >= REGULAR.index("issued") else stop - 1
     for _step in range(approvals):
         t = later(1)
@@ -328,7 +345,7 @@ def case_story(office: Office, case: Case, cadre_id: int) -> Story:
     t = later(case.act_after)
     yield days.at(t, 11)
     _measure(office, case, warning, info, cadre_id)
-    if warning.tier == 2 and case.self_criticism:
+    if office.warning(warning).tier == 2 and case.self_criticism:
         t = later(3)
         yield days.at(t, 16)
         office.act(warning, RecordSelfCriticism(handed_in_on=org_today()), "supervisor")
@@ -347,7 +364,7 @@ def case_story(office: Office, case: Case, cadre_id: int) -> Story:
     office.act(warning, Accept(opinion="整改到位，同意销号"), "reviewer")
 
 
-def _ending(office: Office, case: Case, warning: Warning, info, cadre_id: int, t: int) -> Story:
+def _ending(office: Office, case: Case, warning: int, info: int, cadre_id: int, t: int) -> Story:
     """Play the ending that replaces the regular course once the warning is issued."""
     days = office.days
     if case.ending == "untrue":
@@ -355,8 +372,8 @@ def _ending(office: Office, case: Case, warning: Warning, info, cadre_id: int, t
         office.conclude(info, "untrue")  # the warning resting on it is revoked and cleared
         yield days.at(max(t - 8, 0), 15)
         warnings.complete_clarification(
-            warning,
-            office.users["reviewer"],
+            office.warning(warning),
+            office.user("reviewer"),
             method="meeting",
             clarified_on=org_today(),
             scope=office.cadre(cadre_id).unit.name + "领导班子会议",
@@ -391,10 +408,11 @@ def _ending(office: Office, case: Case, warning: Warning, info, cadre_id: int, t
         office.act(warning, Pause(reason="等待审计结果"), "supervisor")
 
 
-def _measure(office: Office, case: Case, warning: Warning, info, cadre_id: int) -> None:
+def _measure(office: Office, case: Case, warning: int, info: int, cadre_id: int) -> None:
     """Take the tier's measure (talk, letter, inquiry or 组织处理) and record it."""
     today = org_today()
-    if warning.tier == 3:
+    tier = office.warning(warning).tier
+    if tier == 3:
         command = RecordAction(
             action_kind="org_handling",
             org_handling="adjust",
@@ -404,31 +422,31 @@ def _measure(office: Office, case: Case, warning: Warning, info, cadre_id: int) 
             record_ref=f"江干〔{today.year}〕12号",
         )
     elif case.via == "inquiry":
-        inquiry = office.inquiry(office.cadre(cadre_id), info)
-        command = RecordAction(action_kind="inquiry", done_on=today, inquiry_id=inquiry.id)
+        inquiry = office.inquiry(cadre_id, info)
+        command = RecordAction(action_kind="inquiry", done_on=today, inquiry_id=inquiry)
     elif case.via == "letter":
         command = RecordAction(
             action_kind="written_reminder", done_on=today, record_ref=f"江组提〔{today.year}〕5号"
         )
     else:
-        kind = "admonishment" if warning.tier == 2 else "reminder"
-        talk = office.talk(office.cadre(cadre_id), kind, warning=warning, info=info)
-        action = "admonishment_talk" if warning.tier == 2 else "reminder_talk"
-        command = RecordAction(action_kind=action, done_on=today, talk_id=talk.id)
+        kind = "admonishment" if tier == 2 else "reminder"
+        talk = office.talk(cadre_id, kind, warning_id=warning, info_id=info)
+        action = "admonishment_talk" if tier == 2 else "reminder_talk"
+        command = RecordAction(action_kind=action, done_on=today, talk_id=talk)
     office.act(warning, command, "supervisor")
 
 
-def _recurrence(office: Office, warning: Warning, cadre_id: int, t: int) -> Story:
+def _recurrence(office: Office, warning: int, cadre_id: int, t: int) -> Story:
     """A new item after the reminder: verified, then the warning is escalated (被提醒后仍出现)."""
     days = office.days
     yield days.at(min(t, 12), 9)
-    again = office.report(office.cadre(cadre_id), "style_problem")
+    again = office.report(cadre_id, "style_problem")
     yield days.at(min(t, 11), 10)
     office.start(again)
     yield days.at(min(t, 8), 16)
     office.conclude(again, "true")
     yield days.at(min(t, 6), 11)
-    reason = f"被提醒后仍出现同类问题（{again.number}），建议升级为二级预警"
+    reason = f"被提醒后仍出现同类问题（{office.info(again).number}），建议升级为二级预警"
     office.act(warning, Escalate(reason=reason), "supervisor")
 
 
@@ -482,7 +500,7 @@ def item_story(office: Office, cadre_id: int, situation: str, received: int, out
     """Register an item and take its verification as far as `outcome`."""
     days = office.days
     yield days.at(received, 9)
-    info = office.report(office.cadre(cadre_id), situation)
+    info = office.report(cadre_id, situation)
     if not outcome:
         return
     yield days.at(max(received - 2, 0), 10)
@@ -495,18 +513,18 @@ def item_story(office: Office, cadre_id: int, situation: str, received: int, out
 def liaison_story(office: Office, cadre_id: int, situation: str, received: int) -> Story:
     """A member unit's liaison submits an item (报送)."""
     yield office.days.at(received, 14)
-    office.submit_as_liaison(office.cadre(cadre_id), situation)
+    office.submit_as_liaison(cadre_id, situation)
 
 
 def inquiry_story(office: Office, cadre_id: int, issued: int, course: str) -> Story:
     """An inquiry about an item under verification: cleared, asked again, or unanswered."""
     days = office.days
     yield days.at(issued + 3, 9)
-    info = office.report(office.cadre(cadre_id), "general_petition")
+    info = office.report(cadre_id, "general_petition")
     yield days.at(issued + 1, 10)
     office.start(info)
     yield days.at(issued, 11)
-    letter = office.inquiry(office.cadre(cadre_id), info)
+    letter = office.inquiry(cadre_id, info)
     if course == "unanswered":
         return
     yield days.at(max(issued - 10, 0), 15)
@@ -550,13 +568,13 @@ def mandatory_story(office: Office, cadre_id: int, kind: str, recorded: int, met
         "description": description[kind],
         "document_number": f"江组干〔{today.year}〕{office.rng.randrange(10, 99)}号",
     }
-    add_event(office.cadre(cadre_id), office.users["supervisor"], data)
+    add_event(office.cadre(cadre_id), office.user("supervisor"), data)
     if met is None:
         return
     yield days.at(met, 9)
     occasion = "youth_class" if kind == "youth_class" else "appointment_transfer"
     office.talk(
-        office.cadre(cadre_id),
+        cadre_id,
         "pre_appointment" if kind != "youth_class" else "heart",
         occasion=occasion,
     )
@@ -577,28 +595,30 @@ MANDATORY = (
 def heart_story(office: Office, cadre_id: int, held: int, kind: str) -> Story:
     """A routine talk (谈心谈话, 廉政谈话)."""
     yield office.days.at(held, 9)
-    office.talk(office.cadre(cadre_id), kind)
+    office.talk(cadre_id, kind)
 
 
-def meeting_story(office: Office, kind: str, unit: OrgUnit, secretary: str, since: int) -> Story:
+def meeting_story(office: Office, kind: str, unit_code: str, secretary: str, since: int) -> Story:
     """Set a meeting series up, hold its meetings since then, and leave the latest 待召开."""
     days = office.days
     yield days.at(since, 9)
-    attendees = tuple(office.users[r].id for r in ("reviewer", "approver", "minister"))
-    given = SeriesInput(kind, unit.id, office.users[secretary].id, attendees)
-    series = save_series(office.users["supervisor"], given)
+    attendees = tuple(office.user(r).id for r in ("reviewer", "approver", "minister"))
+    given = SeriesInput(kind, office.unit(unit_code).id, office.user(secretary).id, attendees)
+    series_id = save_series(office.user("supervisor"), given).id
     start = days.at(since, 9, 5)
     times = list(fires(kind_cron(kind), start, office.now - timedelta(minutes=10)))
     for index, fire in enumerate(times):
         yield fire + timedelta(minutes=10)
-        meeting = open_meeting(series, fire, fire + timedelta(minutes=10))
+        series = db.session.get(MeetingSeries, series_id)
+        meeting_id = open_meeting(series, fire, fire + timedelta(minutes=10)).id
         db.session.commit()
         if index == len(times) - 1:
             return
         yield fire + timedelta(hours=5)
-        actor = office.users[secretary]
-        for item in list(meeting.agenda)[:4]:
-            record_decision(meeting.id, item.id, DecisionInput("watch", "持续跟踪"), actor)
-        present = frozenset(a.id for a in meeting.attendees)
-        save_minutes(meeting.id, MinutesInput("逐项研判，形成意见如上。", present), actor)
-        close(meeting.id, actor)
+        actor = office.user(secretary)
+        items = db.session.get(Meeting, meeting_id).agenda[:4]
+        for item_id in [item.id for item in items]:
+            record_decision(meeting_id, item_id, DecisionInput("watch", "持续跟踪"), actor)
+        present = frozenset(a.id for a in db.session.get(Meeting, meeting_id).attendees)
+        save_minutes(meeting_id, MinutesInput("逐项研判，形成意见如上。", present), actor)
+        close(meeting_id, actor)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import time_machine
+from flask import current_app
 
 from webapp.clock import org_zone
 from workflows.calendar import WorkCalendar
@@ -50,7 +51,12 @@ class Days:
 
 
 def play(stories: list[Story], now: datetime) -> None:
-    """Run the stories interleaved in time order; no step runs later than `now`."""
+    """Run the stories interleaved in time order; no step runs later than `now`.
+
+    Each step runs in its own app context, as one request would: its own session, its own
+    cached parameters and dictionaries, nothing expired carried over from the step before.
+    """
+    app = current_app._get_current_object()
     queue: list[tuple[datetime, int, Story]] = []
 
     def advance(index: int, story: Story) -> None:
@@ -62,5 +68,5 @@ def play(stories: list[Story], now: datetime) -> None:
         advance(index, story)  # a story yields its first moment before doing anything
     while queue:
         moment, index, story = heapq.heappop(queue)
-        with time_machine.travel(moment, tick=False):
+        with time_machine.travel(moment, tick=False), app.app_context():
             advance(index, story)
