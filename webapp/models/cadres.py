@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -81,6 +82,30 @@ class Cadre(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CadreUnit:
+    """The current unit of the cadre a row names, as the data scope tests it: a join, not a lookup.
+
+    `in_(units)` asks "is the row's cadre in one of these units" as one uncorrelated
+    `cadre_id IN (SELECT id FROM cadre WHERE unit_id IN units)`: the database builds the set
+    once (a hash or an index probe) instead of looking the cadre's unit up for every row.
+    A row with no cadre falls back to its own unit column when one is given.
+    """
+
+    def __init__(self, cadre_id_column: Any, fallback_unit_column: Any = None) -> None:
+        self.cadre_id_column = cadre_id_column
+        self.fallback_unit_column = fallback_unit_column
+
+    def in_(self, units: Any) -> sa.ColumnElement[bool]:
+        """Return the condition that the row's cadre (else its own unit) is in the units."""
+        in_units = self.cadre_id_column.in_(sa.select(Cadre.id).where(Cadre.unit_id.in_(units)))
+        if self.fallback_unit_column is None:
+            return in_units
+        return sa.or_(
+            in_units,
+            sa.and_(self.cadre_id_column.is_(None), self.fallback_unit_column.in_(units)),
+        )
 
 
 def unit_of_cadre(cadre_id_column) -> sa.ScalarSelect:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
 from webapp.models.base import Base, EnumText, HistoryLine, TimestampMixin
-from webapp.models.cadres import Cadre, unit_of_cadre
+from webapp.models.cadres import Cadre, CadreUnit, unit_of_cadre
 from webapp.models.org import OrgUnit
 from webapp.security.crypto import SealedText
 from workflows.verification import Status
@@ -114,7 +114,7 @@ class NegativeInfo(TimestampMixin, Base):
     @classmethod
     def scope_columns(cls):
         """Return the unit (the cadre's current one) and creator columns the scope filters on."""
-        return cls.current_unit_id(), cls.created_by_id
+        return CadreUnit(cls.cadre_id, cls.unit_id), cls.created_by_id
 
     @property
     def current_unit(self) -> OrgUnit:

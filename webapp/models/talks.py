@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
 from webapp.models.base import Base, HistoryLine, TimestampMixin
-from webapp.models.cadres import Cadre, unit_of_cadre
+from webapp.models.cadres import Cadre, CadreUnit
 from webapp.models.negative_info import NegativeInfo
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Talk(TimestampMixin, Base):
     @classmethod
     def scope_columns(cls):
         """Return the unit (the cadre's) and creator columns the data scope filters on."""
-        return unit_of_cadre(cls.cadre_id), cls.created_by_id
+        return CadreUnit(cls.cadre_id), cls.created_by_id
 
     def __str__(self) -> str:
         return f"谈话记录 {self.cadre_name}"
@@ -117,7 +117,7 @@ class Inquiry(TimestampMixin, Base):
     @classmethod
     def scope_columns(cls):
         """Return the unit (the cadre's) and creator columns the data scope filters on."""
-        return unit_of_cadre(cls.cadre_id), cls.created_by_id
+        return CadreUnit(cls.cadre_id), cls.created_by_id
 
     @property
     def pledge_received(self) -> bool:

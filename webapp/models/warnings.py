@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
 from webapp.models.base import Base, EnumInt, EnumText, TimestampMixin, utcnow
-from webapp.models.cadres import Cadre, unit_of_cadre
+from webapp.models.cadres import Cadre, CadreUnit
 from webapp.models.negative_info import NegativeInfo
 from webapp.models.talks import Inquiry, Talk
 from workflows.states import State
@@ -106,7 +106,7 @@ class Warning(TimestampMixin, Base):
     @classmethod
     def scope_columns(cls):
         """Return the cadre's unit and the proposer: the columns the data scope filters on."""
-        return unit_of_cadre(cls.cadre_id), cls.proposer_id
+        return CadreUnit(cls.cadre_id), cls.proposer_id
 
     def __str__(self) -> str:
         return self.number

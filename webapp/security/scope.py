@@ -21,7 +21,11 @@ class OutOfScope(NotFound):
 
 
 class Scoped(Protocol):
-    """A model that tells which unit and which creator a row belongs to."""
+    """A model that tells which unit and which creator a row belongs to.
+
+    The unit is a column, or a `CadreUnit` (the current unit of the row's cadre): either
+    answers `.in_(units)`, so the scope is one uncorrelated set test, never a lookup per row.
+    """
 
     @classmethod
     def scope_columns(cls) -> tuple[Any, Any]: ...
@@ -40,7 +44,7 @@ def scope_condition(user: User, unit_column: Any, creator_column: Any) -> sa.Col
         case DataScope.UNIT_AND_BELOW:
             return unit_column.in_(subtree_ids(user.unit))
         case DataScope.UNIT:
-            return unit_column == user.unit_id
+            return unit_column.in_([user.unit_id])
         case DataScope.CUSTOM:
             chosen = sa.select(user_scope_unit.c.unit_id).where(
                 user_scope_unit.c.user_id == user.id
@@ -48,6 +52,28 @@ def scope_condition(user: User, unit_column: Any, creator_column: Any) -> sa.Col
             return unit_column.in_(chosen)
         case DataScope.SELF:
             return creator_column == user.id
+    return sa.false()
+
+
+def in_subtree(model: type[Scoped], unit: OrgUnit) -> sa.ColumnElement:
+    """Return the WHERE clause for a model's rows in a unit or below (the 单位（含下级） filter)."""
+    unit_column, _creator = model.scope_columns()
+    return unit_column.in_(subtree_ids(unit))
+
+
+def pickable_units(user: User) -> sa.ColumnElement:
+    """Return the WHERE clause over OrgUnit for the units a user may pick (仅本人: any)."""
+    match user.data_scope:
+        case DataScope.ALL | DataScope.SELF:
+            return sa.true()
+        case DataScope.UNIT_AND_BELOW:
+            return OrgUnit.path.startswith(user.unit.path, autoescape=True)
+        case DataScope.UNIT:
+            return OrgUnit.id == user.unit_id
+        case DataScope.CUSTOM:
+            return OrgUnit.id.in_(
+                sa.select(user_scope_unit.c.unit_id).where(user_scope_unit.c.user_id == user.id)
+            )
     return sa.false()
 
 
