@@ -64,6 +64,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         reminders_admin,
         settings_self,
         talks,
+        units,
         warnings,
     )
 
@@ -89,6 +90,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         obligations,
         api_clients,
         api,
+        units,
     ):
         area.init_app(app)
     # Reminders plug in here only: the webapp never imports alerts elsewhere (DESIGN §8).

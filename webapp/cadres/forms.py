@@ -23,8 +23,9 @@ from webapp.forms_common import (
     valid_id_number,
 )
 from webapp.lookups import dict_choices
-from webapp.models import OrgUnit
+from webapp.models import OrgUnit, User
 from webapp.units import unit_in_scope
+from webapp.units.fields import UnitPickerField
 
 
 class CadreForm(FlaskForm):
@@ -131,15 +132,15 @@ class CadreSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("姓名"), validators=[Optional(), Length(max=50)])
-    unit_id = SelectField(_l("单位（含下级）"), coerce=int, validators=[Optional()])
+    unit_id = UnitPickerField(_l("单位（含下级）"))
     rank = SelectField(_l("职级"), validators=[Optional()])
     category = SelectField(_l("干部类别"), validators=[Optional()])
     status = SelectField(_l("预警状态"), validators=[Optional()])
 
-    def fill_choices(self, units: list[tuple[int, str]]) -> CadreSearchForm:
-        """Load the filter choices."""
+    def fill_choices(self, user: User) -> CadreSearchForm:
+        """Load the filter choices (the units: the top of the user's tree)."""
         everything = str(_l("全部"))
-        self.unit_id.choices = [(0, everything), *units]
+        self.unit_id.offer(user, everything)
         self.rank.choices = dict_choices("cadre_rank", blank=everything)
         self.category.choices = dict_choices("cadre_category", blank=everything)
         self.status.choices = dict_choices("cadre_status", blank=everything)

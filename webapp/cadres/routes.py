@@ -31,8 +31,8 @@ bp = Blueprint("cadres", __name__, url_prefix="/cadres")
 @permission_required(Permission.CADRE_VIEW)
 def index():
     """List the cadres in the user's scope, filtered and paginated."""
-    form = CadreSearchForm(request.args).fill_choices(unit_choices(current_user))
-    page = search_cadres(current_user, form.filters(), request.args.get("page", 1, type=int))
+    form = CadreSearchForm(request.args).fill_choices(current_user)
+    page = search_cadres(current_user, form.filters(), request.args)
     return render_template("cadres/index.html", form=form, page=page)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from webapp import signals
@@ -15,6 +15,7 @@ from webapp.cadres.due import open_mandatory_talk
 from webapp.cadres.name_search import cadre_matches
 from webapp.extensions import db
 from webapp.models import Cadre, CadreEvent, OrgUnit, User
+from webapp.paging import Page, SortKey, paginate
 from webapp.security.crypto import id_number_hash
 from webapp.security.scope import scoped, subtree_ids
 from webapp.signals import Section, answers
@@ -37,6 +38,10 @@ CADRE_FIELDS = (
     "joined_party_on",
     "work_history",
 )
+
+
+# The roster lists by unit, then name; the id settles namesakes (and the pager's cursor).
+ROSTER_ORDER = SortKey((Cadre.unit_id, Cadre.name, Cadre.id))
 
 
 @dataclass(frozen=True)
@@ -66,17 +71,12 @@ def roster_query(user: User, filters: CadreFilters):
     ):
         if value:
             stmt = stmt.where(column == value)
-    return stmt.order_by(Cadre.unit_id, Cadre.name, Cadre.id)
+    return ROSTER_ORDER.order(stmt)
 
 
-def search_cadres(user: User, filters: CadreFilters, page: int):
-    """Return one page of the roster."""
-    return db.paginate(
-        roster_query(user, filters),
-        page=page,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+def search_cadres(user: User, filters: CadreFilters, args: Mapping[str, str]) -> Page:
+    """Return the page of the roster the query string asks for."""
+    return paginate(roster_query(user, filters), ROSTER_ORDER, args)
 
 
 def id_number_in_scope(user: User | None, id_number: str, except_id: int | None = None) -> bool:

@@ -29,7 +29,6 @@ from webapp.negative_info.export import export_register
 from webapp.negative_info.forms import RegisterFilterForm
 from webapp.security.permissions import Permission, permission_required
 from webapp.spreadsheets.export import XLSX, send_export
-from webapp.units import unit_choices
 
 bp = Blueprint("imports", __name__, url_prefix="/excel")
 
@@ -155,7 +154,7 @@ def cancel(token: str):
 @permission_required(Permission.CADRE_EXPORT)
 def export_roster():
     """Export the roster (导出) as filtered on its page, within the user's scope."""
-    filters = CadreSearchForm(request.args).fill_choices(unit_choices()).filters()
+    filters = CadreSearchForm(request.args).fill_choices(current_user).filters()
     return send_export(
         lambda target: export_cadres(current_user, filters, target), "干部信息", "cadres"
     )
@@ -165,7 +164,7 @@ def export_roster():
 @permission_required(Permission.REPORT_VIEW, Permission.CADRE_EXPORT)
 def export_negative_info():
     """Export the negative-information register (导出) as filtered, within the user's scope."""
-    filters = RegisterFilterForm(request.args).fill_choices(unit_choices()).filters()
+    filters = RegisterFilterForm(request.args).fill_choices(current_user).filters()
     return send_export(
         lambda target: export_register(current_user, filters, target),
         "负面信息台账",

@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.forms_common import REQUIRED, DictSelectField, cadre_field, date_field, too_long
 from webapp.lookups import dict_choices
-from webapp.models import Inquiry
+from webapp.models import Inquiry, User
+from webapp.units.fields import UnitPickerField
 
 STATUS_CHOICES = [
     ("pending", _l("待回复")),
@@ -116,7 +117,7 @@ class InquirySearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("函询对象"), validators=[Optional(), Length(max=50)])
-    unit_id = SelectField(_l("单位（含下级）"), coerce=int, validators=[Optional()])
+    unit_id = UnitPickerField(_l("单位（含下级）"))
     status = SelectField(_l("办理状态"), validators=[Optional()])
     conclusion = SelectField(_l("采信结论"), validators=[Optional()])
     date_from = date_field(_l("发函日期从"))
@@ -126,10 +127,10 @@ class InquirySearchForm(FlaskForm):
         """Refuse a reversed date range."""
         not_before(field, self.date_from.data, _l("结束日期不能早于开始日期"))
 
-    def fill_choices(self, units: list[tuple[int, str]]) -> InquirySearchForm:
-        """Load the filter choices (the units: those in the user's scope)."""
+    def fill_choices(self, user: User) -> InquirySearchForm:
+        """Load the filter choices (the units: the top of the user's tree)."""
         everything = str(_l("全部"))
-        self.unit_id.choices = [(0, everything), *units]
+        self.unit_id.offer(user, everything)
         self.status.choices = [("", everything), *((v, str(label)) for v, label in STATUS_CHOICES)]
         self.conclusion.choices = dict_choices("inquiry_conclusion", blank=everything)
         return self

@@ -16,7 +16,6 @@ from webapp.lookups import param_int
 from webapp.models import Cadre, Inquiry, NegativeInfo
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
-from webapp.units import unit_choices
 
 bp = Blueprint("inquiries", __name__, url_prefix="/inquiries")
 
@@ -74,7 +73,7 @@ def render_detail(inquiry: Inquiry, reply_form=None, conclusion_form=None, statu
 @permission_required(Permission.REPORT_VIEW)
 def index():
     """List the inquiries in the user's scope, filtered and paginated."""
-    form = InquirySearchForm(request.args).fill_choices(unit_choices(current_user))
+    form = InquirySearchForm(request.args).fill_choices(current_user)
     filters = services.InquiryFilters()
     if form.validate():
         filters = services.InquiryFilters(
@@ -85,7 +84,7 @@ def index():
             form.date_to.data,
             form.unit_id.data or 0,
         )
-    page = services.list_inquiries(current_user, filters, request.args.get("page", 1, type=int))
+    page = services.list_inquiries(current_user, filters, request.args)
     lights = services.reply_lights(page.items)
     return render_template("inquiries/index.html", form=form, page=page, lights=lights)
 

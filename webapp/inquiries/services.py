@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -21,15 +22,19 @@ from webapp.inquiries import due
 from webapp.inquiries.due import sync_reply_due
 from webapp.lookups import dict_label, param_int
 from webapp.models import Cadre, Inquiry, NegativeInfo, OrgUnit, User
-from webapp.models.cadres import unit_of_cadre
 from webapp.models.talks import InquiryEvent
 from webapp.obligations import lights
-from webapp.security.scope import scoped, subtree_ids
+from webapp.paging import Page, SortKey, paginate
+from webapp.security.scope import in_subtree, scoped
 from webapp.talks.services import may_read
 from workflows.calendar import Deadline, WorkCalendar
 from workflows.deadlines import Light, due_after_workdays
 
 AGAIN = "again"  # the 再次函询 conclusion: it opens the next round
+
+
+# Latest letter first; the id settles a day's letters (and the pager's cursor).
+LIST_ORDER = SortKey((Inquiry.issued_on, Inquiry.id), descending=True)
 
 
 @dataclass(frozen=True)
@@ -58,22 +63,17 @@ def inquiry_query(user: User, filters: InquiryFilters):
     if filters.conclusion:
         stmt = stmt.where(Inquiry.conclusion == filters.conclusion)
     if filters.unit_id and (unit := db.session.get(OrgUnit, filters.unit_id)) is not None:
-        stmt = stmt.where(unit_of_cadre(Inquiry.cadre_id).in_(subtree_ids(unit)))
+        stmt = stmt.where(in_subtree(Inquiry, unit))
     if filters.date_from:
         stmt = stmt.where(Inquiry.issued_on >= filters.date_from)
     if filters.date_to:
         stmt = stmt.where(Inquiry.issued_on <= filters.date_to)
-    return stmt.order_by(Inquiry.issued_on.desc(), Inquiry.id.desc())
+    return LIST_ORDER.order(stmt)
 
 
-def list_inquiries(user: User, filters: InquiryFilters, page: int):
-    """Return one page of inquiries the user may see."""
-    return db.paginate(
-        inquiry_query(user, filters),
-        page=page,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+def list_inquiries(user: User, filters: InquiryFilters, args: Mapping[str, str]) -> Page:
+    """Return the page of inquiries the query string asks for."""
+    return paginate(inquiry_query(user, filters), LIST_ORDER, args)
 
 
 def reply_deadline(issued_on: date, workdays: int, cal: WorkCalendar | None = None) -> Deadline:

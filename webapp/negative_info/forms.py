@@ -38,12 +38,13 @@ from webapp.forms_common import (
     plain_text,
 )
 from webapp.lookups import dict_choices, param_int
-from webapp.models import Cadre, NegativeInfo, OrgUnit
+from webapp.models import Cadre, NegativeInfo, OrgUnit, User
 from webapp.negative_info.queries import ReportFilters, cadre_in_scope
 from webapp.negative_info.records import LIAISON_FIELDS, REPORT_FIELDS, categories, situations
 from webapp.negative_info.sealing import unsealing_refused
 from webapp.security.permissions import Permission
 from webapp.units import ordered_units
+from webapp.units.fields import UnitPickerField
 from workflows.verification import dates_in_order
 
 DATE_MESSAGES = {
@@ -286,7 +287,7 @@ class RegisterFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("编号或姓名"), validators=[Optional(), Length(max=50)])
-    unit_id = SelectField(_l("单位（含下级）"), coerce=int, validators=[Optional()])
+    unit_id = UnitPickerField(_l("单位（含下级）"))
     category = SelectField(_l("信息类别"), validators=[Optional()])
     source_channel = SelectField(_l("信息来源"), validators=[Optional()])
     status = SelectField(_l("核实状态"), validators=[Optional()])
@@ -295,10 +296,10 @@ class RegisterFilterForm(FlaskForm):
     received_to = date_field(_l("至"))
     cadre_id = IntegerField(validators=[Optional()])
 
-    def fill_choices(self, units: list[tuple[int, str]]):
-        """Load the filter choices."""
+    def fill_choices(self, user: User):
+        """Load the filter choices (the units: the top of the user's tree)."""
         everything = str(_l("全部"))
-        self.unit_id.choices = [(0, everything), *units]
+        self.unit_id.offer(user, everything)
         self.category.choices = [("", everything), *categories()]
         self.source_channel.choices = dict_choices("source_channel", blank=everything)
         self.status.choices = dict_choices("verification_status", blank=everything)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,8 +18,9 @@ from webapp.lookups import param_int
 from webapp.models import Cadre, NegativeInfo, OrgUnit, User
 from webapp.negative_info import due as due_source
 from webapp.obligations import lights
+from webapp.paging import Page, SortKey, paginate
 from webapp.security.permissions import Permission
-from webapp.security.scope import get_in_scope_or_404, scope_condition, scoped, subtree_ids
+from webapp.security.scope import get_in_scope_or_404, in_subtree, scope_condition, scoped
 from workflows.deadlines import Light
 from workflows.verification import duplicate_window
 
@@ -78,6 +80,10 @@ def handler_choices(cadre_id: int | None = None) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------- register
 
 
+# Newest received first; the id settles a day's items (and the pager's cursor).
+REGISTER_ORDER = SortKey((NegativeInfo.received_on, NegativeInfo.id), descending=True)
+
+
 @dataclass(frozen=True)
 class ReportFilters:
     """What the register is filtered by (the export follows the same filters)."""
@@ -107,7 +113,7 @@ def register_query(user: User, filters: ReportFilters):
     if filters.unit_id:
         unit = db.session.get(OrgUnit, filters.unit_id)
         if unit is not None:
-            stmt = stmt.where(NegativeInfo.current_unit_id().in_(subtree_ids(unit)))
+            stmt = stmt.where(in_subtree(NegativeInfo, unit))
     for column, value in (
         (NegativeInfo.category, filters.category),
         (NegativeInfo.situation, filters.situation),
@@ -125,15 +131,13 @@ def register_query(user: User, filters: ReportFilters):
         stmt = stmt.where(NegativeInfo.cadre_id == filters.cadre_id)
     if filters.via_liaison:
         stmt = stmt.where(NegativeInfo.via_liaison.is_(True))
-    return stmt.order_by(NegativeInfo.received_on.desc(), NegativeInfo.id.desc())
+    return REGISTER_ORDER.order(stmt)
 
 
-def search_register(user: User, filters: ReportFilters, page: int):
-    """Return one page of the register."""
-    stmt = register_query(user, filters).options(
-        joinedload(NegativeInfo.unit), joinedload(NegativeInfo.cadre)
-    )
-    return db.paginate(stmt, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+def search_register(user: User, filters: ReportFilters, args: Mapping[str, str]) -> Page:
+    """Return the page of the register the query string asks for."""
+    loads = (joinedload(NegativeInfo.unit), joinedload(NegativeInfo.cadre))
+    return paginate(register_query(user, filters), REGISTER_ORDER, args, loads)
 
 
 def deadline_light(info: NegativeInfo, today: date | None = None) -> Light | None:

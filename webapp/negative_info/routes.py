@@ -24,7 +24,6 @@ from webapp.negative_info.records import ReportError
 from webapp.negative_info.verification_forms import ConcludeForm, ReopenForm, StartVerificationForm
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
-from webapp.units import unit_choices
 
 bp = Blueprint("negative_info", __name__, url_prefix="/negative-info")
 
@@ -74,10 +73,8 @@ def _form_page(form, info=None, duplicates=(), status=200):
 @permission_required(Permission.REPORT_VIEW)
 def index():
     """List the negative information in the user's scope (负面信息台账)."""
-    form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
-    page = queries.search_register(
-        current_user, form.filters(), request.args.get("page", 1, type=int)
-    )
+    form = RegisterFilterForm(request.args).fill_choices(current_user)
+    page = queries.search_register(current_user, form.filters(), request.args)
     return render_template(
         "negative_info/index.html", form=form, page=page, lights=queries.lights_for(page.items)
     )

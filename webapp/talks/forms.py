@@ -35,7 +35,9 @@ from webapp.forms_common import (
 # `X as X`: re-exported for the forms of other areas until they import webapp.forms_common.
 from webapp.forms_common import too_long as too_long
 from webapp.lookups import dict_choices
+from webapp.models import User
 from webapp.talks.services import TalkFilters
+from webapp.units.fields import UnitPickerField
 
 BAD_DATETIME = _l("时间格式应为 年-月-日 时:分，例如 2026-01-31 09:30")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -202,15 +204,15 @@ class TalkSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("被谈话人"), validators=[Optional(), Length(max=50)])
-    unit_id = SelectField(_l("单位（含下级）"), coerce=int_or_zero, validators=[Optional()])
+    unit_id = UnitPickerField(_l("单位（含下级）"))
     talk_type = SelectField(_l("谈话类型"), validators=[Optional()])
     date_from = date_field(_l("谈话日期从"))
     date_to = date_field(_l("至"))
 
-    def fill_choices(self, units: list[tuple[int, str]]) -> TalkSearchForm:
-        """Load the filter choices: the units are those in the user's data scope."""
+    def fill_choices(self, user: User) -> TalkSearchForm:
+        """Load the filter choices (the units: the top of the user's tree)."""
         everything = str(_l("全部"))
-        self.unit_id.choices = [(0, everything), *units]
+        self.unit_id.offer(user, everything)
         self.talk_type.choices = dict_choices("talk_type", blank=everything)
         return self
 

@@ -16,7 +16,6 @@ from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
 from webapp.talks import services
 from webapp.talks.forms import TalkForm, TalkSearchForm, TalkUploadForm
-from webapp.units import unit_choices
 
 bp = Blueprint("talks", __name__, url_prefix="/talks")
 
@@ -114,8 +113,8 @@ def detail_page(talk: Talk, upload_form: TalkUploadForm | None = None, status: i
 @permission_required(Permission.REPORT_VIEW)
 def index():
     """List the talks in the user's scope, filtered and paginated."""
-    form = TalkSearchForm(request.args).fill_choices(unit_choices(current_user))
-    page = services.list_talks(current_user, form.filters(), request.args.get("page", 1, type=int))
+    form = TalkSearchForm(request.args).fill_choices(current_user)
+    page = services.list_talks(current_user, form.filters(), request.args)
     return render_template("talks/index.html", form=form, page=page)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.routing import BuildError
@@ -21,8 +22,9 @@ from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
 from webapp.lookups import dict_label, param_int
 from webapp.models import Attachment, Cadre, NegativeInfo, OrgUnit, Talk, User, Warning
+from webapp.paging import Page, SortKey, paginate
 from webapp.security.permissions import Permission
-from webapp.security.scope import scoped, subtree_ids
+from webapp.security.scope import in_subtree, scoped
 from webapp.signals import Section
 from webapp.talks import due
 from workflows.calendar import add_months
@@ -67,6 +69,10 @@ class TalkLinks:
     warning: Warning | None = None
 
 
+# Latest talk first; the id settles talks that started together (and the pager's cursor).
+LIST_ORDER = SortKey((Talk.started_at, Talk.id), descending=True)
+
+
 @dataclass(frozen=True)
 class TalkFilters:
     """What the talk list is filtered by."""
@@ -94,25 +100,19 @@ def talk_query(user: User, filters: TalkFilters):
     if filters.q:
         stmt = stmt.where(cadre_matches(filters.q, Talk.cadre_id))
     if filters.unit_id and (unit := db.session.get(OrgUnit, filters.unit_id)) is not None:
-        in_unit = select(Cadre.id).where(Cadre.unit_id.in_(subtree_ids(unit)))
-        stmt = stmt.where(Talk.cadre_id.in_(in_unit))
+        stmt = stmt.where(in_subtree(Talk, unit))
     if filters.talk_type:
         stmt = stmt.where(Talk.talk_type == filters.talk_type)
     if filters.date_from:
         stmt = stmt.where(Talk.started_at >= day_start(filters.date_from))
     if filters.date_to:
         stmt = stmt.where(Talk.started_at < day_start(filters.date_to + timedelta(days=1)))
-    return stmt.order_by(Talk.started_at.desc(), Talk.id.desc())
+    return LIST_ORDER.order(stmt)
 
 
-def list_talks(user: User, filters: TalkFilters, page: int):
-    """Return one page of talks the user may see."""
-    return db.paginate(
-        talk_query(user, filters),
-        page=page,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+def list_talks(user: User, filters: TalkFilters, args: Mapping[str, str]) -> Page:
+    """Return the page of talks the query string asks for."""
+    return paginate(talk_query(user, filters), LIST_ORDER, args)
 
 
 def info_label(info: NegativeInfo) -> str:

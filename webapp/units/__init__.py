@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from flask import Flask
+from sqlalchemy import bindparam, select
 
 from webapp.extensions import db
 from webapp.models import DataScope, OrgUnit, User
@@ -63,3 +64,49 @@ def set_path(unit: OrgUnit) -> None:
     """Compute a unit's materialised path from its parent (the unit must have an id)."""
     prefix = unit.parent.path if unit.parent else "/"
     unit.path = f"{prefix}{unit.id}/"
+
+
+def rebuild_paths(connection) -> int:
+    """Recompute every unit's materialised path from parent_id; return how many changed.
+
+    Core only (no ORM session), so a migration or `flask bench seed` can call it on its
+    connection: `rebuild_paths(op.get_bind())`.
+    """
+    org_unit = OrgUnit.__table__
+    rows = connection.execute(select(org_unit.c.id, org_unit.c.parent_id, org_unit.c.path))
+    parents, stored = {}, {}
+    for unit_id, parent_id, path in rows:
+        parents[unit_id], stored[unit_id] = parent_id, path
+    paths: dict[int, str] = {}
+
+    def path_of(unit_id: int) -> str:
+        chain: list[int] = []
+        current: int | None = unit_id
+        while current in parents and current not in paths and current not in chain:
+            chain.append(current)
+            current = parents[current]
+        prefix = paths.get(current, "/")  # a root, a missing parent or a cycle starts at "/"
+        for link in reversed(chain):
+            prefix = paths[link] = f"{prefix}{link}/"
+        return paths[unit_id]
+
+    changed = [
+        {"unit_id": unit_id, "new_path": path_of(unit_id)}
+        for unit_id in parents
+        if path_of(unit_id) != stored[unit_id]
+    ]
+    if changed:
+        connection.execute(
+            org_unit.update()
+            .where(org_unit.c.id == bindparam("unit_id"))
+            .values(path=bindparam("new_path")),
+            changed,
+        )
+    return len(changed)
+
+
+def init_app(app: Flask) -> None:
+    """Register the unit picker's blueprint."""
+    from webapp.units.routes import bp
+
+    app.register_blueprint(bp)

@@ -16,6 +16,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.forms_common import REQUIRED, date_field, not_in_future, text_field
 from webapp.i18n import translate
+from webapp.models import User
+from webapp.units.fields import UnitPickerField
 from workflows.states import State
 from workflows.tiers import Tier
 
@@ -78,7 +80,7 @@ class RegisterFilterForm(FlaskForm):
     q = StringField(_l("干部姓名或编号"), validators=[Optional(), Length(max=50)])
     tier = SelectField(_l("预警等级"), validators=[Optional()])
     state = SelectField(_l("状态"), validators=[Optional()])
-    unit_id = SelectField(_l("单位（含下级）"), coerce=int, validators=[Optional()])
+    unit_id = UnitPickerField(_l("单位（含下级）"))
     overdue = BooleanField(_l("仅看超期"))
     created_from = _date(_l("提出日期自"), required=False)
     created_to = _date(_l("提出日期至"), required=False)
@@ -91,12 +93,12 @@ class RegisterFilterForm(FlaskForm):
     clarified_from = _date(_l("澄清日期自"), required=False)
     clarified_to = _date(_l("澄清日期至"), required=False)
 
-    def fill_choices(self, units) -> RegisterFilterForm:
-        """Load the filter choices."""
+    def fill_choices(self, user: User) -> RegisterFilterForm:
+        """Load the filter choices (the units: the top of the user's tree)."""
         everything = str(_l("全部"))
         self.tier.choices = tier_choices(everything)
         self.state.choices = [("", everything)] + [(s.value, translate(s.label)) for s in State]
-        self.unit_id.choices = [(0, everything), *units]
+        self.unit_id.offer(user, everything)
         return self
 
 

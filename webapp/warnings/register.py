@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from webapp import clock
 from webapp.audit.services import day_start_utc
@@ -21,9 +21,13 @@ from webapp.models import (
     Warning,
 )
 from webapp.obligations import services as obligations
+from webapp.paging import Page, SortKey, paginate
 from webapp.security.scope import scoped, subtree_ids
 from webapp.warnings import due as due_source
 from workflows.states import ACTIVE_STATES
+
+# Newest first: the id is the order and the pager's cursor.
+REGISTER_ORDER = SortKey((Warning.id,), descending=True)
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def register_query(user: User, filters: WarningFilters, today: date | None = Non
         stmt = stmt.where(Warning.closed_on <= filters.closed_to)
     if filters.clarified_from or filters.clarified_to:
         stmt = stmt.where(Warning.id.in_(_clarified(filters.clarified_from, filters.clarified_to)))
-    return stmt.order_by(Warning.id.desc())
+    return REGISTER_ORDER.order(stmt)
 
 
 def _clarified(first: date | None, last: date | None) -> sa.Select:
@@ -115,11 +119,6 @@ def _clarified(first: date | None, last: date | None) -> sa.Select:
     return stmt
 
 
-def search_warnings(user: User, filters: WarningFilters, page: int):
-    """Return one page of the register."""
-    return db.paginate(
-        register_query(user, filters),
-        page=page,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+def search_warnings(user: User, filters: WarningFilters, args: Mapping[str, str]) -> Page:
+    """Return the page of the register the query string asks for."""
+    return paginate(register_query(user, filters), REGISTER_ORDER, args)

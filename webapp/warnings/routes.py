@@ -22,7 +22,6 @@ from webapp.models import Cadre, Warning
 from webapp.security.permissions import Permission, permission_required
 from webapp.security.scope import get_in_scope_or_404
 from webapp.spreadsheets.export import send_export
-from webapp.units import unit_choices
 from webapp.warnings import diagram
 from webapp.warnings.cli import warnings_cli
 from webapp.warnings.event_forms import (
@@ -96,9 +95,9 @@ def _filters(form: RegisterFilterForm) -> WarningFilters:
 @permission_required(Permission.CADRE_VIEW)
 def index():
     """List the warnings in the user's scope (预警台账), filtered and paginated."""
-    form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
+    form = RegisterFilterForm(request.args).fill_choices(current_user)
     filters = _filters(form)
-    page = search_warnings(current_user, filters, request.args.get("page", 1, type=int))
+    page = search_warnings(current_user, filters, request.args)
     proposals = open_proposals(current_user) if current_user.can(Permission.WARNING_PROPOSE) else []
     lights = running_lights([w.id for w in page.items])
     return render_template(
@@ -110,7 +109,7 @@ def index():
 @permission_required(Permission.CADRE_VIEW, Permission.CADRE_EXPORT)
 def export():
     """Download the filtered register as Excel (audited)."""
-    form = RegisterFilterForm(request.args).fill_choices(unit_choices(current_user))
+    form = RegisterFilterForm(request.args).fill_choices(current_user)
     filters = _filters(form)
     return send_export(
         lambda target: export_register(current_user, filters, target), "预警台账", "warnings"
