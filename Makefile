@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test translations messages db serve lint bench bench-alerts clean
+.PHONY: run test install install-test install-bench translations messages db serve lint bench bench-imports bench-alerts clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "需要 Python 3.11")'
@@ -59,12 +59,28 @@ lint: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install-test translations
-	$(BIN)/python -m bench
+## The load generator (locust) lives in a virtualenv of its own: its gevent and pytest plugin
+## stay out of the app's.
+$(VENV)-bench/.installed: requirements/bench.txt
+	$(PYTHON) -m venv $(VENV)-bench
+	$(VENV)-bench/bin/pip install --quiet -r requirements/bench.txt
+	@touch $@
+
+install-bench: $(VENV)-bench/.installed
+
+## Page times at a province's scale on SQLite (waitress) and PostgreSQL (gunicorn), the bare SQL
+## of each list, the export, and a 60 s load run; seeds each database first (--reuse keeps one).
+## e.g. make bench BENCH_ARGS="--db postgresql --reuse"; PostgreSQL from TEST_DATABASE_URL.
+bench: install-test translations install-bench
+	$(BIN)/python -m bench.pages $(BENCH_ARGS)
+
+## Time and memory of checking and importing a 50,000-row negative-information workbook.
+bench-imports: install-test translations
+	$(BIN)/python -m bench.imports
 
 ## Time the reminder sweep at 100,000 and 1,000,000 obligations, and the in-app dispatcher.
 bench-alerts: install-test translations
 	$(BIN)/python -m bench.alerts
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-bench .pytest_cache .ruff_cache

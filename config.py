@@ -173,6 +173,8 @@ class Config:
         # Where the logs' chain heads are appended (webapp/audit/heads.py): a file the database's
         # own users cannot write; empty, instance/audit-heads.jsonl.
         self.AUDIT_HEAD_FILE = env_str("AUDIT_HEAD_FILE")
+        # The benchmark only (bench/pages.py): where marked requests' SQL is recorded.
+        self.BENCH_SQL_LOG = env_str("BENCH_SQL_LOG")
 
     def validate(self) -> None:
         """Refuse a signing key that is published or guessable, and a bad data key."""

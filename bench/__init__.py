@@ -1,1 +1,1 @@
-"""Benchmarks run by `make bench` (`python -m bench`); not part of the test suite."""
+"""Benchmarks (`make bench`, `make bench-imports`, `make bench-alerts`); not part of the suite."""

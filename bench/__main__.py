@@ -1,5 +1,5 @@
-"""Run the benchmarks: `python -m bench [--rows N] [--db sqlite|postgresql|all]`."""
+"""Run the page benchmark (`make bench`): `python -m bench [--db …] [--scale …] [--reuse]`."""
 
-from bench.imports import main
+from bench.pages import main
 
 main()

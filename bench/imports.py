@@ -293,3 +293,7 @@ def main() -> None:
     )
     for kind, label, rows, seconds, peak, rss in table:
         print(f"{kind:<12}{label:<10}{rows:>8}{seconds:>9.1f}{peak:>22.1f}{rss:>15.1f}")
+
+
+if __name__ == "__main__":
+    main()

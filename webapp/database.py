@@ -33,6 +33,10 @@ def init_app(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            if app.config.get("BENCH_SQL_LOG"):
+                from webapp import statement_log
+
+                statement_log.watch(app, engine)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
