@@ -26,7 +26,7 @@ def seed_defaults_command():
 @click.option("--cadres", default=300, show_default=True, help="How many demo cadres.")
 @with_appcontext
 def seed_demo_command(if_empty: bool, cadres: int):
-    """Fill an empty database with demo units, cadres and one user per role."""
+    """Fill an empty database with the demo city, its cadres, one user per role and casework."""
     saved = Path(current_app.instance_path) / "demo-password.txt"
     if if_empty and holds_data():
         click.echo("数据库已有数据，跳过演示数据。")
