@@ -284,16 +284,24 @@ def parameter_row(parameter: Parameter, role_names: dict[str, str]) -> Parameter
     spec = PARAMETER_DEFAULTS.get(parameter.key)
     label = translate(spec.description if spec else parameter.description) or parameter.key
     unit = translate(unit_of(parameter.key)) if kind == "int" else ""
-    shown = parameter.value
-    if kind in ROLE_TYPES:
-        names = [role_names.get(code, code) for code in split_codes(parameter.value)]
-        shown = (" → " if kind == "role_chain" else "、").join(names)
-    elif unit:
-        shown = f"{parameter.value} {unit}"
+    shown = value_words(parameter.key, kind, parameter.value, role_names)
     rhythm = rhythm_of(parameter.value) if kind == "cron" else None
     return ParameterRow(
         parameter, kind, label, shown, unit, translate(help_of(parameter.key, kind)), rhythm
     )
+
+
+def value_words(key: str, kind: str, value: str, role_names: dict[str, str]) -> str:
+    """Return a parameter's value as people read it: role names, a number with its unit, a rhythm."""
+    if kind in ROLE_TYPES:
+        names = [role_names.get(code, code) for code in split_codes(value)]
+        return (" → " if kind == "role_chain" else "、").join(names)
+    if kind == "int" and unit_of(key):
+        return f"{value} {translate(unit_of(key))}"
+    if kind == "cron":
+        rhythm = rhythm_of(value)
+        return f"{rhythm}（{value}）" if rhythm else value
+    return value
 
 
 def parameter_groups() -> list[tuple[str, list[ParameterRow]]]:

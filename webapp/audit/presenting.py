@@ -8,12 +8,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from webapp import models
+from webapp.admin import services as admin_services
 from webapp.audit.labels import (
     field_dictionary,
     field_label,
@@ -26,6 +28,7 @@ from webapp.extensions import db
 from webapp.i18n import translate
 from webapp.lookups import dict_label
 from webapp.models import AuditLog
+from webapp.parameters import value_type_of
 
 EMPTY = (None, "", [], {})
 # The markers the recorder stores in place of case content, in the reader's language.
@@ -95,14 +98,53 @@ def describe(row: AuditLog, names: Names | None = None) -> list[Change]:
             continue
         # Case content changed: "已修改" says all there is, the old value is not kept.
         had = key in before and old != CONTENT_BEFORE
+        show = shown_value
+        if row.object_type == "Parameter" and key == "value":
+            show = parameter_shower(row, names)
         changes.append(
             Change(
                 str(field_label(row.object_type, key)),
-                shown_value(row.object_type, key, old, names) if had else None,
-                shown_value(row.object_type, key, new, names) if key in after else None,
+                show(row.object_type, key, old, names) if had else None,
+                show(row.object_type, key, new, names) if key in after else None,
             )
         )
     return changes
+
+
+class ParameterName(str):
+    """A parameter's name on the log page; it carries the key its values are read by."""
+
+    key: str = ""
+
+
+def parameter_name(description: str, key: str) -> ParameterName:
+    """Name a parameter by its description, keeping its key."""
+    name = ParameterName(translate(description) or key)
+    name.key = key
+    return name
+
+
+def parameter_shower(row: AuditLog, names: Names | None) -> Callable[..., str]:
+    """Return how a parameter's values read in this row: by its key's type (role names…)."""
+    key = (row.after or {}).get("key") or (row.before or {}).get("key")
+    key = key or getattr((names or {}).get(("Parameter", row.object_id)), "key", "")
+
+    def show(object_type: str, column: str, value: Any, names: Names | None = None) -> str:
+        if not key or not isinstance(value, str) or value in CONTENT or value in EMPTY:
+            return shown_value(object_type, column, value, names)
+        kind = value_type_of(key, "str")
+        words = admin_services.value_words(key, kind, value, role_names())
+        # A chain's own arrows must not read as the change's before → after.
+        return f"「{words}」" if kind == "role_chain" else words
+
+    return show
+
+
+def role_names() -> dict[str, str]:
+    """Return the role names by code, read once per request."""
+    if "_audit_role_names" not in g:
+        g._audit_role_names = admin_services.role_names()
+    return g._audit_role_names
 
 
 # How to name a record of each type: its columns, or "Type.column" of a record it points at
@@ -130,7 +172,7 @@ NAMES: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
     },
     "Talk": (("cadre_name",), str),
     "Inquiry": (("cadre_name", "round"), lambda name, n: _("%(name)s 第%(n)s次", name=name, n=n)),
-    "Parameter": (("description",), translate),
+    "Parameter": (("description", "key"), parameter_name),
     "DictType": (("name",), str),
     "DictItem": (("label",), str),
     "Attachment": (("original_name",), str),

@@ -136,3 +136,29 @@ def test_the_type_filter_offers_every_audited_model_by_name(app):
         choices = {value: label for value, label, *_rest in LogFilterForm().object_type.choices}
     for model in audited_models():
         assert str(choices[model.__name__]) == str(MODEL_LABELS[model.__name__])
+
+
+def test_a_parameter_change_reads_in_its_own_words(client, login, db):
+    from sqlalchemy import select
+
+    from webapp.models import Parameter
+
+    make_user("sysadmin", make_unit(), username="paramchanger")
+    login("paramchanger")
+    chain = db.session.scalars(
+        select(Parameter).where(Parameter.key == "warning.tier1.approval_chain")
+    ).one()
+    steps = {"steps": ["reviewer", "minister"]}
+    assert client.post(f"/admin/parameters/{chain.id}", data=steps).status_code == 302
+    cron = db.session.scalars(
+        select(Parameter).where(Parameter.key == "scheduler.holiday_reminder_cron")
+    ).one()
+    assert client.post(f"/admin/parameters/{cron.id}", data={"value": "30 0 * * 1-5"}).status_code
+    client.post("/auth/logout")
+    make_user("auditor", make_unit(), username="paramauditor")
+    login("paramauditor")
+    shown = body(client, "/audit/operations?object_type=Parameter&action=update")
+    assert "参数 一级预警审批链（按审批顺序）" in shown
+    assert "参数值：「科长（审核） → 分管领导（审定）」 → 「科长（审核） → 部长（审定）」" in shown
+    assert "参数值：每天 09:00（0 1 * * *） → 每周一至周五 08:30（30 0 * * 1-5）" in shown
+    assert "reviewer" not in shown
