@@ -24,6 +24,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.bulk import bulk_insert
 from bench.imports import CADRES, cadre_identities, database_config, drop_schema, seed
 from bench.processes import in_fresh_process
 
@@ -87,37 +88,6 @@ def load_obligations(pair: tuple[int, int], first: int, count: int, every: int) 
     )
     if loaded != count:
         raise RuntimeError(f"loaded {loaded} obligations, not {count}")
-
-
-def bulk_insert(table, rows, chunk: int = CHUNK) -> None:
-    """Insert many rows: COPY on PostgreSQL, multi-row executemany elsewhere."""
-    from itertools import islice
-
-    import sqlalchemy as sa
-
-    from webapp.extensions import db
-
-    rows = iter(rows)
-    if db.engine.dialect.name == "postgresql":
-        columns = None
-        raw = db.session.connection().connection.driver_connection
-        with raw.cursor() as cursor:
-            while batch := list(islice(rows, chunk)):
-                columns = columns or list(batch[0])
-                names = ", ".join(f'"{c}"' for c in columns)
-                with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-                    for row in batch:
-                        copy.write_row([copy_value(table.c[c], row[c]) for c in columns])
-        return
-    while batch := list(islice(rows, chunk)):
-        db.session.execute(sa.insert(table), batch)
-
-
-def copy_value(column, value):
-    """Return a value as COPY's text format wants it (JSON as text)."""
-    import json
-
-    return json.dumps(value) if isinstance(value, dict | list) else value
 
 
 def templates(today: date, user_id: int, cadre_id: int) -> tuple[int, int]:

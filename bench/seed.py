@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy import inspect
 
+from bench.bulk import bulk_insert
 from bench.sizes import Sizes
 from webapp import clock
 from webapp.database import with_defaults
@@ -231,15 +232,9 @@ def next_ids(table: sa.Table, count: int) -> range:
 
 
 def bulk(table: sa.Table, rows: Iterable[dict], bar: Callable[[int], None]) -> int:
-    """Insert rows in chunks by executemany, every column given; return how many."""
-    rows = iter(rows)
-    written = 0
-    while batch := list(islice(rows, CHUNK)):
-        base = with_defaults(table, {}, every_column=True)  # a chunk's rows share the defaults
-        db.session.execute(sa.insert(table), [{**base, **row} for row in batch])
-        written += len(batch)
-        bar(len(batch))
-    return written
+    """Insert rows in chunks, every column given (a chunk's rows share the defaults)."""
+    base = with_defaults(table, {}, every_column=True)
+    return bulk_insert(table, ({**base, **row} for row in rows), CHUNK, bar)
 
 
 def with_validators(model: type, values: dict, cache: dict) -> dict:

@@ -132,3 +132,16 @@ def test_it_refuses_real_data_and_writes_nothing(db):
         db.session.scalar(sa.select(sa.func.count(User.id)).where(User.username.like("bench_%")))
         == 0
     )
+
+
+def test_values_read_back_as_the_app_wrote_them(db, seeded):
+    # Sealed, enum and JSON columns went in through their types (COPY on PostgreSQL).
+    from stdnum.cn import ric
+
+    db.session.expire_all()
+    cadre = db.session.get(Cadre, seeded.profile_cadre_id)
+    assert ric.is_valid(cadre.id_number)
+    talk = db.session.scalars(sa.select(Talk).where(Talk.cadre_id == cadre.id)).first()
+    assert talk.interviewers[0]["name"].startswith("基准")
+    warning = db.session.scalars(sa.select(Warning).where(Warning.cadre_id == cadre.id)).first()
+    assert isinstance(warning.state, State)
