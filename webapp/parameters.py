@@ -13,7 +13,7 @@ from workflows.text import N_
 from workflows.tiers import PARAMETER_SPECS
 
 # Value types: "int", "str", "bool", "time", "cron" (five fields, UTC), "list" (comma-separated words), "roles" (a set of
-# role codes) and "role_chain" (role codes in approval order). Role lists are stored as
+# role codes), "role_chain" (role codes in approval order) and "jobs" (scheduled job ids). Role lists are stored as
 # "a,b,c" either way, as `workflows.tiers.param_roles` reads them.
 ROLE_TYPES = ("roles", "role_chain")
 # Role lists about accounts, not case steps: they give nothing, so they may name any role.
@@ -129,8 +129,8 @@ APP_PARAMETERS: tuple[ParameterDefault, ...] = (
         "scheduler.paused_jobs",
         "",
         N_("提醒"),
-        N_("已暂停的定时任务（任务ID，逗号分隔）"),
-        value_type="list",
+        N_("已暂停的定时任务"),
+        value_type="jobs",
     ),
     p(
         "scheduler.sweep_cron",

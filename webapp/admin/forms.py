@@ -300,3 +300,30 @@ class RoleChainParameterForm(FlaskForm):
     def value_text(self) -> str:
         """Return the steps as "a,b,c"."""
         return ",".join(self.chosen())
+
+
+class JobSetParameterForm(FlaskForm):
+    """A set of scheduled jobs (those paused), ticked by name; none ticked is allowed."""
+
+    jobs = SelectMultipleField(
+        _l("定时任务"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # validate_jobs names the unknown id in Chinese
+    )
+    submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, options: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jobs.choices = options
+
+    def validate_jobs(self, field):
+        """Check every ticked job is declared."""
+        known = {code for code, _name in field.choices}
+        unknown = [code for code in field.data or [] if code not in known]
+        if unknown:
+            raise ValidationError(_l("未知任务：%(codes)s", codes="、".join(unknown)))
+
+    def value_text(self) -> str:
+        """Return the ticked job ids as "a,b", in the jobs' own order."""
+        return ",".join(code for code, _name in self.jobs.choices if code in (self.jobs.data or []))

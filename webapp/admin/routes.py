@@ -21,6 +21,7 @@ from webapp.admin.forms import (
     TIER_LABELS,
     DictItemForm,
     IdentityForm,
+    JobSetParameterForm,
     ParameterForm,
     RoleChainParameterForm,
     RoleSetParameterForm,
@@ -225,4 +226,7 @@ def parameter_form(parameter: Parameter, kind: str):
         codes = services.split_codes(parameter.value)
         options = services.role_options(kind, parameter.key)
         return RoleChainParameterForm(data={"steps": codes}, options=options)
+    if kind == "jobs":
+        codes = services.split_codes(parameter.value)
+        return JobSetParameterForm(data={"jobs": codes}, options=services.job_options())
     return ParameterForm(obj=parameter, parameter=parameter, kind=kind)

@@ -25,6 +25,7 @@ from webapp.parameters import (
     unit_of,
     value_type_of,
 )
+from webapp.reminders_admin.jobs import declared_jobs
 from webapp.security.passwords import generate_password
 from webapp.security.permissions import UNASSIGNED, Duty, duty_of
 from webapp.units import ordered_units, set_path
@@ -291,8 +292,16 @@ def parameter_row(parameter: Parameter, role_names: dict[str, str]) -> Parameter
     )
 
 
+def job_options() -> list[tuple[str, str]]:
+    """Return (id, name) of every scheduled job, as 定时任务 lists them."""
+    return [(job_id, str(translate(label))) for job_id, label, _cron in declared_jobs()]
+
+
 def value_words(key: str, kind: str, value: str, role_names: dict[str, str]) -> str:
     """Return a parameter's value as people read it: role names, a number with its unit, a rhythm."""
+    if kind == "jobs":
+        jobs = dict(job_options())
+        return "、".join(jobs.get(code, code) for code in split_codes(value)) or _("（无）")
     if kind in ROLE_TYPES:
         names = [role_names.get(code, code) for code in split_codes(value)]
         return (" → " if kind == "role_chain" else "、").join(names)

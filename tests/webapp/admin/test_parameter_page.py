@@ -125,3 +125,21 @@ def test_a_case_role_list_still_offers_no_administrator(client, admin, db):
     recorders = param(db, "warning.committee_recorder_roles")
     page = client.get(f"/admin/parameters/{recorders.id}").get_data(as_text=True)
     assert 'value="sysadmin"' not in page and 'value="reviewer"' in page
+
+
+def test_paused_jobs_are_ticked_by_name_and_none_is_allowed(client, admin, db):
+    paused = param(db, "scheduler.paused_jobs")
+    page = client.get(f"/admin/parameters/{paused.id}").get_data(as_text=True)
+    boxes = re.findall(r'<input[^>]*name="jobs"[^>]*value="(\w+)"', page)
+    assert "sweep" in boxes and 'name="value"' not in page
+    assert client.post(f"/admin/parameters/{paused.id}", data={"jobs": ["sweep"]}).status_code
+    db.session.refresh(paused)
+    assert paused.value == "sweep"
+    listed = row_of(client.get("/admin/parameters").get_data(as_text=True), paused.key)
+    assert "sweep" not in outside_key_lines(listed) and "巡检" in listed
+    refused = client.post(f"/admin/parameters/{paused.id}", data={"jobs": ["nosuchjob"]})
+    assert "未知任务：nosuchjob" in refused.get_data(as_text=True)
+    saved = client.post(f"/admin/parameters/{paused.id}", data={"submit": "保存"})
+    assert saved.status_code == 302
+    db.session.refresh(paused)
+    assert paused.value == ""
