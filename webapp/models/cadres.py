@@ -30,6 +30,8 @@ class Cadre(TimestampMixin, Base):
             postgresql_using="gin",
             postgresql_ops={"name_key": "public.gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
+        # The roster's order (unit, name, id): its pages and the scope's unit set walk it.
+        sa.Index("ix_cadre_unit_name_id", "unit_id", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,6 +32,14 @@ class NegativeInfo(TimestampMixin, Base):
 
     __tablename__ = "negative_info"
     __audited__ = True
+    # The register's order (received_on, id), alone and behind its common filters.
+    __table_args__ = (
+        sa.Index("ix_negative_info_received_id", "received_on", "id"),
+        sa.Index("ix_negative_info_status_received_id", "status", "received_on", "id"),
+        sa.Index("ix_negative_info_category_received_id", "category", "received_on", "id"),
+        sa.Index("ix_negative_info_channel_received_id", "source_channel", "received_on", "id"),
+        sa.Index("ix_negative_info_cadre_received_id", "cadre_id", "received_on", "id"),
+    )
     __audit_content__ = frozenset(
         {
             "summary",

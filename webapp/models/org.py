@@ -13,6 +13,13 @@ class OrgUnit(TimestampMixin, Base):
 
     __tablename__ = "org_unit"
     __audited__ = True
+    __table_args__ = (
+        # A subtree is `path LIKE '/1/5/%'`: PostgreSQL serves a prefix LIKE from a btree only
+        # with pattern ops (whatever the database's collation); SQLite's path index suffices.
+        sa.Index(
+            "ix_org_unit_path_prefix", "path", postgresql_ops={"path": "varchar_pattern_ops"}
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)

@@ -22,6 +22,12 @@ class Talk(TimestampMixin, Base):
 
     __tablename__ = "talk"
     __audited__ = True
+    # The list's order (started_at, id), alone and behind the type and cadre filters.
+    __table_args__ = (
+        sa.Index("ix_talk_started_id", "started_at", "id"),
+        sa.Index("ix_talk_type_started_id", "talk_type", "started_at", "id"),
+        sa.Index("ix_talk_cadre_started_id", "cadre_id", "started_at", "id"),
+    )
     __audit_content__ = frozenset({"reason", "content", "statement", "rectification"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +80,11 @@ class Inquiry(TimestampMixin, Base):
 
     __tablename__ = "inquiry"
     __audited__ = True
+    # The list's order (issued_on, id), alone and behind the cadre filter.
+    __table_args__ = (
+        sa.Index("ix_inquiry_issued_id", "issued_on", "id"),
+        sa.Index("ix_inquiry_cadre_issued_id", "cadre_id", "issued_on", "id"),
+    )
     __audit_content__ = frozenset({"matters", "reply", "conclusion_note"})
 
     id: Mapped[int] = mapped_column(primary_key=True)

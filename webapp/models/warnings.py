@@ -34,6 +34,12 @@ class Warning(TimestampMixin, Base):
 
     __tablename__ = "warning"
     __audited__ = True
+    # The register lists newest first (id): these serve its state, tier and cadre filters.
+    __table_args__ = (
+        sa.Index("ix_warning_state_id", "state", "id"),
+        sa.Index("ix_warning_tier_id", "tier", "id"),
+        sa.Index("ix_warning_cadre_id_id", "cadre_id", "id"),
+    )
     __audit_content__ = frozenset({"reason", "paused_reason"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
