@@ -1,34 +1,43 @@
-"""Fixtures for the API: a frozen clock, an upload folder, and clients with tokens."""
+"""Fixtures for the API: the intake tests' clock and upload folder, clients with tokens."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 
 import pytest
-import time_machine
+from flask import Flask
 
+from tests.databases import database_config, drop_postgres_schema
+from tests.webapp.negative_info.conftest import frozen_clock, upload_dir  # noqa: F401 - same ones
+from webapp import create_app
 from webapp.api_clients import services
 from webapp.api_clients.permissions import ApiPermission
+from webapp.extensions import db
 from webapp.models import DataScope
+from webapp.seed.reference import ensure_reference_data
 
-NOW = datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 ALL_PERMISSIONS = tuple(p.value for p in ApiPermission)
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    """Fix today's date so dates and expiries are predictable."""
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def upload_dir(app, tmp_path, monkeypatch):
-    """Store uploads in a fresh folder per test."""
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(folder))
-    return folder
+@contextmanager
+def own_app(kind: str, tmp_path, name: str, **overrides) -> Iterator[Flask]:
+    """Yield an app on a database of its own, seeded, whose requests commit for real."""
+    config = database_config(kind, tmp_path, name)
+    app = create_app("testing", {**config, "UPLOAD_DIR": str(tmp_path / "uploads"), **overrides})
+    with app.app_context():
+        db.create_all()
+        ensure_reference_data()
+        db.session.commit()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if "PG_SCHEMA" in config:
+            drop_postgres_schema(config["PG_SCHEMA"])
 
 
 def make_client(

@@ -7,13 +7,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from tests.databases import database_config, drop_postgres_schema
 from tests.helpers import WorldNames, build_world
-from tests.webapp.api.conftest import bearer, make_client, submission
-from webapp import create_app
+from tests.webapp.api.conftest import bearer, make_client, own_app, submission
 from webapp.extensions import db
 from webapp.models import ApiSubmission, NegativeInfo
-from webapp.seed.reference import ensure_reference_data
 
 
 @pytest.fixture
@@ -21,17 +18,8 @@ def race_app(app, tmp_path):
     """An app on a PostgreSQL schema of its own: these requests commit for real."""
     if app.config["DB_KIND"] != "postgresql":
         pytest.skip("the race is PostgreSQL's (SQLite takes one writer at a time)")
-    config = database_config("postgresql", tmp_path, "api_race")
-    app = create_app("testing", {**config, "UPLOAD_DIR": str(tmp_path / "uploads")})
-    with app.app_context():
-        db.create_all()
-        ensure_reference_data()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop_postgres_schema(config["PG_SCHEMA"])
+    with own_app("postgresql", tmp_path, "api_race") as race:
+        yield race
 
 
 def test_two_concurrent_submissions_make_one_record(race_app):

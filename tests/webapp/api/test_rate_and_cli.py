@@ -6,13 +6,10 @@ import re
 
 import pytest
 
-from tests.databases import database_config
 from tests.helpers import WorldNames, build_world
-from tests.webapp.api.conftest import bearer, make_client
-from webapp import create_app
+from tests.webapp.api.conftest import bearer, make_client, own_app
 from webapp.extensions import db
 from webapp.models import AccessLog
-from webapp.seed.reference import ensure_reference_data
 
 
 @pytest.fixture
@@ -20,17 +17,8 @@ def limited_app(app, tmp_path):
     """An app with rate limits on (the testing config turns them off), on its own SQLite file."""
     if app.config["DB_KIND"] != "sqlite":
         pytest.skip("the limiter's store is memory here: one database shows it")
-    limited = create_app(
-        "testing", {**database_config("sqlite", tmp_path, "rate"), "RATELIMIT_ENABLED": True}
-    )
-    with limited.app_context():
-        db.create_all()
-        ensure_reference_data()
-        db.session.commit()
-    yield limited
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with own_app("sqlite", tmp_path, "rate", RATELIMIT_ENABLED=True) as limited:
+        yield limited
 
 
 def test_a_client_past_its_rate_limit_gets_429_and_another_client_does_not(limited_app):

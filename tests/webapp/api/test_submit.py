@@ -99,3 +99,22 @@ def test_sealed_channel_keeps_the_reporting_side_sealed(world, call):
     from webapp.negative_info.sealing import public_value
 
     assert public_value(info, "reporting_unit") == "来源信息已加密保护"
+
+
+def test_a_twin_that_missed_the_first_at_the_check_meets_it_at_the_unique_key(
+    world, call, monkeypatch
+):
+    from webapp.api import submissions
+
+    first = call("POST", "/api/v1/negative-info", json=submission(world)).get_json()
+    real, calls = submissions.previous, []
+
+    def late(client, external_id):
+        # The first look happens before the other request commits: it sees nothing.
+        calls.append(external_id)
+        return None if len(calls) == 1 else real(client, external_id)
+
+    monkeypatch.setattr(submissions, "previous", late)
+    again = call("POST", "/api/v1/negative-info", json=submission(world))
+    assert again.status_code == 200 and again.get_json()["id"] == first["id"]
+    assert len(calls) == 2 and count() == 1
