@@ -50,3 +50,11 @@ def client_of(app, db):
         return client
 
     return open_as
+
+
+@pytest.fixture
+def admin(db, login) -> User:
+    """Log a system administrator in (the sysadmin pages' user); return him."""
+    user = make_user("sysadmin", make_unit("组织部"), username="sysadm")
+    login("sysadm")
+    return user

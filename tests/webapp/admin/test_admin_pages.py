@@ -9,13 +9,6 @@ from tests.factories import PASSWORD, make_unit, make_user
 from webapp.models import DataScope, DictItem, DictType, OrgUnit, Parameter, Role, User
 
 
-@pytest.fixture
-def admin(db, login):
-    user = make_user("sysadmin", make_unit("组织部"), username="sysadm")
-    login("sysadm")
-    return user
-
-
 def role_id(db, code):
     return db.session.scalars(select(Role.id).where(Role.code == code)).one()
 

@@ -2,18 +2,9 @@
 
 import re
 
-import pytest
 from sqlalchemy import select
 
-from tests.factories import make_unit, make_user
 from webapp.models import DictType
-
-
-@pytest.fixture
-def admin(db, login):
-    user = make_user("sysadmin", make_unit("组织部"), username="dictadm")
-    login("dictadm")
-    return user
 
 
 def text_outside_codes(html: str) -> str:

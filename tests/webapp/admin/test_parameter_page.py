@@ -2,27 +2,8 @@
 
 import re
 
-import pytest
-from sqlalchemy import select
-
-from tests.factories import make_unit, make_user
-from webapp.models import Parameter
+from tests.webapp.admin.parameter_rows import param, row_of
 from webapp.parameters import DEFAULT_PARAMETERS, GROUP_ORDER, unit_of
-
-
-@pytest.fixture
-def admin(db, login):
-    user = make_user("sysadmin", make_unit("组织部"), username="paramadm")
-    login("paramadm")
-    return user
-
-
-def param(db, key):
-    return db.session.scalars(select(Parameter).where(Parameter.key == key)).one()
-
-
-def row_of(page, key):
-    return page.split(f'data-key="{key}"')[1].split("</tr>")[0]
 
 
 def outside_key_lines(html: str) -> str:

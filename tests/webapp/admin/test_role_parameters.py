@@ -1,25 +1,6 @@
 """Role-list parameters are chosen by role name and stored as the codes the workflow reads."""
 
-import pytest
-from sqlalchemy import select
-
-from tests.factories import make_unit, make_user
-from webapp.models import Parameter
-
-
-@pytest.fixture
-def admin(db, login):
-    user = make_user("sysadmin", make_unit("组织部"), username="sysadm2")
-    login("sysadm2")
-    return user
-
-
-def param(db, key):
-    return db.session.scalars(select(Parameter).where(Parameter.key == key)).one()
-
-
-def row_of(page, key):
-    return page.split(f"<code>{key}</code>")[1].split("</tr>")[0]
+from tests.webapp.admin.parameter_rows import param, row_of
 
 
 def test_list_shows_role_names_not_codes(client, admin, db):
