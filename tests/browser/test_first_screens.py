@@ -75,7 +75,7 @@ def test_every_role_lands_on_its_own_first_screen(page, shot, troubles):
         # Never an empty page: every screen offers its main links.
         expect(page.locator("#main-links a").first).to_be_visible()
         if username == "liaison":
-            expect(page.get_by_role("link", name="报送负面信息").first).to_be_visible()
+            expect(page.get_by_role("link", name="我要报送")).to_be_visible()
         if username == "admin":
             jobs = page.locator("#panel-jobs")
             expect(jobs).to_contain_text("邮件服务器拒绝连接")

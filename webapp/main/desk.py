@@ -62,6 +62,7 @@ class Desk:
 
     panels: list[Panel]
     actions: list[tuple[str, str]] = field(default_factory=list)
+    shortcuts: list[tuple[str, str]] = field(default_factory=list)
     # Obligations (待办/时限) are addressed to case roles; administrators own none.
     todos: bool = False
     # The supervisory roles get the 晴雨表 below their to-dos.
@@ -316,19 +317,35 @@ PANELS: list[tuple[tuple[str, ...], Callable[[Context], Panel]]] = [
     ((P.AUDIT_VIEW,), security),
 ]
 # The big buttons of a first screen.
-ACTIONS = [(P.REPORT_SUBMIT, "negative_info.submit", _l("报送负面信息"))]
+ACTIONS = [(P.REPORT_SUBMIT, "negative_info.submit", _l("我要报送"))]
+# The role's main links under its to-dos (常用操作), so no screen is ever empty. Worded as tasks,
+# apart from the menu's entries, so that a link's name means one place on the page.
+SHORTCUTS = [
+    (P.CADRE_VIEW, "cadres.index", _l("查询干部")),
+    (P.REPORT_VIEW, "negative_info.index", _l("查阅负面信息")),
+    (P.REPORT_EDIT, "negative_info.create", _l("登记新的负面信息")),
+    (P.TALK_EDIT, "talks.create", _l("登记谈话")),
+    (P.REPORT_SUBMIT, "negative_info.mine", _l("查看报送进度")),
+    (P.USER_MANAGE, "admin.user_create", _l("新建账号")),
+    (P.PARAM_MANAGE, "holidays.index", _l("录入节假日安排")),
+    (P.ROLE_GRANT, "admin.grants_list", _l("为账号授权")),
+    (P.AUDIT_VIEW, "audit.operations", _l("查阅审计记录")),
+    (P.AUDIT_VIEW, "audit.verify", _l("核验日志完整性")),
+]
+
+
+def _links(user: User, table) -> list[tuple[str, str]]:
+    return [(url_for(endpoint), str(label)) for perm, endpoint, label in table if user.can(perm)]
 
 
 def desk_for(user: User, today: date, now: datetime) -> Desk:
     """Build the user's first screen from the panels their permissions open."""
     ctx = Context(user, today, now)
     panels = [build(ctx) for perms, build in PANELS if any(user.can(p) for p in perms)]
-    actions = [
-        (url_for(endpoint), str(label)) for perm, endpoint, label in ACTIONS if user.can(perm)
-    ]
     return Desk(
         panels,
-        actions,
+        _links(user, ACTIONS),
+        _links(user, SHORTCUTS),
         todos=user.can(P.CADRE_VIEW),
         barometer=user.can(P.DASHBOARD_VIEW),
     )

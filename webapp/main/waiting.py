@@ -75,46 +75,33 @@ def items_to_verify(user: User) -> Listing:
     return _listing(stmt, (NegativeInfo.verification_due.asc().nulls_last(), NegativeInfo.id))
 
 
-def _warnings(*columns) -> sa.Select:
-    """Select warnings' number, tier and cadre's name, with more columns."""
-    return sa.select(
+def _warnings(user: User, *columns) -> sa.Select:
+    """Select the warnings in scope: number, tier and the cadre's name, with more columns."""
+    stmt = sa.select(
         Warning.id, Warning.number, Warning.tier, Cadre.name.label("cadre_name"), *columns
     ).join(Cadre, Cadre.id == Warning.cadre_id)
+    return scoped(stmt, Warning, user)
 
 
 def escalation_proposals(user: User) -> Listing:
     """Return the open proposals in scope to escalate an overdue warning (rule 4), oldest first."""
-    stmt = scoped(
-        _warnings(
-            WarningProposal.to_tier, WarningProposal.overdue_workdays, WarningProposal.proposed_on
-        )
-        .join(WarningProposal, WarningProposal.warning_id == Warning.id)
-        .where(WarningProposal.status == "open"),
-        Warning,
-        user,
+    p = WarningProposal
+    stmt = _warnings(user, p.to_tier, p.overdue_workdays, p.proposed_on).join(
+        p, p.warning_id == Warning.id
     )
-    return _listing(stmt, (WarningProposal.proposed_on, WarningProposal.id))
+    return _listing(stmt.where(p.status == "open"), (p.proposed_on, p.id))
 
 
 def clarifications_to_complete(user: User) -> Listing:
     """Return the automatic clearings in scope whose method is still to be recorded."""
-    stmt = scoped(
-        _warnings(Clarification.at)
-        .join(Clarification, Clarification.warning_id == Warning.id)
-        .where(Clarification.method == ""),
-        Warning,
-        user,
-    )
-    return _listing(stmt, (Clarification.at, Clarification.id))
+    c = Clarification
+    stmt = _warnings(user, c.at).join(c, c.warning_id == Warning.id).where(c.method == "")
+    return _listing(stmt, (c.at, c.id))
 
 
 def reviews_waiting(user: User) -> Listing:
     """Return the warnings in scope waiting for 复核 (待复核), earliest review due first."""
-    stmt = scoped(
-        _warnings(Warning.review_due).where(Warning.state == State.REVIEWING),
-        Warning,
-        user,
-    )
+    stmt = _warnings(user, Warning.review_due).where(Warning.state == State.REVIEWING)
     return _listing(stmt, (Warning.review_due.asc().nulls_last(), Warning.id))
 
 

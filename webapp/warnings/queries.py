@@ -167,9 +167,12 @@ def approver_roles(user: User) -> set[str]:
 
 def pending_for(user: User) -> list[Warning]:
     """Return the warnings in scope waiting for this user's approval step, oldest first."""
-    stmt = scoped(
-        sa.select(Warning).where(Warning.state == State.PENDING_APPROVAL), Warning, user
-    ).order_by(Warning.updated_at, Warning.id)
+    stmt = (
+        scoped(sa.select(Warning).where(Warning.state == State.PENDING_APPROVAL), Warning, user)
+        .order_by(Warning.updated_at, Warning.id)
+        # 不得自审 reads each chain's history: load them all at once, not one query a warning.
+        .options(selectinload(Warning.events))
+    )
     return [
         w
         for w in db.session.scalars(stmt)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import make_report, make_user, make_warning
 from tests.helpers import act, switch
+from tests.statements import grown, statements_of_get
 from webapp.extensions import db as _db
 from webapp.models import (
     AccessLog,
@@ -135,7 +134,7 @@ def test_a_liaison_sees_own_submissions_and_the_report_button(db, world, client,
 
     page = home(client, login, liaison)
     assert panels(page) == ["submissions"]
-    assert '<a class="btn" href="/negative-info/submit">报送负面信息</a>' in page
+    assert '<a class="btn" href="/negative-info/submit">我要报送</a>' in page
     submissions = panel(page, "submissions")
     assert own.number in submissions and taken.number in submissions
     assert theirs.number not in submissions
@@ -149,9 +148,10 @@ def test_a_viewer_with_nothing_waiting_gets_a_friendly_line_and_main_links(
     db, world, client, login
 ):
     page = home(client, login, world.viewer)
-    assert "暂无待办，可从下列常用功能开始工作。" in page
+    assert "暂无待办，可从下列常用操作开始工作。" in page
     links = page[page.index('id="main-links"') :]
-    assert 'href="/cadres/"' in links and "干部信息" in links
+    assert '<a class="btn secondary" href="/cadres/">查询干部</a>' in links
+    assert "登记谈话" not in links  # a viewer records nothing
     assert "干部预警晴雨表" in page  # the overview below the to-dos
 
 
@@ -276,31 +276,6 @@ def test_an_auditor_sees_recent_lockouts_denied_accesses_and_role_grants(
 # --------------------------------------------------------------------------- bounded queries
 
 
-@contextmanager
-def counted():
-    """Count the SQL statements run inside the block."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def reviewer_home_statements(client) -> int:
-    # A first request after the setup's commit reloads the user and opens a savepoint.
-    client.get("/")
-    with counted() as statements:
-        page = client.get("/").get_data(as_text=True)
-    assert "待审批" in page
-    return len(statements)
-
-
 def test_the_first_screen_runs_the_same_number_of_statements_however_much_waits(
     db, world, client, login
 ):
@@ -314,9 +289,55 @@ def test_the_first_screen_runs_the_same_number_of_statements_however_much_waits(
 
     add_work(1)
     switch(client, login, world.reviewer)
-    few = reviewer_home_statements(client)
+    few = statements_of_get(client, "/")
     add_work(6)
-    many = reviewer_home_statements(client)
-    assert many == few
+    many = statements_of_get(client, "/")
+    assert len(many) == len(few), grown(few, many)
     page = client.get("/").get_data(as_text=True)
     assert 'data-total="7"' in panel(page, "approvals")
+
+
+@pytest.mark.parametrize("role", ["sysadmin", "auditor"])
+def test_the_administrators_screens_run_the_same_statements_however_much_waits(
+    db, world, client, login, admins, role
+):
+    supervisor_role = db.session.query(Role).filter_by(code="supervisor").one()
+
+    def add_trouble(n: int) -> None:
+        now = datetime.now(UTC)
+        for i in range(n):
+            user = make_user("viewer", world.mine)
+            user.locked_until = now + timedelta(minutes=10)
+            db.session.add(
+                Notification(
+                    kind="verification_due",
+                    subject=f"report:{user.id}",
+                    stage="due",
+                    due_date=TODAY,
+                    user_id=user.id,
+                    channel=ChannelCode.EMAIL,
+                    title="标题",
+                    body="正文",
+                    status=NotificationStatus.DEAD,
+                )
+            )
+            db.session.add(
+                AuditLog(
+                    username="secadmin-desk",
+                    action="update",
+                    object_type="User",
+                    object_id=str(user.id),
+                    before={"role_id": 999},
+                    after={"role_id": supervisor_role.id},
+                    at=now,
+                )
+            )
+            db.session.add(LoginLog(username=f"x{i}", success=False, reason="lockout", at=now))
+        db.session.commit()
+
+    add_trouble(1)
+    switch(client, login, admins[role])
+    few = statements_of_get(client, "/")
+    add_trouble(6)
+    many = statements_of_get(client, "/")
+    assert len(many) == len(few), grown(few, many)
