@@ -48,4 +48,4 @@ def _shape(statement: str) -> str:
 def grown(few: list[str], many: list[str]) -> str:
     """Describe the statements sent more often the second time (what a row added)."""
     extra = Counter(map(_shape, many)) - Counter(map(_shape, few))
-    return "\n\n".join(f"+{n}× {statement[:400]}" for statement, n in extra.most_common(5))
+    return "\n\n".join(f"+{n}× {statement[:2000]}" for statement, n in extra.most_common(5))

@@ -25,6 +25,7 @@ from tests.factories import (
 from tests.statements import grown, statements_of_get
 from webapp.extensions import db
 from webapp.models import CadreEvent, Warning, WarningEvent
+from webapp.models.meetings import AgendaItem, Meeting, MeetingDecision, MeetingSeries
 from webapp.models.warnings import Approval
 
 _numbers = itertools.count(1)
@@ -122,6 +123,57 @@ def grow_detail(world, warning):
     )
 
 
+def make_meeting(world) -> Meeting:
+    """Make a 双周研判 of a unit of its own, with its own secretary, one line and one decision."""
+    unit = make_unit(parent=world.root)
+    secretary = make_user("reviewer", unit)
+    series = MeetingSeries(kind="biweekly", unit=unit, secretary=secretary)
+    n = next(_numbers)
+    meeting = Meeting(
+        number=f"YP-S-{n:05d}",
+        series=series,
+        kind="biweekly",
+        unit_id=unit.id,
+        scheduled_for=datetime(2026, 11, 16, 2, 0, tzinfo=UTC) + timedelta(days=n),
+        held_on=date(2026, 11, 16) + timedelta(days=n),
+        period_start=date(2026, 11, 1),
+        next_on=date(2026, 12, 1),
+        secretary_id=secretary.id,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    add_meeting_line(world, meeting)
+    return meeting
+
+
+def add_meeting_line(world, meeting: Meeting) -> None:
+    """Add an agenda line about a cadre of its own, and a decision on it by another person."""
+    cadre = fresh_cadre(world)
+    n = next(_numbers)
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        position=n,
+        section="new_info",
+        cadre_id=cadre.id,
+        cadre_name=cadre.name,
+        unit_name=cadre.unit.name,
+        subject_type="negative_info",
+        subject_id=make_report(cadre).id,
+        subject_ref=f"FM-S-{n:05d}",
+    )
+    db.session.add(item)
+    db.session.flush()
+    db.session.add(
+        MeetingDecision(
+            meeting_id=meeting.id,
+            agenda_item_id=item.id,
+            kind="continue_watch",
+            note=f"说明{n}",
+            recorded_by_id=make_user("reviewer", world.root).id,
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     """A page, and how to add one row to it."""
@@ -160,6 +212,13 @@ CASES = {
         lambda w, s: make_report(fresh_cadre(w)),
     ),
     "roster_export": Case(lambda w, s: "/excel/cadres/export", lambda w, s: fresh_cadre(w)),
+    "meeting_list": Case(lambda w, s: "/meetings/", lambda w, s: make_meeting(w)),
+    "meeting_detail": Case(
+        lambda w, meeting: f"/meetings/{meeting.id}", add_meeting_line, make_meeting
+    ),
+    "meeting_decisions_export": Case(
+        lambda w, meeting: f"/meetings/{meeting.id}/decisions.xlsx", add_meeting_line, make_meeting
+    ),
     "cadre_profile": Case(lambda w, cadre: f"/cadres/{cadre.id}", grow_profile, lambda w: w.cadre),
     "warning_detail": Case(
         lambda w, warning: f"/warnings/{warning.id}",

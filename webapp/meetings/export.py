@@ -18,6 +18,7 @@ from webapp.lookups import param_str
 from webapp.meetings.agenda import SECTION_LABELS, Section
 from webapp.meetings.kinds import decision_label, kind_label
 from webapp.meetings.lists import WIDTHS, Produced
+from webapp.meetings.queries import load_lines
 from webapp.models.meetings import Meeting
 from webapp.spreadsheets.export import write_workbook
 from workflows.tiers import Tier
@@ -28,6 +29,7 @@ DECISION_WIDTHS = [6, 18, 10, 24, 16, 16, 14, 40, 8]
 
 def decision_rows(meeting: Meeting) -> Iterator[list[Any]]:
     """Yield one row per decision, in the order recorded."""
+    meeting = load_lines(meeting)
     for n, d in enumerate(meeting.decisions, start=1):
         item = d.agenda_item
         yield [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import Inquiry, Talk, User
-from webapp.models.meetings import Meeting, MeetingDecision, MeetingStatus
+from webapp.models.meetings import AgendaItem, Meeting, MeetingDecision, MeetingStatus
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 from webapp.signals import Section
@@ -29,6 +30,38 @@ def search_meetings(user: User, form, page: int = 1):
             stmt = stmt.where(Meeting.held_on <= form.held_to.data)
     stmt = stmt.order_by(Meeting.held_on.desc(), Meeting.id.desc())
     return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def line_counts(meetings: list[Meeting]) -> dict[int, tuple[int, int]]:
+    """Count each meeting's agenda lines and decisions: two grouped queries for a page."""
+    ids = [m.id for m in meetings]
+    counted = {}
+    for model in (AgendaItem, MeetingDecision):
+        stmt = (
+            sa.select(model.meeting_id, sa.func.count())
+            .where(model.meeting_id.in_(ids))
+            .group_by(model.meeting_id)
+        )
+        counted[model] = dict(db.session.execute(stmt).all())
+    return {i: (counted[AgendaItem].get(i, 0), counted[MeetingDecision].get(i, 0)) for i in ids}
+
+
+def load_lines(meeting: Meeting) -> Meeting:
+    """Load the meeting's agenda with each line's decisions, and its decisions, at once.
+
+    A decision's line is then found in the session, so naming it sends no query either.
+    """
+    stmt = (
+        sa.select(Meeting)
+        .where(Meeting.id == meeting.id)
+        .options(
+            selectinload(Meeting.agenda).selectinload(AgendaItem.decisions),
+            selectinload(Meeting.decisions),
+        )
+        # Loaded already (and perhaps expired by the access log's commit): load it again.
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(stmt).one()
 
 
 def linkable_records(decision: MeetingDecision, user: User) -> list:

@@ -34,7 +34,13 @@ from webapp.meetings.forms import (
 )
 from webapp.meetings.kinds import DECISION_RECORDS, decision_label, kind_label
 from webapp.meetings.lists import LIST_LABELS, ListQuery, from_snapshot, produce
-from webapp.meetings.queries import linkable_records, next_meeting, search_meetings
+from webapp.meetings.queries import (
+    line_counts,
+    linkable_records,
+    load_lines,
+    next_meeting,
+    search_meetings,
+)
 from webapp.meetings.services import DecisionInput, MeetingError, MinutesInput
 from webapp.models import OrgUnit
 from webapp.models.meetings import ListSnapshot, Meeting
@@ -93,12 +99,15 @@ def index():
     """List the meetings in the user's scope by kind, status and date."""
     form = MeetingFilterForm(request.args).fill()
     form.validate()
-    page = search_meetings(current_user, form, request.args.get("page", 1, type=int))
+    # The access row commits: logged first, so the page's meetings are not expired by it.
     record_access("Meeting", "", "list", query_filters())
-    return render_template("meetings/index.html", form=form, page=page)
+    page = search_meetings(current_user, form, request.args.get("page", 1, type=int))
+    counts = line_counts(page.items)
+    return render_template("meetings/index.html", form=form, page=page, counts=counts)
 
 
 def _detail(meeting: Meeting, status: int = 200, decision_form: DecisionForm | None = None):
+    meeting = load_lines(meeting)
     minutes = MinutesForm(opinions=meeting.opinions)
     minutes.present.choices = [(a.id, a.name) for a in meeting.attendees]
     minutes.present.data = [a.id for a in meeting.attendees if a.present]
