@@ -24,7 +24,7 @@ from webapp.models import (
     Warning,
 )
 from webapp.obligations import services as obligations
-from webapp.security.scope import scope_condition, scoped, subtree_ids
+from webapp.security.scope import in_subtree, scope_condition, scoped, subtree_ids
 from webapp.warnings.register import overdue_condition
 from workflows.states import ACTIVE_STATES, State
 
@@ -33,6 +33,11 @@ ACTIVE = sorted(ACTIVE_STATES)
 
 def _in_focus(unit_column, focus: OrgUnit | None) -> sa.ColumnElement:
     return sa.true() if focus is None else unit_column.in_(subtree_ids(focus))
+
+
+def _reports_in_focus(focus: OrgUnit | None) -> sa.ColumnElement:
+    # As the register's 单位（含下级） filter reads it: the linked cadre's unit, else the item's.
+    return sa.true() if focus is None else in_subtree(NegativeInfo, focus)
 
 
 def _cadre_scope(user: User) -> sa.ColumnElement:
@@ -168,7 +173,7 @@ def _by_month(stmt: sa.Select, column, first: date, last: date, key=None) -> dic
 def reports_by_month(user: User, focus: OrgUnit | None, first: date, last: date) -> dict:
     """Count new negative information by (year, month, source channel) received in the window."""
     stmt = scoped(sa.select().select_from(NegativeInfo), NegativeInfo, user).where(
-        _in_focus(NegativeInfo.current_unit_id(), focus)
+        _reports_in_focus(focus)
     )
     return _by_month(stmt, NegativeInfo.received_on, first, last, NegativeInfo.source_channel)
 
@@ -204,7 +209,7 @@ def reports_by_source(user: User, focus: OrgUnit | None) -> dict[str, int]:
         ),
         NegativeInfo,
         user,
-    ).where(_in_focus(NegativeInfo.current_unit_id(), focus))
+    ).where(_reports_in_focus(focus))
     return _pairs(stmt)
 
 
