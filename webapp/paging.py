@@ -183,7 +183,7 @@ def paginate(
         rows_stmt = rows_stmt.where(key.beyond(want.after))
     elif want.before is not None:
         rows_stmt = rows_stmt.where(key.beyond(want.before, backwards=True))
-    else:
+    elif want.number > 1:
         rows_stmt = rows_stmt.offset((want.number - 1) * per_page)
     rows_stmt = key.order(rows_stmt, backwards).limit(per_page + 1)
     items = list(db.session.scalars(rows_stmt).unique())
