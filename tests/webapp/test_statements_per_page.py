@@ -56,17 +56,23 @@ def make_warning_row(world, cadre=None, state: str = "issued", **fields) -> Warn
     warning.basis.append(make_report(cadre, status="true"))
     db.session.add(warning)
     db.session.flush()
+    add_history(warning, proposer, "create", to_state="draft")
+    return warning
+
+
+def add_history(warning: Warning, actor, event: str, **fields) -> None:
+    """Add a history row by a person."""
     db.session.add(
         WarningEvent(
             warning_id=warning.id,
-            actor_id=proposer.id,
-            actor_name=proposer.full_name,
-            event="create",
-            to_state="draft",
+            actor_id=actor.id,
+            actor_name=actor.full_name,
+            actor_role=actor.role.code,
+            event=event,
             to_tier=int(warning.tier),
+            **fields,
         )
     )
-    return warning
 
 
 def pending_warning(world):
@@ -97,18 +103,13 @@ def grow_detail(world, warning):
     """Add a basis item, an approval and a history row by another person."""
     actor = make_user(ROLES[next(_numbers) % 3], world.root)
     warning.basis.append(make_report(warning.cadre, status="true"))
-    db.session.add(
-        WarningEvent(
-            warning_id=warning.id,
-            actor_id=actor.id,
-            actor_name=actor.full_name,
-            actor_role=actor.role.code,
-            event="approve",
-            from_state="pending_approval",
-            to_state="pending_approval",
-            to_tier=int(warning.tier),
-            at=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=next(_numbers)),
-        )
+    add_history(
+        warning,
+        actor,
+        "approve",
+        from_state="pending_approval",
+        to_state="pending_approval",
+        at=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=next(_numbers)),
     )
     db.session.add(
         Approval(
