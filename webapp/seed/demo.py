@@ -1,8 +1,9 @@
-"""Demo data: the city of 江州, ~300 cadres in posts that fit their units, one user per role,
-and months of casework played through the real services so that a new user sees a working office.
+"""Demo data: a working office in the city of 江州, made on an empty database.
 
-The data is deterministic (fixed seeds) and dated relative to today: run on the same day, it
-is the same; run on another day, its deadlines and lights mean the same things.
+About 300 cadres in posts that fit their units, one user per role, and a year of casework
+played through the real services. Deterministic (fixed seeds) and dated relative to today:
+run on the same day, it is the same; run on another day, its deadlines and lights mean the
+same things.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Posts follow the practice of a prefecture-level city (地级市): a 县 has 县长 and 副县长, a 区
 has 区长 and 副区长, a 乡 has 乡长, a 镇 has 镇长, a 街道 has a 党工委 and an 办事处 主任; the
 heads of counties, districts and 市直部门 are 正处级, their deputies 副处级, the heads of
-townships, streets and 县（区）直部门 正科级, their deputies 副科级. Ages and the share of women
-follow the rank and the post (most, not all, leaders are men).
+townships, streets and 县（区）直部门 正科级, their deputies 副科级. A position is written with
+its unit, as rosters do (西山县青石乡党委书记, 东城区副区长). Ages and the share of women follow
+the rank and the post (most, not all, leaders are men).
 """
 
 from __future__ import annotations
@@ -59,13 +60,16 @@ POSTS: dict[Kind, tuple[Post, ...]] = {
         Post("党组书记、局长", "zhengchu", 1, ZC, 0.15),
         Post("副局长", "fuchu", 3, FC, 0.25),
         Post("办公室主任", "zhengke", 1, ZK, 0.4),
-        Post("科长", "zhengke", 3, ZK, 0.35),
+        Post("综合科科长", "zhengke", 1, ZK, 0.35),
+        Post("规划财务科科长", "zhengke", 1, ZK, 0.35),
+        Post("政策法规科科长", "zhengke", 1, ZK, 0.35),
         Post("副科长", "fuke", 1, FK, 0.4),
     ),
     Kind.CITY_COMMISSION: (
         Post("主任", "zhengchu", 1, ZC, 0.15),
         Post("副主任", "fuchu", 3, FC, 0.25),
-        Post("科长", "zhengke", 2, ZK, 0.35),
+        Post("综合科科长", "zhengke", 1, ZK, 0.35),
+        Post("业务一科科长", "zhengke", 1, ZK, 0.35),
         Post("副科长", "fuke", 1, FK, 0.4),
     ),
     Kind.COUNTY: (
@@ -253,6 +257,14 @@ def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
+def position_in(unit_name: str, title: str) -> str:
+    """Write a post as a roster does, with its unit and no word doubled (青石乡党委书记)."""
+    for word in ("街道", "乡", "镇", "县", "区"):
+        if unit_name.endswith(word) and title.startswith(word):
+            return unit_name + title[len(word) :]
+    return unit_name + title
+
+
 def category_for(kind: Kind, rank: str) -> str:
     """Return the cadre category (市管/县管/科级) of a post."""
     if rank in ("ting", "zhengchu", "fuchu"):
@@ -417,7 +429,7 @@ def build_cadres(units: dict[str, OrgUnit], count: int, rng: random.Random, toda
             political_status=political,
             education=rng.choices(*EDUCATION)[0],
             unit_id=unit.id,
-            position=post.title,
+            position=position_in(unit.name, post.title),
             rank=post.rank,
             category=category_for(seat.kind, post.rank),
             is_young=is_young(post.rank, age_on(birth, today)),
@@ -429,7 +441,7 @@ def build_cadres(units: dict[str, OrgUnit], count: int, rng: random.Random, toda
             ),
             work_history=(
                 f"{joined.year}年参加工作，{(today - timedelta(days=in_post)).year}年起任"
-                f"{unit.name}{post.title}。"
+                f"{position_in(unit.name, post.title)}。"
             ),
         )
         db.session.add(cadre)
