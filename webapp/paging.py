@@ -184,7 +184,7 @@ def paginate(
     elif want.before is not None:
         rows_stmt = rows_stmt.where(key.beyond(want.before, backwards=True))
     elif want.number > 1:
-        rows_stmt = rows_stmt.offset((want.number - 1) * per_page)
+        rows_stmt = rows_stmt.where(key.columns[-1].in_(_skipped_ids(stmt, key, want, per_page)))
     rows_stmt = key.order(rows_stmt, backwards).limit(per_page + 1)
     items = list(db.session.scalars(rows_stmt).unique())
     more = len(items) > per_page
@@ -203,6 +203,14 @@ def paginate(
     if has_next and items:
         page.next_args = _link(args, number + 1, "after", key.values_of(items[-1]))
     return page
+
+
+def _skipped_ids(stmt: sa.Select, key: SortKey, want: PageRequest, per_page: int) -> sa.Select:
+    """Select the ids of a jumped-to page: OFFSET walks the index alone, not the rows."""
+    # A deferred join: the skipped rows are index entries (the composite indexes hold the
+    # sort key and the id), and only the page's rows are read in full.
+    ids = key.order(stmt.with_only_columns(key.columns[-1]))
+    return ids.offset((want.number - 1) * per_page).limit(per_page + 1)
 
 
 def _link(args: Mapping[str, str], number: int, direction: str, values: list[Any]) -> dict:

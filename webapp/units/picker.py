@@ -17,7 +17,7 @@ from webapp.security.scope import pickable_units
 # One answer lists at most this many units; a longer level or search says there is more.
 PICK_LIMIT = 50
 # The plain <select> (no JavaScript) offers the top of the tree and the level under it.
-SELECT_LIMIT = 200
+SELECT_LIMIT = 100
 
 
 @dataclass(frozen=True)
