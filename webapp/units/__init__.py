@@ -1,4 +1,4 @@
-"""Reading the unit tree: ordered lists, indented labels, the units a user may pick."""
+"""The unit tree (单位): ordered lists, indented labels, scope tests, paths; the picker blueprint."""
 
 from __future__ import annotations
 
