@@ -28,6 +28,7 @@ from webapp.api.schemas import (
     WarningQuery,
 )
 from webapp.api_clients.permissions import ApiPermission
+from webapp.attachments.services import FILES_PER_REQUEST
 from webapp.extensions import csrf, limiter
 
 bp = Blueprint(
@@ -115,6 +116,10 @@ def submission_input() -> tuple[dict, list[submissions.Upload]]:
         raise ApiProblem(422, _("请求内容有误"), list(pointers(exc.messages))) from None
     if multipart:
         files = request.files.getlist("attachments")
+        if len(files) > FILES_PER_REQUEST:
+            raise submissions.invalid(
+                "/attachments", _("附件不能超过 %(n)s 个", n=FILES_PER_REQUEST)
+            )
         uploads = [
             submissions.Upload(f.filename or "", f.read(), f"/attachments/{i}")
             for i, f in enumerate(files)

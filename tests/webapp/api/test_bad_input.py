@@ -86,3 +86,15 @@ def test_a_body_that_is_not_json_is_415(world, call):
     response = call("POST", "/api/v1/negative-info", data="x", content_type="text/plain")
     assert response.status_code == 415
     assert nothing_written()
+
+
+def test_too_many_multipart_files_are_refused(world, call):
+    import io
+    import json
+
+    files = [(io.BytesIO(b"%PDF-1.4"), f"{n}.pdf") for n in range(6)]
+    data = {"data": json.dumps(submission(world)), "attachments": files}
+    response = call("POST", "/api/v1/negative-info", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["pointer"] == "/attachments"
+    assert nothing_written()
