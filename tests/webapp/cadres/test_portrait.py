@@ -90,7 +90,7 @@ def test_the_profile_shows_the_portrait(db, world, client, login, at_noon):
 
     login(world.supervisor.username)
     page = client.get(f"/cadres/{world.cadre.id}").get_data(as_text=True)
-    assert "干部画像" in page
+    assert "<h2>监督画像</h2>" in page
     # The agenda's line, from the one function both use.
     line = portrait_text(portraits({world.cadre.id}, TODAY)[world.cadre.id])
     assert line == "负面信息 1 · 预警 1 · 谈话 1 · 函询 0"
