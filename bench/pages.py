@@ -405,8 +405,12 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-def time_export(session, base: str, path: str, server_pid: int) -> dict:
-    """Time the export EXPORTS times while sampling the server's memory; return the figures."""
+def time_export(session, base: str, path: str, server_pid: int, other) -> dict:
+    """Time the export EXPORTS times while sampling the server's memory; return the figures.
+
+    Meanwhile `other` (another user's session) keeps asking for the roster: its times say
+    whether a long export makes other users wait.
+    """
     pids = process_tree(server_pid)
     idle = {pid: rss_mib(pid) for pid in pids}
     peak = dict(idle)
@@ -418,8 +422,18 @@ def time_export(session, base: str, path: str, server_pid: int) -> dict:
                 peak[pid] = max(peak[pid], rss_mib(pid))
             time.sleep(0.01)
 
+    beside: list[float] = []
+
+    def browse():
+        while not done.is_set():
+            started = time.perf_counter()
+            other.get(base + "/cadres/", timeout=120)
+            beside.append((time.perf_counter() - started) * 1000)
+
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    browser = threading.Thread(target=browse, daemon=True)
+    browser.start()
     seconds, size, rows, status = [], 0, 0, 0
     try:
         for _ in range(EXPORTS):
@@ -430,6 +444,7 @@ def time_export(session, base: str, path: str, server_pid: int) -> dict:
     finally:
         done.set()
         sampler.join()
+        browser.join()
     if status == 200:
         rows = workbook_rows(answer.content)
     return {
@@ -440,6 +455,8 @@ def time_export(session, base: str, path: str, server_pid: int) -> dict:
         "seconds": statistics.median(seconds),
         "peak_above_idle_mib": max(peak[pid] - idle[pid] for pid in pids),
         "idle_mib": max(idle.values()),
+        "beside_p50": statistics.median(beside) if beside else None,
+        "beside_max": max(beside) if beside else None,
     }
 
 
@@ -536,7 +553,11 @@ def run(kind: str, args, sizes: Sizes) -> Report:
                 report.timings.append(timing)
                 print(f"  {kind} {case.user:<8} {case.name:<22} p50 {timing.pct(50):7.1f} ms")
             report.export = time_export(
-                sessions["province"], base, "/warnings/export.xlsx?state=rectifying", server.pid
+                sessions["province"],
+                base,
+                "/warnings/export.xlsx?state=rectifying",
+                server.pid,
+                sessions["district"],
             )
             if kind == "postgresql" and not args.no_load:
                 report.load = load_run(base, w, args.load_users, args.load_seconds)
@@ -578,6 +599,15 @@ def print_report(report: Report) -> None:
             f"{e['peak_above_idle_mib']:.0f} MiB（空闲 {e['idle_mib']:.0f} MiB）；"
             f"目标 ≤ 3 s、≤ 50 MiB：{'yes' if e['seconds'] <= 3 and e['peak_above_idle_mib'] <= 50 else 'no'}"
         )
+        usual = next(
+            (t for t in report.timings if t.case.path == "/cadres/" and t.case.user == "district"),
+            None,
+        )
+        if e["beside_p50"] is not None and usual is not None:
+            print(
+                f"导出期间另一用户的干部名册：p50 {e['beside_p50']:.1f} ms，max "
+                f"{e['beside_max']:.1f} ms（平时 p50 {usual.pct(50):.1f} ms）"
+            )
     load = report.load
     if load.get("skipped"):
         print(f"\n负载测试：跳过（{load['skipped']}）")
