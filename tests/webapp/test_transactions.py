@@ -36,7 +36,7 @@ def served(request, tmp_path_factory):
         started, release = app.config["held"][name]
         count = db.session.scalar(select(func.count(Cadre.id)))
         started.set()
-        release.wait(WAIT)
+        release.wait(WAIT * 6)  # let go by the test; the timeout only guards a broken one
         record_access("Cadre", "", "list", f"held {name}")
         return str(count)
 
