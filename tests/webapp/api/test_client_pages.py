@@ -155,3 +155,18 @@ def test_the_docs_page_ships_its_assets(client, db):
     asset = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
     assert asset.status_code == 200
     asset.close()
+
+
+def test_sysadmin_edits_a_client_and_a_stale_copy_is_refused(world, admins, open_as):
+    record = created(world, admins, open_as)
+    sys_ = open_as(admins["sysadmin"])
+    page = sys_.get(f"/admin/api-clients/{record.id}").get_data(as_text=True)
+    assert "2026-12-31" in page and "10.1.0.0/16" in page
+    loaded = str(record.version)
+    changed = details(world, rate_limit="10/minute", version=loaded)
+    assert sys_.post(f"/admin/api-clients/{record.id}", data=changed).status_code == 302
+    stale = details(world, rate_limit="99/minute", version=loaded)
+    refused = sys_.post(f"/admin/api-clients/{record.id}", data=stale)
+    assert "已被他人修改" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert record.rate_limit == "10/minute"
