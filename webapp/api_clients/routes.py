@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +10,7 @@ from webapp.admin.forms import SCOPE_LABELS
 from webapp.api_clients import services
 from webapp.api_clients.forms import ButtonForm, ClientForm, ClientGrantForm
 from webapp.api_clients.permissions import PERMISSION_LABELS
-from webapp.clock import to_org, utc_now
+from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.models import ApiClient
 from webapp.security.permissions import Permission, permission_required
@@ -25,8 +23,7 @@ def client_form(client: ApiClient | None = None) -> ClientForm:
     """Build the details form, filled from the client when editing."""
     form = ClientForm(obj=client, client=client)
     if client is not None and not form.is_submitted():
-        expires = to_org(client.expires_at)
-        form.expires_on.data = (expires - timedelta(days=1)).date() if expires else None
+        form.expires_on.data = services.valid_through(client)
     form.owner_unit_id.choices = unit_choices()
     return form
 
@@ -40,6 +37,7 @@ def list_page(grant_view: bool):
         labels=PERMISSION_LABELS,
         scope_labels=SCOPE_LABELS,
         usable=lambda c: services.usable(c, utc_now()),
+        valid_through=services.valid_through,
         button=ButtonForm(),
     )
 

@@ -15,7 +15,7 @@ from webapp.admin.grants import notify_auditors
 from webapp.api_clients import tokens
 from webapp.api_clients.permissions import PERMISSION_LABELS, ApiPermission
 from webapp.audit.services import day_start_utc
-from webapp.clock import utc_now
+from webapp.clock import to_org, utc_now
 from webapp.extensions import db
 from webapp.models import ApiClient, DataScope, OrgUnit, Role, User
 from webapp.security.permissions import UNASSIGNED
@@ -67,6 +67,12 @@ def address_allowed(client: ApiClient, address: str | None) -> bool:
 def expiry_instant(day: date | None) -> datetime | None:
     """Return the UTC instant a client valid through `day` (org zone) expires."""
     return day_start_utc(day + timedelta(days=1)) if day else None
+
+
+def valid_through(client: ApiClient) -> date | None:
+    """Return the last day (org zone) the client is valid, as the admin typed it."""
+    expires = to_org(client.expires_at)
+    return (expires - timedelta(days=1)).date() if expires else None
 
 
 def expired(client: ApiClient, now: datetime) -> bool:

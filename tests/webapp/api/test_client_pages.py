@@ -170,3 +170,9 @@ def test_sysadmin_edits_a_client_and_a_stale_copy_is_refused(world, admins, open
     assert "已被他人修改" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert record.rate_limit == "10/minute"
+
+
+def test_the_list_shows_the_last_valid_day_as_typed(world, admins, open_as):
+    created(world, admins, open_as)
+    listing = open_as(admins["sysadmin"]).get("/admin/api-clients/").get_data(as_text=True)
+    assert "2026-12-31" in listing and "2027-01-01" not in listing
