@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from flask import Blueprint as PageBlueprint
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
@@ -144,7 +144,8 @@ def submit():
     outcome = submissions.submit(current_client(), payload, uploads, request.remote_addr or "")
     mark_record("NegativeInfo", outcome.info.id)
     view = readers.submission_view(outcome.info, outcome.submission.external_id)
-    return view, 201 if outcome.created else 200
+    where = {"Location": url_for("api.submission", info_id=outcome.info.id)}
+    return view, 201 if outcome.created else 200, where
 
 
 @bp.get("/negative-info/<int:info_id>")

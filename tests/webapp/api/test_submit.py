@@ -24,6 +24,7 @@ def test_a_submission_lands_in_the_pending_queue_like_a_liaisons(world, call):
     response = call("POST", "/api/v1/negative-info", json=submission(world))
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
+    assert response.headers["Location"].endswith(f"/api/v1/negative-info/{body['id']}")
     assert body["status"] == "pending" and body["status_label"] == "待核实"
     assert body["external_id"] == "XF-2026-0001" and body["conclusion"] is None
     info = db.session.get(NegativeInfo, body["id"])
