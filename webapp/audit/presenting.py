@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -77,6 +78,14 @@ def shown_value(object_type: str, key: str, value: Any, names: Names | None = No
             for part, v in value.items()
         )
     return str(value)
+
+
+DEFAULT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")
+
+
+def shown_summary(summary: str) -> str:
+    """Return a row's summary as shown: older rows may hold Python's "<… object at 0x…>"."""
+    return "" if DEFAULT_REPR.fullmatch(summary or "") else summary
 
 
 def raw_json(value: Any) -> str:

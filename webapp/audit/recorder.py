@@ -140,6 +140,13 @@ def relationship_changes(obj: Any) -> dict[str, tuple[Any, Any]]:
     return found
 
 
+def summary_of(obj: Any) -> str:
+    """Return how a record names itself, or "" for a model that says nothing of its own."""
+    if type(obj).__str__ is object.__str__:
+        return ""  # Python's "<… object at 0x…>" tells the auditor nothing
+    return str(obj)[:500]
+
+
 def audit_rows(session: Session) -> list[dict[str, Any]]:
     """Describe what the flush is about to write for audited models."""
     user_id, username, ip = actor()
@@ -167,7 +174,7 @@ def audit_rows(session: Session) -> list[dict[str, Any]]:
                     "action": action,
                     "object_type": type(obj).__name__,
                     "obj": obj,
-                    "summary": str(obj)[:500],
+                    "summary": summary_of(obj),
                     "before": before,
                     "after": after,
                 }

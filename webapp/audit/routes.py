@@ -16,7 +16,7 @@ from webapp.audit.labels import (
     login_reason,
     model_label,
 )
-from webapp.audit.presenting import describe, object_names, raw_json
+from webapp.audit.presenting import describe, object_names, raw_json, shown_summary
 from webapp.audit.services import LogFilters, search_log
 from webapp.clock import utc_now
 from webapp.extensions import db
@@ -115,6 +115,7 @@ def show(kind: str):
         ends_a_session=ends_a_session,
         endpoint_label=endpoint_label,
         raw_json=raw_json,
+        shown_summary=shown_summary,
     )
 
 

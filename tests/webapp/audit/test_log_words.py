@@ -162,3 +162,31 @@ def test_a_parameter_change_reads_in_its_own_words(client, login, db):
     assert "参数值：「科长（审核） → 分管领导（审定）」 → 「科长（审核） → 部长（审定）」" in shown
     assert "参数值：每天 09:00（0 1 * * *） → 每周一至周五 08:30（30 0 * * 1-5）" in shown
     assert "reviewer" not in shown
+
+
+def test_no_summary_reads_as_a_python_object(client, db, auditor):
+    from webapp.models import AuditLog
+
+    make_user("viewer", make_unit(), username="reprcheck")
+    db.session.add(  # a row written before summaries said nothing for such models
+        AuditLog(username="system", action="update", object_type="Parameter", object_id="1",
+                 summary="<webapp.models.settings.Parameter object at 0x7f00aa>")
+    )  # fmt: skip
+    db.session.commit()
+    auditor()
+    page = client.get("/audit/operations").get_data(as_text=True)
+    assert "object at 0x" not in page
+
+
+def test_a_model_without_a_name_of_its_own_writes_no_summary(db):
+    from webapp.models import AuditLog, DictType
+
+    dict_type = DictType(code="repr_check", name="检查")
+    db.session.add(dict_type)
+    db.session.flush()
+    row = (
+        db.session.query(AuditLog)
+        .filter(AuditLog.object_type == "DictType", AuditLog.object_id == str(dict_type.id))
+        .one()
+    )
+    assert row.summary == ""
