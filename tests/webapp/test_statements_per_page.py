@@ -26,6 +26,8 @@ from tests.statements import grown, statements_of_get
 from webapp.extensions import db
 from webapp.models import CadreEvent, Warning, WarningEvent
 from webapp.models.meetings import AgendaItem, Meeting, MeetingDecision, MeetingSeries
+from webapp.models.negative_info import NegativeInfoEvent
+from webapp.models.talks import InquiryEvent
 from webapp.models.warnings import Approval
 
 _numbers = itertools.count(1)
@@ -175,6 +177,33 @@ def add_meeting_line(world, meeting: Meeting) -> None:
     )
 
 
+def grow_item(world, info):
+    """Add a history line by another person and a warning resting on the item."""
+    actor = make_user("supervisor", world.mine)
+    db.session.add(
+        NegativeInfoEvent(
+            info_id=info.id, actor_id=actor.id, actor_name=actor.full_name, event="edit"
+        )
+    )
+    warning = make_warning_row(world, info.cadre)
+    warning.basis.append(info)
+
+
+def grow_inquiry(world, inquiry):
+    """Add a history line by another person."""
+    actor = make_user("supervisor", world.mine)
+    db.session.add(
+        InquiryEvent(
+            inquiry_id=inquiry.id, actor_id=actor.id, actor_name=actor.full_name, event="edit"
+        )
+    )
+
+
+def grow_talk(world, talk):
+    """Add a warning about the talk's cadre that the talk may answer."""
+    make_warning_row(world, talk.cadre)
+
+
 @dataclass(frozen=True)
 class Case:
     """A page, and how to add one row to it."""
@@ -219,6 +248,15 @@ CASES = {
     ),
     "meeting_decisions_export": Case(
         lambda w, meeting: f"/meetings/{meeting.id}/decisions.xlsx", add_meeting_line, make_meeting
+    ),
+    "negative_info_detail": Case(
+        lambda w, info: f"/negative-info/{info.id}", grow_item, lambda w: make_report(w.cadre)
+    ),
+    "talk_detail": Case(
+        lambda w, talk: f"/talks/{talk.id}", grow_talk, lambda w: make_talk(w.cadre)
+    ),
+    "inquiry_detail": Case(
+        lambda w, inquiry: f"/inquiries/{inquiry.id}", grow_inquiry, lambda w: make_inquiry(w.cadre)
     ),
     "cadre_profile": Case(lambda w, cadre: f"/cadres/{cadre.id}", grow_profile, lambda w: w.cadre),
     "warning_detail": Case(

@@ -44,8 +44,9 @@ def cadre_matches(text: str, cadre_id: ColumnElement | None = None) -> ColumnEle
 
 
 def looks_like_number(text: str) -> bool:
-    """Tell whether a search text is a record number (FM-2026-0001) rather than a name."""
-    return any(c.isdigit() for c in text)
+    """Tell whether a search text is a record number (FM-2026-0001, FM-) rather than a name."""
+    # A name never holds a digit or a hyphen (a minority name joins its parts with ·).
+    return any(c.isdigit() or c == "-" for c in text)
 
 
 def record_matches(
@@ -54,7 +55,7 @@ def record_matches(
     number: ColumnElement | None = None,
     unlinked_name: ColumnElement | None = None,
 ) -> ColumnElement[bool]:
-    """Return a register's search condition: its number (text with digits) or its cadre.
+    """Return a register's search condition: its number (text with digits or -) or its cadre.
 
     `unlinked_name` is the name written on a record not yet linked to a cadre (a liaison's
     submission nobody matched); such records are few, so a plain LIKE on them stays cheap.

@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.cadre_picker import name_or_unit_matches
 from webapp.cadres.name_search import record_matches
@@ -60,21 +60,32 @@ def match_cadre(name: str, unit_id: int) -> Cadre | None:
     return found[0] if len(found) == 1 else None
 
 
-def _covers(user: User, cadre_id: int) -> bool:
-    stmt = select(Cadre.id).where(
-        Cadre.id == cadre_id, scope_condition(user, Cadre.unit_id, Cadre.created_by_id)
+def _covering(users: list[User], cadre_id: int) -> set[int]:
+    """Return the ids of the users whose scope covers the cadre, in one statement."""
+    if not users:
+        return set()
+    asks = (
+        select(literal(u.id)).where(
+            Cadre.id == cadre_id, scope_condition(u, Cadre.unit_id, Cadre.created_by_id)
+        )
+        for u in users
     )
-    return db.session.scalar(stmt) is not None
+    return set(db.session.scalars(union_all(*asks)))
 
 
 def handler_choices(cadre_id: int | None = None) -> list[tuple[int, str]]:
     """Return the active users who edit negative information and whose scope covers the cadre."""
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-    return [
-        (u.id, f"{u.full_name}（{u.unit.name}）")
-        for u in users
-        if u.can(Permission.REPORT_EDIT) and (cadre_id is None or _covers(u, cadre_id))
-    ]
+    stmt = (
+        select(User)
+        .where(User.active.is_(True))
+        .order_by(User.id)
+        .options(selectinload(User.scope_units))
+    )
+    users = [u for u in db.session.scalars(stmt) if u.can(Permission.REPORT_EDIT)]
+    if cadre_id is not None:
+        covering = _covering(users, cadre_id)
+        users = [u for u in users if u.id in covering]
+    return [(u.id, f"{u.full_name}（{u.unit.name}）") for u in users]
 
 
 # ---------------------------------------------------------------- register
