@@ -99,8 +99,8 @@ def stories(office: cases.Office, cadres: list[int], rng: random.Random) -> list
         cases.item_story(office, rng.choice(pool[:40]), "general_petition", 120 + 9 * i, "true")
         for i in range(3 if full else 0)
     ]
-    result.append(cases.meeting_story(office, "biweekly", "city", "supervisor", 40))
-    result.append(cases.meeting_story(office, "weekly", "east", "district", 4))
+    result.append(cases.meeting_story(office, "monthly", "city", "supervisor", 60))
+    result.append(cases.meeting_story(office, "biweekly", "east", "district", 30))
     return result
 
 
