@@ -80,6 +80,44 @@ def ends_a_session(reason: str) -> bool:
     return reason == "logout" or reason.startswith("session_")
 
 
+# The query arguments of lists and searches (the access log's 筛选条件) that are no column.
+FILTER_LABELS: dict[str, str] = {
+    "q": _l("关键词"),
+    "page": _l("页码"),
+    "per_page": _l("每页条数"),
+    "sort": _l("排序"),
+    "order": _l("顺序"),
+    "date_from": _l("起始日期"),
+    "date_to": _l("截止日期"),
+    "issued_from": _l("下达日期起"),
+    "issued_to": _l("下达日期止"),
+    "received_from": _l("收到日期起"),
+    "received_to": _l("收到日期止"),
+    "username": _l("用户名"),
+    "action": _l("操作"),
+    "object_type": _l("对象类型"),
+    "result": _l("结果"),
+    "light": _l("期限提示"),
+    "overdue": _l("已超期"),
+    "below": _l("含下级单位"),
+}
+
+
+def filter_pairs(filters: str) -> list[tuple[str, str]]:
+    """Split an access-log row's "key=value&…" filters into pairs, in their order."""
+    pairs = []
+    for part in (filters or "").split("&"):
+        key, _sep, value = part.partition("=")
+        if key and value:
+            pairs.append((key, value))
+    return pairs
+
+
+def filter_label(object_type: str, key: str):
+    """Return the Chinese name of a list's query argument, or its raw name."""
+    return FILTER_LABELS.get(key) or field_label(object_type, key)
+
+
 # Columns whose meaning is the same in every model that has them.
 COMMON: dict[str, str] = {
     "name": _l("名称"),

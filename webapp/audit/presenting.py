@@ -20,6 +20,8 @@ from webapp.admin import services as admin_services
 from webapp.audit.labels import (
     field_dictionary,
     field_label,
+    filter_label,
+    filter_pairs,
     reference_column,
     referenced_type,
 )
@@ -207,7 +209,20 @@ def object_names(rows: Iterable[Any]) -> Names:
                 target = referenced_type(row.object_type, key)
                 if target and value is not None:
                     wanted.append((target, str(value)))
+        for key, value in filter_pairs(getattr(row, "filters", "")):
+            target = referenced_type(row.object_type, key)
+            if target:
+                wanted.append((target, value))
     return names_of(wanted)
+
+
+def describe_filters(row: Any, names: Names | None = None) -> str:
+    """Return an access-log row's filters in words: 单位：市财政局；核实状态：属实."""
+    return _("；").join(
+        f"{filter_label(row.object_type, key)}{_('：')}"
+        f"{shown_value(row.object_type, key, value, names)}"
+        for key, value in filter_pairs(row.filters)
+    )
 
 
 def names_of(wanted: Iterable[tuple[str, str]]) -> Names:

@@ -16,7 +16,13 @@ from webapp.audit.labels import (
     login_reason,
     model_label,
 )
-from webapp.audit.presenting import describe, object_names, raw_json, shown_summary
+from webapp.audit.presenting import (
+    describe,
+    describe_filters,
+    object_names,
+    raw_json,
+    shown_summary,
+)
 from webapp.audit.services import LogFilters, search_log
 from webapp.clock import utc_now
 from webapp.extensions import db
@@ -100,6 +106,9 @@ def show(kind: str):
     page = search_log(kind, filters, request.args.get("page", 1, type=int))
     names = object_names(page.items) if kind != "logins" else {}
     changes = {row.id: describe(row, names) for row in page.items} if kind == "operations" else {}
+    filters_shown = (
+        {row.id: describe_filters(row, names) for row in page.items} if kind == "accesses" else {}
+    )
     return render_template(
         "audit/log.html",
         kind=kind,
@@ -116,6 +125,7 @@ def show(kind: str):
         endpoint_label=endpoint_label,
         raw_json=raw_json,
         shown_summary=shown_summary,
+        filters_shown=filters_shown,
     )
 
 

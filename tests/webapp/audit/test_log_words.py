@@ -190,3 +190,19 @@ def test_a_model_without_a_name_of_its_own_writes_no_summary(db):
         .one()
     )
     assert row.summary == ""
+
+
+def test_a_search_reads_as_its_filters_in_words(client, login, db, world):
+    login(world.supervisor.username)
+    unit = world.cadre.unit
+    url = f"/negative-info/?q=张三&status=true&unit_id={unit.id}&source_channel=petition"
+    assert client.get(url).status_code == 200
+    client.post("/auth/logout")
+    make_user("auditor", make_unit(), username="filterauditor")
+    login("filterauditor")
+    page = client.get(f"/audit/accesses?username={world.supervisor.username}")
+    shown = body(client, f"/audit/accesses?username={world.supervisor.username}")
+    assert page.status_code == 200
+    line = re.sub(r'<div class="muted"><code>.*?</code></div>', "", shown, flags=re.S)
+    assert f"关键词：张三；核实状态：属实；单位：{unit.name}；信息来源：" in line
+    assert "status=" not in line and "unit_id" not in line
