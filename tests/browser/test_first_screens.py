@@ -95,3 +95,35 @@ def test_every_role_lands_on_its_own_first_screen(page, shot, troubles):
             response = page.request.get(href)
             assert response.status == 200, (username, href)
         log_out(page)
+
+
+def storied_cadre(live_app) -> int:
+    """Return the demo cadre whose warnings have the longest history."""
+    import sqlalchemy as sa
+
+    from webapp.models import Warning, WarningEvent
+
+    with live_app.app_context():
+        cadre_id = db.session.scalar(
+            sa.select(Warning.cadre_id)
+            .join(WarningEvent, WarningEvent.warning_id == Warning.id)
+            .group_by(Warning.cadre_id)
+            .order_by(sa.func.count().desc(), Warning.cadre_id)
+            .limit(1)
+        )
+        db.session.remove()
+    return cadre_id
+
+
+@pytest.mark.browser
+def test_the_profile_shows_the_portrait_strip(page, shot, live_app):
+    cadre_id = storied_cadre(live_app)
+    log_in(page, "supervisor")
+    page.goto(f"/cadres/{cadre_id}")
+    portrait = page.locator("#portrait")
+    expect(portrait.get_by_role("heading", name="监督画像")).to_be_visible()
+    expect(portrait.locator("#portrait-line")).to_contain_text("负面信息")
+    # More than one colour over two years: the strip draws each stretch.
+    assert portrait.locator("svg.strip rect.seg").count() >= 2
+    portrait.scroll_into_view_if_needed()
+    shot(page, "39-cadre-portrait")

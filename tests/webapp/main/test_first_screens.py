@@ -23,7 +23,9 @@ from webapp.models import (
     WarningProposal,
 )
 from webapp.models.notifications import ChannelCode, NotificationStatus
+from webapp.obligations import services as obligations
 from webapp.warnings import services
+from workflows.obligations import ObligationKind
 
 TODAY = date(2026, 12, 1)
 
@@ -72,10 +74,24 @@ def test_a_supervisor_sees_items_to_verify_proposals_and_own_deadlines(db, world
                 proposed_on=TODAY,
             )
         )
+    talk_due = obligations.open_obligation(
+        kind=ObligationKind.MANDATORY_TALK,
+        subject_type="cadre_event",
+        subject_id=1,
+        cadre_id=world.cadre.id,
+        start=date(2026, 11, 2),
+        due=date(2026, 11, 30),
+        total_workdays=20,
+        today=TODAY,
+        step_role="supervisor",
+    )
     db.session.commit()
 
     page = home(client, login, world.supervisor)
     assert panels(page) == ["verification", "proposals"]
+    # The 必谈 owed by the cadre's supervisors is among the deadlines, overdue.
+    line = re.search(rf'<tr data-obligation="{talk_due.id}">.*?</tr>', page, re.S).group(0)
+    assert "必谈" in line and "已逾期" in line and "已逾期 1" in page
     verification = panel(page, "verification")
     assert mine.number in verification and f'href="/negative-info/{mine.id}"' in verification
     assert far.number not in verification and done.number not in verification
@@ -85,7 +101,7 @@ def test_a_supervisor_sees_items_to_verify_proposals_and_own_deadlines(db, world
     assert "逾期 6 个工作日，建议升级为二级预警（橙色）" in proposals
     assert f'href="/warnings/{warning.id}"' in proposals
     # Own deadlines by light, above the 我的待办 lines (the verification due is one of them).
-    assert 'id="todo-lights"' in page and "已逾期 0" in page
+    assert 'id="todo-lights"' in page
     assert "待审批" not in panels(page)
 
 
