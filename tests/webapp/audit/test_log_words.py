@@ -206,3 +206,28 @@ def test_a_search_reads_as_its_filters_in_words(client, login, db, world):
     line = re.sub(r'<div class="muted"><code>.*?</code></div>', "", shown, flags=re.S)
     assert f"关键词：张三；核实状态：属实；单位：{unit.name}；信息来源：" in line
     assert "status=" not in line and "unit_id" not in line
+
+
+def test_warning_names_cost_one_query_for_the_page(client, db, world, auditor):
+    from sqlalchemy import event
+
+    from webapp.extensions import db as _db
+
+    for _n in range(4):
+        warning = services.create_warning(world.supervisor, world.cadre.id, 1, [], "x")
+        act(warning, "submit", world.supervisor)
+    db.session.commit()
+    auditor()
+    statements = []
+    engine = _db.session.get_bind().engine
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        shown = body(client, "/audit/operations?object_type=Warning")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert shown.count(f"{world.cadre.name} <span") >= 8
+    assert sum("FROM warning" in s for s in statements) == 1
