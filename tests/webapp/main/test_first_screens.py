@@ -48,6 +48,35 @@ def panels(page: str) -> list[str]:
     return re.findall(r'data-panel="(\w+)"', page)
 
 
+def dead_message(user_id: int, **fields) -> Notification:
+    """Return a message given up after its retries (not added)."""
+    values = {
+        "kind": "verification_due",
+        "subject": f"report:{user_id}",
+        "stage": "due",
+        "due_date": TODAY,
+        "user_id": user_id,
+        "channel": ChannelCode.EMAIL,
+        "title": "标题",
+        "body": "正文",
+        "status": NotificationStatus.DEAD,
+    }
+    return Notification(**(values | fields))
+
+
+def role_change(user_id: int, role_id: int, at: datetime) -> AuditLog:
+    """Return the log row of a security admin giving an account a role (not added)."""
+    return AuditLog(
+        username="secadmin-desk",
+        action="update",
+        object_type="User",
+        object_id=str(user_id),
+        before={"role_id": 999},
+        after={"role_id": role_id},
+        at=at,
+    )
+
+
 def home(client, login, user) -> str:
     client.post("/auth/logout")
     login(user.username)
@@ -200,17 +229,8 @@ def test_a_sysadmin_sees_failed_jobs_dead_deliveries_holidays_and_locked_account
         )
     )
     db.session.add(JobRun(job_id="daily_digest", started_at=now, finished_at=now, result="ok"))
-    dead = Notification(
-        kind="verification_due",
-        subject="report:1",
-        stage="due",
-        due_date=TODAY,
-        user_id=world.supervisor.id,
-        channel=ChannelCode.EMAIL,
-        title="关于王建国同志问题的核实",
-        body="正文",
-        status=NotificationStatus.DEAD,
-        last_error="SMTP 550",
+    dead = dead_message(
+        world.supervisor.id, title="关于王建国同志问题的核实", last_error="SMTP 550"
     )
     db.session.add(dead)
     world.viewer.locked_until = now + timedelta(minutes=20)
@@ -256,15 +276,7 @@ def test_an_auditor_sees_recent_lockouts_denied_accesses_and_role_grants(
                 denied=True,
                 at=now,
             ),
-            AuditLog(
-                username="secadmin-desk",
-                action="update",
-                object_type="User",
-                object_id=str(world.viewer.id),
-                before={"role_id": 999},
-                after={"role_id": supervisor_role.id},
-                at=now,
-            ),
+            role_change(world.viewer.id, supervisor_role.id, now),
             AuditLog(
                 username=world.viewer.username,
                 action="update",
@@ -324,30 +336,8 @@ def test_the_administrators_screens_run_the_same_statements_however_much_waits(
         for i in range(n):
             user = make_user("viewer", world.mine)
             user.locked_until = now + timedelta(minutes=10)
-            db.session.add(
-                Notification(
-                    kind="verification_due",
-                    subject=f"report:{user.id}",
-                    stage="due",
-                    due_date=TODAY,
-                    user_id=user.id,
-                    channel=ChannelCode.EMAIL,
-                    title="标题",
-                    body="正文",
-                    status=NotificationStatus.DEAD,
-                )
-            )
-            db.session.add(
-                AuditLog(
-                    username="secadmin-desk",
-                    action="update",
-                    object_type="User",
-                    object_id=str(user.id),
-                    before={"role_id": 999},
-                    after={"role_id": supervisor_role.id},
-                    at=now,
-                )
-            )
+            db.session.add(dead_message(user.id))
+            db.session.add(role_change(user.id, supervisor_role.id, now))
             db.session.add(LoginLog(username=f"x{i}", success=False, reason="lockout", at=now))
         db.session.commit()
 
