@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-WEEKDAYS = "日一二三四五六日"  # cron numbers 0–7: Sunday is both 0 and 7
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# cron numbers 0–7: Sunday is both 0 and 7.
+WEEKDAYS = (_l("周日"), _l("周一"), _l("周二"), _l("周三"), _l("周四"), _l("周五"), _l("周六"))
 
 
 def numbers(field: str, low: int, high: int) -> list[int] | None:
@@ -36,17 +40,22 @@ def every(field: str) -> int | None:
     return None
 
 
-def joined(values: list[int], unit: str) -> str:
-    """Return "1 日、16 日" from [1, 16] and "日"."""
-    return "、".join(f"{v} {unit}" for v in values)
+def day_list(values: list[int]) -> str:
+    """Return "1 日、16 日" from [1, 16]."""
+    return _("、").join(_("%(n)s 日", n=v) for v in values)
+
+
+def month_list(values: list[int]) -> str:
+    """Return "1 月、7 月" from [1, 7]."""
+    return _("、").join(_("%(n)s 月", n=v) for v in values)
 
 
 def weekday_words(days: list[int]) -> str:
     """Return "周一至周五" for a run of weekdays, else "周一、周三"."""
     days = sorted({d % 7 for d in days})
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        return f"周{WEEKDAYS[days[0]]}至周{WEEKDAYS[days[-1]]}"
-    return "、".join(f"周{WEEKDAYS[d]}" for d in days)
+        return _("%(first)s至%(last)s", first=WEEKDAYS[days[0]], last=WEEKDAYS[days[-1]])
+    return _("、").join(str(WEEKDAYS[d]) for d in days)
 
 
 def to_local(minute: int, hours: list[int], offset: timedelta) -> tuple[list[str], int] | None:
@@ -61,10 +70,12 @@ def to_local(minute: int, hours: list[int], offset: timedelta) -> tuple[list[str
 def day_part(dom: str, month: str, dow: str, shift: int) -> str | None:
     """Return which days a fixed-time expression runs on, moved by a day shift (None if unsaid)."""
     if dom == "*" and month == "*" and dow == "*":
-        return "每天"
+        return _("每天")
     if dom == "*" and month == "*":
         days = numbers(dow, 0, 7)
-        return None if days is None else "每" + weekday_words([d + shift for d in days])
+        return (
+            None if days is None else _("每%(days)s", days=weekday_words([d + shift for d in days]))
+        )
     if dow != "*":
         return None
     days = numbers(dom, 1, 31)
@@ -73,13 +84,13 @@ def day_part(dom: str, month: str, dow: str, shift: int) -> str | None:
         return None
     days = [d + shift for d in days]
     if month == "*":
-        return f"每月 {joined(days, '日')}"
+        return _("每月 %(days)s", days=day_list(days))
     months = numbers(month, 1, 12)
     if months is None:
         return None
     if len(months) == 1 and len(days) == 1:
-        return f"每年 {months[0]} 月 {days[0]} 日"
-    return f"每年 {joined(months, '月')}的 {joined(days, '日')}"
+        return _("每年 %(month)s %(day)s", month=month_list(months), day=day_list(days))
+    return _("每年 %(months)s的 %(days)s", months=month_list(months), days=day_list(days))
 
 
 def describe_cron(expression: str, offset: timedelta) -> str | None:
@@ -91,19 +102,21 @@ def describe_cron(expression: str, offset: timedelta) -> str | None:
     rest_any = dom == month == dow == "*"
     step = every(minute)
     if step is not None and hour == "*" and rest_any:
-        return "每分钟" if step == 1 else f"每 {step} 分钟"
+        return _("每分钟") if step == 1 else _("每 %(n)s 分钟", n=step)
     minutes = numbers(minute, 0, 59)
     if minutes is None or len(minutes) != 1:
         return None
     hour_step = every(hour)
     if hour_step is not None and rest_any:
         # Whole-hour offsets keep the minute; the organisation's zone has one.
-        lead = "每小时" if hour_step == 1 else f"每 {hour_step} 小时"
-        return f"{lead}（整点）" if minutes[0] == 0 else f"{lead}第 {minutes[0]} 分"
+        lead = _("每小时") if hour_step == 1 else _("每 %(n)s 小时", n=hour_step)
+        if minutes[0] == 0:
+            return _("%(every)s（整点）", every=lead)
+        return _("%(every)s第 %(m)s 分", every=lead, m=minutes[0])
     hours = numbers(hour, 0, 23)
     local = to_local(minutes[0], hours, offset) if hours else None
     if local is None:
         return None
     times, shift = local
     days = day_part(dom, month, dow, shift)
-    return None if days is None else f"{days} {'、'.join(times)}"
+    return None if days is None else _("%(days)s %(times)s", days=days, times=_("、").join(times))
