@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from tests.statements import grown, statements_of_get
 from webapp.extensions import db
-from webapp.models import CadreEvent, Warning, WarningEvent
+from webapp.models import CadreEvent, DataScope, Warning, WarningEvent
 from webapp.models.meetings import AgendaItem, Meeting, MeetingDecision, MeetingSeries
 from webapp.models.negative_info import NegativeInfoEvent
 from webapp.models.talks import InquiryEvent
@@ -211,6 +211,7 @@ class Case:
     url: Callable[[object, object], str]
     add_row: Callable[[object, object], object]
     subject: Callable[[object], object] = lambda world: None
+    reader: Callable[[object, object], object] = lambda world, subject: world.reviewer
 
 
 CASES = {
@@ -258,6 +259,19 @@ CASES = {
     "inquiry_detail": Case(
         lambda w, inquiry: f"/inquiries/{inquiry.id}", grow_inquiry, lambda w: make_inquiry(w.cadre)
     ),
+    "liaison_submissions": Case(
+        lambda w, liaison: "/negative-info/mine",
+        lambda w, liaison: make_report(fresh_cadre(w), created_by=liaison, via_liaison=True),
+        lambda w: make_user("liaison", w.mine),
+        reader=lambda w, liaison: liaison,
+    ),
+    "admin_users": Case(
+        lambda w, s: "/admin/users",
+        lambda w, s: make_user(
+            "supervisor", make_unit(parent=w.root), DataScope.CUSTOM, scope_units=[w.mine]
+        ),
+        reader=lambda w, s: make_user("sysadmin", w.root),
+    ),
     "cadre_profile": Case(lambda w, cadre: f"/cadres/{cadre.id}", grow_profile, lambda w: w.cadre),
     "warning_detail": Case(
         lambda w, warning: f"/warnings/{warning.id}",
@@ -271,10 +285,11 @@ CASES = {
 def test_statements_do_not_grow_with_the_rows(client, login, world, name):
     case = CASES[name]
     subject = case.subject(world)
+    reader = case.reader(world, subject)
     for _ in range(3):
         case.add_row(world, subject)
     db.session.commit()
-    login(world.reviewer.username)
+    login(reader.username)
     url = case.url(world, subject)
     few = statements_of_get(client, url)
     for _ in range(27):
