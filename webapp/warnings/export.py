@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from webapp import clock
 from webapp.audit.services import record_operation
 from webapp.extensions import db
-from webapp.models import Role, User, Warning
+from webapp.lookups import role_names
+from webapp.models import User, Warning
 from webapp.spreadsheets.export import write_workbook
 from webapp.warnings.facts import current_due
 from webapp.warnings.queries import running_lights
@@ -43,8 +43,7 @@ WIDTHS = [16, 10, 24, 20, 16, 10, 14, 10, 12, 12, 12, 16, 12, 12, 24, 40]
 def warning_rows(user: User, filters: WarningFilters) -> Iterator[list[Any]]:
     """Yield one row per warning of the filtered, scoped register (streamed, no N+1)."""
     today = clock.org_today()
-    # Role names once for the whole export, not one query per row.
-    roles = dict(db.session.execute(sa.select(Role.code, Role.name)).all())
+    roles = role_names()  # once for the whole export, not one query per row
     stmt = register_query(user, filters, today).options(
         selectinload(Warning.basis), selectinload(Warning.proposer)
     )
