@@ -8,8 +8,6 @@ found by sxx and by dxx, whichever the user has in mind.
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
-
 # Surnames whose reading as a surname is not pypinyin's everyday one (pypinyin 0.55 has no
 # surname mode). Two-character entries are compound surnames read as a whole.
 SURNAME_READINGS = {
@@ -46,6 +44,10 @@ SURNAME_READINGS = {
 
 
 def _syllables(text: str) -> list[str]:
+    # Imported when a key is first made: pypinyin's tables take ~50 MiB, which a worker that
+    # only reads pages never needs.
+    from pypinyin import Style, lazy_pinyin
+
     # Non-Chinese runs (a Latin name, digits) come back whole; keep only letters and digits.
     parts = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     return [word for part in parts if (word := "".join(c for c in part.lower() if c.isalnum()))]
