@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflows.text import N_
-from workflows.tiers import PARAMETER_SPECS
+from workflows.tiers import ORG_HANDLING_INFLUENCE, PARAMETER_SPECS
 
 # Value types: "int", "str", "bool", "time", "cron" (five fields, UTC), "list" (comma-separated words), "roles" (a set of
 # role codes), "role_chain" (role codes in approval order) and "jobs" (scheduled job ids). Role lists are stored as
@@ -209,6 +209,8 @@ WORKFLOW_BOUNDS: dict[str, tuple[int, int]] = {
     "suggest.count_window_months": (1, 36),
     "suggest.count_threshold": (2, 10),
     "suggest.overdue_grace_workdays": (0, 60),
+    # Each kind of tier-3 measure: up to five years (降职 and 免职 count two by default).
+    **{f"warning.influence_months.{kind}": (0, 60) for kind in ORG_HANDLING_INFLUENCE},
 }
 
 
@@ -336,3 +338,11 @@ def help_of(key: str, value_type: str) -> str:
 def group_rank(group: str) -> int:
     """Return where a group stands on the page."""
     return GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER)
+
+
+def bounds_of(key: str, stored_min: int | None, stored_max: int | None) -> tuple:
+    """Return a parameter's (min, max): as declared here, else as its row says."""
+    spec = PARAMETER_DEFAULTS.get(key)
+    if spec is not None and (spec.min_value is not None or spec.max_value is not None):
+        return spec.min_value, spec.max_value
+    return stored_min, stored_max

@@ -37,6 +37,7 @@ from webapp.admin.services import (
 )
 from webapp.forms_common import REQUIRED, options, plain_text, too_long
 from webapp.models import DataScope
+from webapp.parameters import bounds_of
 
 SCOPE_LABELS = {
     DataScope.ALL: _l("全部"),
@@ -217,10 +218,11 @@ class ParameterForm(FlaskForm):
             if not re.fullmatch(r"-?\d+", text):
                 raise ValidationError(_l("请输入整数"))
             number = int(text)
-            if p.min_value is not None and number < p.min_value:
-                raise ValidationError(_l("不能小于 %(n)s", n=p.min_value))
-            if p.max_value is not None and number > p.max_value:
-                raise ValidationError(_l("不能大于 %(n)s", n=p.max_value))
+            low, high = bounds_of(p.key, p.min_value, p.max_value)
+            if low is not None and number < low:
+                raise ValidationError(_l("不能小于 %(n)s", n=low))
+            if high is not None and number > high:
+                raise ValidationError(_l("不能大于 %(n)s", n=high))
         elif self.kind == "time" and not TIME.match(text):
             raise ValidationError(_l("时间格式应为 时:分，例如 08:00"))
         elif self.kind == "bool" and text not in ("true", "false"):

@@ -20,6 +20,7 @@ from webapp.parameters import (
     ACCOUNT_ROLE_LISTS,
     PARAMETER_DEFAULTS,
     ROLE_TYPES,
+    bounds_of,
     group_rank,
     help_of,
     unit_of,
@@ -272,6 +273,8 @@ class ParameterRow:
     unit: str
     help: str
     rhythm: str | None  # a cron's run times in plain words, None if it cannot say
+    low: int | None
+    high: int | None
 
 
 def rhythm_of(expression: str) -> str | None:
@@ -287,8 +290,17 @@ def parameter_row(parameter: Parameter, role_names: dict[str, str]) -> Parameter
     unit = translate(unit_of(parameter.key)) if kind == "int" else ""
     shown = value_words(parameter.key, kind, parameter.value, role_names)
     rhythm = rhythm_of(parameter.value) if kind == "cron" else None
+    low, high = bounds_of(parameter.key, parameter.min_value, parameter.max_value)
     return ParameterRow(
-        parameter, kind, label, shown, unit, translate(help_of(parameter.key, kind)), rhythm
+        parameter,
+        kind,
+        label,
+        shown,
+        unit,
+        translate(help_of(parameter.key, kind)),
+        rhythm,
+        low,
+        high,
     )
 
 

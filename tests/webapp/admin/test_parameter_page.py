@@ -124,3 +124,16 @@ def test_paused_jobs_are_ticked_by_name_and_none_is_allowed(client, admin, db):
     assert saved.status_code == 302
     db.session.refresh(paused)
     assert paused.value == ""
+
+
+def test_declared_bounds_hold_even_where_the_stored_row_has_none(client, admin, db):
+    removal = param(db, "warning.influence_months.removal")
+    removal.min_value = removal.max_value = None  # a row seeded before the bounds were declared
+    db.session.commit()
+    assert "0 – 60 个月" in row_of(
+        client.get("/admin/parameters").get_data(as_text=True), removal.key
+    )
+    refused = client.post(f"/admin/parameters/{removal.id}", data={"value": "61"})
+    assert "不能大于 60" in refused.get_data(as_text=True)
+    db.session.refresh(removal)
+    assert removal.value == "24"
