@@ -3,9 +3,8 @@
 Posts follow the practice of a prefecture-level city (地级市): a 县 has 县长 and 副县长, a 区
 has 区长 and 副区长, a 乡 has 乡长, a 镇 has 镇长, a 街道 has a 党工委 and an 办事处 主任; the
 heads of counties, districts and 市直部门 are 正处级, their deputies 副处级, the heads of
-townships, streets and 县（区）直部门 正科级, their deputies 副科级. A position is written with
-its unit, as rosters do (西山县青石乡党委书记, 东城区副区长). Ages and the share of women follow
-the rank and the post (most, not all, leaders are men).
+townships, streets and 县（区）直部门 正科级, their deputies 副科级. Ages and the share of
+women follow the rank and the post (most, not all, leaders are men).
 """
 
 from __future__ import annotations
@@ -258,11 +257,15 @@ def age_on(birth: date, today: date) -> int:
 
 
 def position_in(unit_name: str, title: str) -> str:
-    """Write a post as a roster does, with its unit and no word doubled (青石乡党委书记)."""
-    for word in ("街道", "乡", "镇", "县", "区"):
+    """Write a post as the roster holds it beside its unit (青石乡 · 党委书记, not 乡党委书记).
+
+    Pages write unit and post together (西山县青石乡党委书记): a township's post keeps no
+    乡/镇/街道 of its own, or the word would be doubled.
+    """
+    for word in ("街道", "乡", "镇"):
         if unit_name.endswith(word) and title.startswith(word):
-            return unit_name + title[len(word) :]
-    return unit_name + title
+            return title[len(word) :]
+    return title
 
 
 def category_for(kind: Kind, rank: str) -> str:
@@ -441,7 +444,7 @@ def build_cadres(units: dict[str, OrgUnit], count: int, rng: random.Random, toda
             ),
             work_history=(
                 f"{joined.year}年参加工作，{(today - timedelta(days=in_post)).year}年起任"
-                f"{position_in(unit.name, post.title)}。"
+                f"{unit.name}{position_in(unit.name, post.title)}。"
             ),
         )
         db.session.add(cadre)
