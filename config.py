@@ -165,6 +165,8 @@ class Config:
         self.SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
         self.PASSWORD_HASH_FAST = False
         self.UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+        # folder: UPLOAD_DIR and IMPORT_DIR on this machine; database: in the shared database.
+        self.STORAGE_BACKEND = env_str("STORAGE_BACKEND", "folder")
         # The address users open the system at (with any path prefix): pushed reminders link
         # to it, e.g. https://ganbu.example.org/jiandu; empty, the request's own host is used.
         self.PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL").rstrip("/")
@@ -181,6 +183,12 @@ class Config:
         if self.SECRET_KEY in INSECURE_KEYS:
             raise RuntimeError("SECRET_KEY 不能使用公开的默认值，请设置随机密钥")
         self.validate_data_key()
+        self.validate_storage()
+
+    def validate_storage(self) -> None:
+        """Refuse a storage backend this version does not have."""
+        if self.STORAGE_BACKEND not in ("folder", "database"):
+            raise RuntimeError("STORAGE_BACKEND 只能是 folder（本机目录）或 database（数据库）")
 
     def validate_data_key(self) -> None:
         """Refuse a missing, malformed or published data key."""
@@ -240,6 +248,7 @@ class ProductionConfig(Config):
         if secret_key_problem(self.SECRET_KEY):
             raise RuntimeError("生产模式必须设置至少 32 个字符的随机 SECRET_KEY 环境变量")
         self.validate_data_key()
+        self.validate_storage()
 
 
 CONFIGS: dict[str, type[Config]] = {

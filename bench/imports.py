@@ -201,7 +201,9 @@ def child(kind: str, workbook: str, rows: int, trace: bool, results) -> None:
             )
             db.session.add(job)
             db.session.commit()
-            shutil.copy(workbook, jobs.upload_path(job))
+            with open(workbook, "rb") as upload:
+                jobs.import_files().save(jobs.upload_name(job), upload)
+            db.session.commit()
             job_id = job.id
             db.session.remove()
         figures = {

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.attachments.services import (
+    attachment_files,
     editable_owner,
     owner_of,
     purge_staged,
     remove,
-    stored_path,
     viewable_owner,
 )
 from webapp.audit.services import record_operation
@@ -40,8 +40,9 @@ def download(attachment_id: int):
     attachment = _attachment_or_404(attachment_id)
     if viewable_owner(attachment, current_user) is None:
         abort(404)
-    path = stored_path(attachment.stored_name)
-    if not path.is_file():
+    try:
+        content = attachment_files().open(attachment.stored_name)
+    except FileNotFoundError:
         abort(404)
     record_operation(
         "download",
@@ -50,7 +51,7 @@ def download(attachment_id: int):
         f"{attachment.owner_type}#{attachment.owner_id or '-'} {attachment.original_name}",
     )
     db.session.commit()
-    response = send_file(path, mimetype=attachment.content_type, max_age=0)
+    response = send_file(content, mimetype=attachment.content_type, max_age=0)
     response.headers["Content-Disposition"] = content_disposition(
         attachment.original_name, f"attachment-{attachment.id}.{attachment.kind}"
     )

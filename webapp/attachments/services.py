@@ -18,7 +18,6 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 import filetype
@@ -33,6 +32,8 @@ from webapp.extensions import db
 from webapp.lookups import param_int, param_str
 from webapp.models import Attachment, User
 from webapp.signals import answers
+from webapp.storage import files
+from webapp.storage.store import FileStore
 
 
 @dataclass(frozen=True)
@@ -194,14 +195,9 @@ def inspect_content(stream: IO[bytes], kind: str) -> IO[bytes]:
     return stream
 
 
-def upload_root() -> Path:
-    """Return the upload folder (outside the static folder, never served directly)."""
-    return Path(current_app.config["UPLOAD_DIR"])
-
-
-def stored_path(stored_name: str) -> Path:
-    """Return where a stored file lives; two-character fan-out keeps folders small."""
-    return upload_root() / stored_name[:2] / stored_name
+def attachment_files() -> FileStore:
+    """Return the store attachments are kept in (never served directly)."""
+    return files("attachments")
 
 
 def store(
@@ -214,16 +210,12 @@ def store(
     """Check and store one file, returning its (unsaved-to-commit) Attachment row."""
     kind, stream = prepare(stream, filename)
     stored_name = secrets.token_hex(16)
-    path = stored_path(stored_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    size = 0
     stream.seek(0)
-    with path.open("xb") as out:
-        while chunk := stream.read(1024 * 1024):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    while chunk := stream.read(1024 * 1024):
+        digest.update(chunk)
+    stream.seek(0)
+    size = attachment_files().save(stored_name, stream)
     attachment = Attachment(
         owner_type=owner_type,
         owner_id=owner_id,
@@ -360,7 +352,7 @@ def purge_staged(older_than) -> int:
     )
     count = 0
     for attachment in db.session.scalars(stmt):
-        stored_path(attachment.stored_name).unlink(missing_ok=True)
+        attachment_files().delete(attachment.stored_name)
         db.session.delete(attachment)
         count += 1
     db.session.commit()
@@ -369,7 +361,7 @@ def purge_staged(older_than) -> int:
 
 def copy_to(attachment: Attachment, out: IO[bytes]) -> None:
     """Copy a stored file's bytes into a stream (for zips and document bundles)."""
-    with stored_path(attachment.stored_name).open("rb") as src:
+    with attachment_files().open(attachment.stored_name) as src:
         shutil.copyfileobj(src, out)
 
 

@@ -12,7 +12,6 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, abort, current_app, request
 from flask_babel import force_locale, get_locale
@@ -31,6 +30,8 @@ from webapp.imports.spec import ImportSpec
 from webapp.imports.validation import Progress, validate_file, write_staged
 from webapp.models import ImportJob, User
 from webapp.signals import answers
+from webapp.storage import files
+from webapp.storage.store import FileStore
 
 log = logging.getLogger(__name__)
 
@@ -62,29 +63,25 @@ def spec_for(kind: str) -> ImportSpec:
 # ------------------------------------------------------------------------------- files
 
 
-def import_dir() -> Path:
-    """Return the private folder holding uploads between preview and confirm."""
-    folder = Path(
-        current_app.config.get("IMPORT_DIR") or Path(current_app.instance_path) / "imports"
-    )
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
+def import_files() -> FileStore:
+    """Return the private store holding uploads between preview and confirm."""
+    return files("imports")
 
 
-def upload_path(job: ImportJob) -> Path:
-    """Return where a job's uploaded workbook is kept."""
-    return import_dir() / f"{job.stored_name}.xlsx"
+def upload_name(job: ImportJob) -> str:
+    """Name a job's uploaded workbook in the store."""
+    return f"{job.stored_name}.xlsx"
 
 
-def staged_path(job: ImportJob) -> Path:
-    """Return where a job's validated rows are kept (JSON lines)."""
-    return import_dir() / f"{job.stored_name}.jsonl"
+def staged_name(job: ImportJob) -> str:
+    """Name a job's validated rows (JSON lines) in the store."""
+    return f"{job.stored_name}.jsonl"
 
 
 def remove_files(job: ImportJob) -> None:
     """Delete a job's files; a missing file is fine."""
-    for path in (upload_path(job), staged_path(job)):
-        path.unlink(missing_ok=True)
+    for name in (upload_name(job), staged_name(job)):
+        import_files().delete(name)
 
 
 def purge_expired() -> int:
@@ -128,7 +125,7 @@ def create_job(
         heartbeat_at=now,
         expires_at=now + TTL,
     )
-    upload.save(upload_path(job))
+    import_files().save(upload_name(job), upload.stream)
     db.session.add(job)
     db.session.commit()
     return job
@@ -153,9 +150,14 @@ def context_for(job: ImportJob) -> ImportContext:
 def validate_job(job: ImportJob, progress: Progress | None = None) -> ImportJob:
     """Check every row of the upload and stage the valid ones; nothing is written."""
     spec = specs()[job.kind]
-    with open(staged_path(job), "w", encoding="utf-8") as sink:
+    store = import_files()
+    with (
+        store.local_copy(upload_name(job)) as upload,
+        store.writing(staged_name(job)) as staged,
+        open(staged, "w", encoding="utf-8") as sink,
+    ):
         report = validate_file(
-            upload_path(job), spec, context_for(job), sink=sink, progress=progress or _quiet
+            upload, spec, context_for(job), sink=sink, progress=progress or _quiet
         )
     db.session.refresh(job)  # progress was written around the ORM; start from the row as stored
     job.total_rows = job.processed_rows = report.rows
@@ -189,7 +191,8 @@ def import_job(job: ImportJob, progress: Progress | None = None) -> ImportJob:
     spec = specs()[job.kind]
     job_id = job.id
     try:
-        report = write_staged(staged_path(job), spec, context_for(job), progress=progress or _quiet)
+        with import_files().local_copy(staged_name(job)) as staged:
+            report = write_staged(staged, spec, context_for(job), progress=progress or _quiet)
         if not report.ok:
             db.session.rollback()
             job = db.session.get(ImportJob, job_id)

@@ -58,7 +58,7 @@ def runner_name() -> str:
 def runs_in_background(job: ImportJob) -> bool:
     """Tell whether the upload is large enough to be handled outside the request."""
     limit = current_app.config.get("IMPORT_SYNC_MAX_BYTES", SYNC_MAX_BYTES)
-    return jobs.upload_path(job).stat().st_size > limit
+    return (jobs.import_files().size(jobs.upload_name(job)) or 0) > limit
 
 
 def start_validation(job: ImportJob) -> None:

@@ -16,6 +16,7 @@ from webapp.models.org import OrgUnit
 from webapp.models.preferences import NotificationPreference
 from webapp.models.scheduler import JobRun, SchedulerLease
 from webapp.models.settings import DictItem, DictType, Parameter
+from webapp.models.storage import StoredChunk
 from webapp.models.talks import Inquiry, InquiryEvent, Talk
 from webapp.models.warnings import (
     Approval,
@@ -67,6 +68,7 @@ __all__ = [
     "Referral",
     "Role",
     "SchedulerLease",
+    "StoredChunk",
     "Talk",
     "ToleranceDecision",
     "User",

@@ -19,7 +19,7 @@ from tests.webapp.attachments.files import (
     xlsx_bytes,
 )
 from webapp.attachments.inspect import _native_file
-from webapp.attachments.services import RejectedFile, check_file, store, stored_path
+from webapp.attachments.services import RejectedFile, attachment_files, check_file, store
 from webapp.models import DataScope
 
 SCRIPT = b"<script>alert(document.cookie)</script>"
@@ -132,7 +132,8 @@ def test_images_are_re_encoded_without_what_was_appended(db, app, upload_dir, im
         attachment = store(
             io.BytesIO(image_bytes(image_format) + SCRIPT), f"照片.{kind}", "negative_info", user
         )
-        stored = stored_path(attachment.stored_name).read_bytes()
+        with attachment_files().open(attachment.stored_name) as content:
+            stored = content.read()
     assert SCRIPT not in stored
     assert attachment.size == len(stored)
     with Image.open(io.BytesIO(stored)) as image:

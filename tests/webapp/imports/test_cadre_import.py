@@ -356,14 +356,15 @@ def test_cancel_drops_the_upload(db, client, setup, tmp_path, app):
         upload(client, write_xlsx(tmp_path / "干部.xlsx", CADRE_HEADERS, [cadre_row(unit)]))
     )
     job = job_of(db, token)
-    from webapp.imports.jobs import staged_path, upload_path
+    from webapp.imports.jobs import import_files, staged_name, upload_name
 
+    names = [upload_name(job), staged_name(job)]
     with app.test_request_context():
-        files = [upload_path(job), staged_path(job)]
-    assert all(p.exists() for p in files)
+        assert all(import_files().size(name) is not None for name in names)
     client.post(f"/excel/jobs/{token}/cancel")
     assert job_of(db, token).state == "cancelled"
-    assert not any(p.exists() for p in files)
+    with app.test_request_context():
+        assert all(import_files().size(name) is None for name in names)
     before = cadre_count(db)
     client.post(f"/excel/jobs/{token}/confirm")
     assert cadre_count(db) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from datetime import date, timedelta
@@ -77,13 +78,15 @@ def test_expired_previews_lose_their_files(db, app, import_dir):
     old.expires_at = utc_now() - timedelta(minutes=1)
     fresh = make_job(user, state="valid")
     with app.test_request_context():
+        store = jobs.import_files()
         for job in (old, fresh):
-            jobs.upload_path(job).write_bytes(b"x")
-            jobs.staged_path(job).write_text("{}")
+            store.save(jobs.upload_name(job), io.BytesIO(b"x"))
+            store.save(jobs.staged_name(job), io.BytesIO(b"{}"))
         assert jobs.purge_expired() == 1
         assert (old.state, old.preview) == ("expired", [])
-        assert not jobs.upload_path(old).exists() and not jobs.staged_path(old).exists()
-        assert fresh.state == "valid" and jobs.upload_path(fresh).exists()
+        assert store.size(jobs.upload_name(old)) is None
+        assert store.size(jobs.staged_name(old)) is None
+        assert fresh.state == "valid" and store.size(jobs.upload_name(fresh)) == 1
 
 
 # ------------------------------------------------------------------- the background thread
