@@ -153,6 +153,9 @@ class Config:
         self.MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_MB", 25) * 1024 * 1024
         self.RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "30 per minute")
+        # A sliding window: no burst of twice the limit around a minute's turn.
+        self.RATELIMIT_STRATEGY = env_str("RATELIMIT_STRATEGY", "moving-window")
+        self.RATELIMIT_KEY_PREFIX = env_str("RATELIMIT_KEY_PREFIX", "ganbu")
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = False
         self.PAGE_SIZE = env_int("PAGE_SIZE", 20)
