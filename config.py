@@ -168,6 +168,7 @@ class Config:
         self.SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
         self.PASSWORD_HASH_FAST = False
         self.UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+        self.IMPORT_DIR = env_str("IMPORT_DIR", str(INSTANCE_DIR / "imports"))
         # folder: UPLOAD_DIR and IMPORT_DIR on this machine; database: in the shared database.
         self.STORAGE_BACKEND = env_str("STORAGE_BACKEND", "folder")
         # The address users open the system at (with any path prefix): pushed reminders link
