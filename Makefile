@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Test processes (pytest-xdist): one per core; each gets its own SQLite files and PG schema.
+TEST_WORKERS ?= auto
 export FLASK_APP := wsgi.py
 
 .PHONY: run test install install-test install-bench translations messages db serve lint bench bench-imports bench-alerts clean
@@ -53,7 +55,7 @@ run: install translations db serve
 test: install-test translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check --fix .

@@ -35,8 +35,11 @@ from webapp.warnings.scheduled import file_overdue_proposals
 log = logging.getLogger(__name__)
 
 Work = Callable[[datetime], dict]
-# Any constant the sweeps agree on; PostgreSQL advisory locks are keyed by a bigint.
-SWEEP_LOCK_KEY = 0x67616E6275  # "ganbu"
+# The sweeps' PostgreSQL advisory lock, keyed per schema: locks are database-wide, and two
+# installations (or two test processes) in schemas of one database must not block each other.
+SWEEP_LOCK = text(
+    "SELECT pg_try_advisory_xact_lock(hashtextextended('ganbu-sweep:' || current_schema(), 0))"
+)
 # A dispatch run a minute is half a million rows a year: keep a month for the 定时任务 page.
 RUNS_KEPT = timedelta(days=30)
 
@@ -116,11 +119,7 @@ def sweep_lock() -> bool:
     # SQLite needs none: BEGIN IMMEDIATE already makes writers take turns.
     if db.session.get_bind().dialect.name != "postgresql":
         return True
-    return bool(
-        db.session.execute(
-            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SWEEP_LOCK_KEY}
-        ).scalar()
-    )
+    return bool(db.session.execute(SWEEP_LOCK).scalar())
 
 
 def sweep(now: datetime) -> dict:

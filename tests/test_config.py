@@ -144,7 +144,9 @@ def test_production_refuses_without_a_data_key(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "key", ["too-short", config.TESTING_DATA_KEY, "x" * 44, config.new_data_key()[:-4]]
+    "key",
+    ["too-short", config.TESTING_DATA_KEY, "x" * 44, config.new_data_key()[:-4]],
+    ids=["too-short", "public", "not-base64", "truncated"],
 )
 def test_production_refuses_a_bad_or_public_data_key(monkeypatch, key):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
