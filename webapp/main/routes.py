@@ -20,10 +20,10 @@ from sqlalchemy import text
 
 from webapp.auth.routes import safe_next
 from webapp.clock import org_today, utc_now
+from webapp.dashboard.barometer import barometer
 from webapp.extensions import db
 from webapp.main.desk import desk_for
 from webapp.main.forms import AcknowledgeForm
-from webapp.main.services import dashboard_counts
 from webapp.main.todo import acknowledge_todo, find_todo, light_counts, todo_lines
 from webapp.models.obligations import Obligation
 
@@ -54,7 +54,7 @@ def workbench(failed: AcknowledgeForm | None = None, failed_id: int | None = Non
     return render_template(
         "main/index.html",
         desk=desk,
-        counts=dashboard_counts(current_user) if desk.barometer else {},
+        barometer=barometer(current_user, today) if desk.barometer else None,
         todos=lines,
         lights=light_counts(lines),
         ack_forms=forms,
