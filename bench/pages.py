@@ -492,7 +492,7 @@ def load_run(base: str, w: World, users: int, seconds: int) -> dict:
     if locust is None:
         return {"skipped": "未安装 locust（make install-bench）"}
     paths = {
-        user: [c.path for c in cases(w, date.today()) if c.user == user and "200" not in c.name]
+        user: [c.path for c in cases(w, date.today()) if c.user == user]
         for user in ("province", "district")
     }
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
