@@ -42,10 +42,20 @@ class EventForm(FlaskForm):
         except (TypeError, ValueError):
             return None
 
+    def event(self) -> Event:
+        """Return the event this form was built for: its prefix (the page builds it so).
+
+        One form class serves several events (升级, 撤回 and 暂停计时 all ask only a reason),
+        so the class alone cannot say which: guessing made 暂停计时 post an 升级.
+        """
+        code = (self._prefix or "").rstrip("-")
+        if code:
+            return Event(code)
+        return next(e for e, cls in EVENT_FORMS.items() if type(self) is cls)
+
     def command(self) -> commands.Command:
         """Return the typed command this form asks for (the reason, where it has one)."""
-        event = next(e for e, cls in EVENT_FORMS.items() if isinstance(self, cls))
-        return commands.command_for(event, reason=_clean(getattr(self, "reason", None)))
+        return commands.command_for(self.event(), reason=_clean(getattr(self, "reason", None)))
 
 
 class SubmitForm(EventForm):

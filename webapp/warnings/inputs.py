@@ -16,8 +16,10 @@ from webapp.extensions import db
 from webapp.lookups import all_params
 from webapp.models import Inquiry, Talk, Warning
 from webapp.warnings.errors import WorkflowError
+from webapp.warnings.facts import clock_started
 from workflows.commands import (
     Command,
+    Pause,
     RecordAction,
     Refer,
 )
@@ -58,6 +60,13 @@ def check_inputs(warning: Warning, command: Command, today: date) -> None:
             raise WorkflowError(exc, code="file_refused", field="documents") from None
     if isinstance(command, RecordAction):
         _check_action(warning, command, today)
+    if isinstance(command, Pause) and not clock_started(warning):
+        # An approval step's wait is no deadline: nothing would stand still (not offered either).
+        raise WorkflowError(
+            _l("当前没有正在计算的期限（审批期间不计时），无需暂停计时"),
+            code="no_running_deadline",
+            field="reason",
+        )
 
 
 def _check_action(warning: Warning, command: RecordAction, today: date) -> None:
