@@ -36,7 +36,7 @@ def cadre_in_scope(user: User, cadre_id: int | None) -> Cadre | None:
 
 
 def pick_cadres(user: User, q: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Find cadres in scope whose name or unit name contains the text (for the picker)."""
+    """Find cadres in scope by name, 拼音首字母 or pinyin, or by unit name (for the picker)."""
     q = q.strip()[:50]
     if not q:
         return []
