@@ -197,3 +197,23 @@ def _insert_ignoring_statement(
     if not returning:  # for executemany
         return sa.text(sql).bindparams(*typed)
     return sa.text(f"{sql} RETURNING {key.name}").bindparams(*typed).columns(key)
+
+
+# Tables the database makes for itself: SQLite's FTS5 shadow tables of the name search index.
+SELF_MADE_TABLES = ("cadre_name_fts",)
+
+
+def migration_filter(dialect: str):
+    """Return alembic's include_object for a dialect: what autogenerate must compare.
+
+    Leaves out the tables an FTS5 index makes for itself and the indexes declared for
+    another dialect only (`Index(...).ddl_if(dialect=...)`), which that database never has.
+    """
+
+    def include(obj, name, type_, reflected, _compare_to) -> bool:
+        if type_ == "table" and reflected and name.startswith(SELF_MADE_TABLES):
+            return False
+        only_on = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+        return not (type_ == "index" and not reflected and only_on not in (None, dialect))
+
+    return include
