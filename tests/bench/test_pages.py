@@ -1,0 +1,41 @@
+"""The page benchmark's figures and tables (no server: the parts that are plain functions)."""
+
+from __future__ import annotations
+
+from bench.pages import Case, Report, Timing, World, cases, print_report, sizes_for
+from bench.sizes import Sizes
+
+
+def test_percentiles_are_nearest_rank():
+    timing = Timing(Case("province", "p", "/"), 200, [float(n) for n in range(1, 101)])
+    assert (timing.pct(50), timing.pct(95), timing.pct(100)) == (50.0, 95.0, 100.0)
+
+
+def test_scale_one_is_the_province_and_a_small_scale_keeps_minimums():
+    assert sizes_for(1.0) == Sizes()
+    small = sizes_for(0.0001)
+    assert (small.units, small.cadres, small.warnings) == (20, 200, 120)
+
+
+def test_every_register_is_timed_five_ways_for_both_users():
+    from datetime import date
+
+    world = World(1, 2, "王芳", 3, 4, "cat", "heart")
+    found = cases(world, date(2026, 12, 1))
+    registers = [c for c in found if c.register]
+    assert len(registers) == 2 * 4 * 5
+    assert {c.user for c in found} == {"province", "district"}
+    assert "/cadres/?unit_id=2" in {c.path for c in found if c.user == "district"}
+
+
+def test_each_table_row_has_as_many_cells_as_the_header(capsys):
+    report = Report("sqlite", "waitress", Sizes())
+    report.timings = [
+        Timing(Case("province", "干部名册 第 1 页", "/cadres/", True), 200, [60.0, 60.0], 12, 20.0),
+        Timing(Case("district", "晴雨表", "/dashboard/"), 200, [30.0], 26),
+    ]
+    print_report(report)
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("|")]
+    assert len({line.count("|") for line in rows}) == 1
+    assert "| 全省 | 干部名册 第 1 页 | 200 | 2 |" in rows[2]
+    assert rows[2].endswith("| no / no |")  # p95 60 ms; p50 60 ms is 3× its 20 ms of SQL
