@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -127,12 +128,18 @@ def engine_for(url: str):
 
 
 def seeded_sizes(url: str) -> tuple[int, int] | None:
-    """Return (cadres, warnings) of a seeded database, or None when it is not one."""
+    """Return (cadres, warnings) of a seeded database with today's schema, else None.
+
+    A database seeded before a model gained a column or an index would time yesterday's
+    schema (or fail): it counts as not seeded.
+    """
     import sqlalchemy as sa
 
     engine = engine_for(url)
     try:
         with engine.connect() as conn:
+            if not schema_matches(conn):
+                return None
             user = conn.execute(
                 sa.text("SELECT id FROM app_user WHERE username = 'bench_province_01'")
             ).first()
@@ -146,6 +153,38 @@ def seeded_sizes(url: str) -> tuple[int, int] | None:
         return None
     finally:
         engine.dispose()
+
+
+def schema_matches(conn) -> bool:
+    """Tell whether the database has every table, column and index the models declare."""
+    import sqlalchemy as sa
+
+    import webapp.models  # noqa: F401 (every model on the metadata)
+    from webapp.models.base import Base
+
+    inspector = sa.inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            return False
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        with (
+            warnings.catch_warnings()
+        ):  # "skipped unsupported reflection of expression-based index"
+            warnings.simplefilter("ignore", sa.exc.SAWarning)
+            indexes = {i["name"] for i in inspector.get_indexes(table.name)}
+        wanted = {
+            index.name
+            for index in table.indexes
+            # Reflection skips expression indexes; some indexes exist on one dialect only.
+            if all(isinstance(part, sa.Column) for part in index.expressions)
+            and (
+                getattr(index, "_ddl_if", None) is None
+                or index._ddl_if.dialect in (None, conn.dialect.name)
+            )
+        }
+        if not {c.name for c in table.columns} <= columns or not wanted <= indexes:
+            return False
+    return True
 
 
 def fresh_database(kind: str, url: str) -> None:
