@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from alerts import jobs
 from webapp.clock import org_zone
+from webapp.cron import crontab_trigger
 from webapp.extensions import db
 from webapp.lookups import all_params
 from webapp.models.scheduler import JobRun
@@ -96,21 +97,7 @@ def daily_utc_cron(local_time: str, zone: ZoneInfo) -> str:
 
 def trigger(expression: str) -> CronTrigger:
     """Return the UTC trigger of a cron expression (5 fields, or 6 with seconds first)."""
-    fields = expression.split()
-    if len(fields) == 5:
-        return CronTrigger.from_crontab(expression, timezone=UTC)
-    if len(fields) == 6:
-        second, minute, hour, day, month, day_of_week = fields
-        return CronTrigger(
-            second=second,
-            minute=minute,
-            hour=hour,
-            day=day,
-            month=month,
-            day_of_week=day_of_week,
-            timezone=UTC,
-        )
-    raise ValueError(f"cron expression needs 5 or 6 fields: {expression!r}")
+    return crontab_trigger(expression, UTC)
 
 
 def next_fire(expression: str, after: datetime) -> datetime | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from apscheduler.triggers.cron import CronTrigger
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -35,6 +34,7 @@ from webapp.admin.services import (
     unit_code_taken,
     username_taken,
 )
+from webapp.cron import crontab_trigger
 from webapp.forms_common import REQUIRED, options, plain_text, too_long
 from webapp.models import DataScope
 from webapp.parameters import bounds_of
@@ -229,7 +229,7 @@ class ParameterForm(FlaskForm):
             raise ValidationError(_l("请输入 true 或 false"))
         elif self.kind == "cron":
             try:
-                CronTrigger.from_crontab(text, timezone="UTC")
+                crontab_trigger(text)
             except ValueError:
                 raise ValidationError(
                     _l("应为五段式 cron 表达式（分 时 日 月 周），例如 */5 * * * *")

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from apscheduler.triggers.cron import CronTrigger
 
 from webapp.clock import org_zone
+from webapp.cron import crontab_trigger
 from webapp.extensions import db
 from webapp.main.links import path_for
 from webapp.meetings.agenda import freeze
@@ -33,7 +33,7 @@ NOTICE_KIND = "meeting_due"
 
 def fires(expression: str, after: datetime, until: datetime) -> Iterator[datetime]:
     """Yield the fire times of a UTC crontab strictly after `after` and up to `until`."""
-    trigger = CronTrigger.from_crontab(expression, timezone=UTC)
+    trigger = crontab_trigger(expression, UTC)
     current = after
     while True:
         nxt = trigger.get_next_fire_time(None, current + timedelta(microseconds=1))
@@ -54,7 +54,7 @@ def last_fire(expression: str, now: datetime, since: datetime | None = None) -> 
 
 def next_fire(expression: str, after: datetime) -> datetime:
     """Return the first fire time strictly after an instant."""
-    trigger = CronTrigger.from_crontab(expression, timezone=UTC)
+    trigger = crontab_trigger(expression, UTC)
     return trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
 
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from apscheduler.triggers.cron import CronTrigger
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from webapp.audit.services import record_operation
+from webapp.cron import crontab_trigger
 from webapp.extensions import db
 from webapp.lookups import all_params, forget_cached
 from webapp.models import Parameter
@@ -97,23 +97,8 @@ def declared_jobs() -> list[tuple[str, str, str]]:
 
 def next_fire(expression: str, after: datetime) -> datetime | None:
     """Return a cron expression's first fire time after an instant (None if unreadable)."""
-    fields = expression.split()
     try:
-        if len(fields) == 5:
-            trigger = CronTrigger.from_crontab(expression, timezone=UTC)
-        elif len(fields) == 6:
-            second, minute, hour, day, month, weekday = fields
-            trigger = CronTrigger(
-                second=second,
-                minute=minute,
-                hour=hour,
-                day=day,
-                month=month,
-                day_of_week=weekday,
-                timezone=UTC,
-            )
-        else:
-            return None
+        trigger = crontab_trigger(expression, UTC)
     except ValueError:
         return None
     return trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
