@@ -140,5 +140,11 @@ def fill_talk(
 
 
 def recent_talk_start():
-    """Return a talk start two hours ago in Beijing time (the form refuses future times)."""
-    return (datetime.now(SHANGHAI) - timedelta(hours=2)).replace(second=0, microsecond=0)
+    """Return a talk start earlier today in Beijing time: up to two hours ago, never yesterday.
+
+    The form refuses future times, and a talk dated before the day the test's warning was
+    issued would be refused too (between 00:00 and 02:00 two hours ago is yesterday).
+    """
+    now = datetime.now(SHANGHAI)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(now - timedelta(hours=2), midnight).replace(second=0, microsecond=0)
