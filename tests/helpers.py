@@ -205,3 +205,11 @@ def offered(client, warning) -> set[str]:
     """Return the events a warning's detail page offers as forms."""
     page = client.get(f"/warnings/{warning.id}").get_data(as_text=True)
     return set(re.findall(r'<details class="action"[^>]*data-event="(\w+)"', page))
+
+
+def audited_models() -> list[type]:
+    """Return every model whose changes the operation log records, in one order everywhere."""
+    from webapp.models import Base
+
+    audited = [m.class_ for m in Base.registry.mappers if getattr(m.class_, "__audited__", False)]
+    return sorted(audited, key=lambda model: model.__name__)  # the same in every test process

@@ -14,14 +14,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.admin.forms import SCOPE_LABELS
 from webapp.api_clients.permissions import PERMISSION_LABELS
 from webapp.api_clients.services import ClientDetails, ClientGrant, networks
 from webapp.extensions import db
-from webapp.forms_common import REQUIRED, date_field, options, plain_text
+from webapp.forms_common import REQUIRED, date_field, options, plain_text, too_long
 from webapp.models import ApiClient, DataScope
 
 
@@ -29,19 +29,19 @@ class ClientForm(FlaskForm):
     """A client's name, owner unit, allowed source addresses, expiry and rate limit."""
 
     name = StringField(
-        _l("接入系统名称"), validators=[DataRequired(REQUIRED), Length(max=64), plain_text]
+        _l("接入系统名称"), validators=[DataRequired(REQUIRED), too_long(64), plain_text]
     )
     owner_unit_id = SelectField(_l("所属单位"), coerce=int, validators=[DataRequired(REQUIRED)])
     allowed_addresses = TextAreaField(
         _l("允许的来源地址"),
-        validators=[DataRequired(REQUIRED), Length(max=2000)],
+        validators=[DataRequired(REQUIRED), too_long(2000)],
         description=_l("每行一个 IP 地址或网段，例如 10.1.2.3 或 10.1.2.0/24"),
     )
     expires_on = date_field(_l("有效期至"), required=True)
     rate_limit = StringField(
         _l("调用频率上限"),
         default="60/minute",
-        validators=[DataRequired(REQUIRED), Length(max=32)],
+        validators=[DataRequired(REQUIRED), too_long(32)],
         description=_l("例如 60/minute（每分钟 60 次）、1000/hour"),
     )
     version = HiddenField()

@@ -31,7 +31,7 @@ class ApiClient(TimestampMixin, Base):
     # API permission codes (webapp/api_clients/permissions.py), granted by the security admin.
     permissions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # One address or network (CIDR) per line; empty means none is allowed.
-    allowed_addresses: Mapped[str] = mapped_column(sa.Text, default="")
+    allowed_addresses: Mapped[str] = mapped_column(sa.String(2000), default="")
     expires_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     revoked_at: Mapped[datetime | None]

@@ -5,12 +5,11 @@ import sqlalchemy as sa
 from sqlalchemy import inspect, select
 
 from tests.factories import make_talk, make_unit, make_user
-from tests.helpers import report_form
+from tests.helpers import audited_models, report_form
 from tests.talk_fixtures import frozen  # noqa: F401  (talk dates are relative to its clock)
 from tests.webapp.talks.test_talks import talk_form
 from webapp.audit.recorder import CONTENT_CHANGED
 from webapp.models import AuditLog, NegativeInfo, Talk
-from webapp.models.base import Base
 
 REPORT = {
     "summary": "群众来信反映其在工程招标中收受红包三万元。",
@@ -108,11 +107,6 @@ def test_deleting_a_record_keeps_its_content_out_of_the_log(db, world):
     db.session.flush()
     rows = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "Talk")).all()
     assert rows and all("删除前的谈话内容" not in str((r.before, r.after)) for r in rows)
-
-
-def audited_models():
-    audited = [m.class_ for m in Base.registry.mappers if getattr(m.class_, "__audited__", False)]
-    return sorted(audited, key=lambda model: model.__name__)  # one order in every worker
 
 
 @pytest.mark.parametrize("model", audited_models(), ids=lambda m: m.__name__)

@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy import inspect
 
 from tests.factories import make_unit, make_user
-from tests.helpers import act
+from tests.helpers import act, audited_models
 from webapp.audit.labels import MODEL_LABELS, field_label
 from webapp.audit.routes import LogFilterForm
 from webapp.models import DataScope
-from webapp.models.base import Base
 from webapp.warnings import services
 
 
@@ -112,10 +111,6 @@ def test_a_denied_page_is_named_by_its_menu_entry(client, login, db):
     login("deniedauditor")
     shown = body(client, "/audit/accesses?username=deniedviewer&result=denied")
     assert "功能 用户管理" in shown
-
-
-def audited_models():
-    return [m.class_ for m in Base.registry.mappers if getattr(m.class_, "__audited__", False)]
 
 
 @pytest.mark.parametrize("model", audited_models(), ids=lambda m: m.__name__)
