@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from webapp.converters import out_of_range
@@ -108,12 +109,14 @@ def capped_count(stmt: sa.Select, id_column: Any, cap: int) -> int | None:
 
 
 def count_label(total: int | None, cap: int) -> str:
-    """Write a count for the pager: the number, or the cap with a plus (1万+)."""
+    """Write a count for the pager: the number, or the cap with a plus (1万+, 10,000+)."""
     if total is not None:
         return str(total)
-    if cap % 10000 == 0:
+    locale = get_locale()
+    if cap % 10000 == 0 and (locale is None or locale.language == "zh"):
+        # Chinese counts in 万; other languages read the whole number, grouped their way.
         return _("%(n)s万+", n=cap // 10000)
-    return f"{cap}+"
+    return _("%(n)s+", n=format_decimal(cap) if locale is not None else str(cap))
 
 
 @dataclass

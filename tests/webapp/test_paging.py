@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask_babel import force_locale
 
 from tests.factories import make_cadre, make_inquiry, make_report, make_talk, make_warning
 from webapp.paging import count_label, decode_cursor, encode_cursor
@@ -139,11 +140,18 @@ def test_a_broken_cursor_falls_back_to_the_page_number(client, login, world, sma
         assert row_ids(response.get_data(as_text=True), "/negative-info/") == third
 
 
-def test_the_capped_count_reads_in_wan():
-    assert count_label(None, 10000) == "1万+"
-    assert count_label(None, 50000) == "5万+"
-    assert count_label(None, 500) == "500+"
-    assert count_label(1234, 10000) == "1234"
+def test_the_capped_count_reads_in_wan(app):
+    with app.test_request_context():
+        assert count_label(None, 10000) == "1万+"
+        assert count_label(None, 50000) == "5万+"
+        assert count_label(None, 500) == "500+"
+        assert count_label(1234, 10000) == "1234"
+
+
+def test_the_capped_count_reads_as_a_whole_number_in_english(app):
+    with app.test_request_context(), force_locale("en"):
+        assert count_label(None, 10000) == "10,000+"
+        assert count_label(None, 500) == "500+"
 
 
 def test_cursors_keep_their_types():
