@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import url_for
 
-from webapp.dashboard import aggregate, figures, queries
+from webapp.dashboard import figures
 from webapp.dashboard.focus import focus_for
 from webapp.models import User
 from webapp.security.permissions import Permission
@@ -22,6 +22,7 @@ class Barometer:
     overdue_warnings: figures.Figure
     overdue_items: int
     due_this_week: int
+    computed_at: datetime
     href: str
 
     @property
@@ -36,13 +37,12 @@ def barometer(user: User, today: date) -> Barometer | None:
         return None
     focus = focus_for(user, None)
     board = figures.headline(user, focus, today)
-    overdue, _ = queries.overdue_obligations(user, focus.unit, today, 0)
-    week, _ = queries.due_between(user, focus.unit, today, aggregate.week_end(today), 0)
     return Barometer(
         colours=tuple(board.colours),
         tiers=tuple(board.tiers),
         overdue_warnings=board.overdue_warnings,
-        overdue_items=overdue,
-        due_this_week=week,
+        overdue_items=board.overdue_items,
+        due_this_week=board.due_this_week,
+        computed_at=board.computed_at,
         href=url_for("dashboard.index"),
     )

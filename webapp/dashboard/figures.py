@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from webapp.dashboard import aggregate, charts, queries
+from webapp.dashboard import aggregate, charts, counts, queries
 from webapp.dashboard.focus import Focus
 from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
@@ -25,7 +25,6 @@ from workflows.tiers import Tier
 
 COLOURS = ("green", "yellow", "orange", "red")
 TIER_COLOURS = {tier: tier.colour for tier in Tier}
-DUE_LIST_LIMIT = 15
 
 
 @dataclass(frozen=True)
@@ -91,6 +90,10 @@ class Dashboard:
     tiers: list[Figure]
     states: list[Figure]
     overdue_warnings: Figure
+    overdue_items: int
+    due_this_week: int
+    # When the counts were read (kept between requests until a counted table changes).
+    computed_at: datetime
     whole: Cell | None = None
     cells: list[Cell] = field(default_factory=list)
     trends: list[Chart] = field(default_factory=list)
@@ -130,16 +133,14 @@ def reports(focus: Focus, **args) -> str:
 # ---------------------------------------------------------------- headline
 
 
-def colour_figures(user: User, focus: Focus) -> list[Figure]:
-    """Count the cadres in view by status colour, each linking the roster."""
-    counts = queries.cadres_by_colour(user, focus.unit)
+def colour_figures(focus: Focus, counts: dict[str, int]) -> list[Figure]:
+    """Return the cadres in view by status colour, each linking the roster."""
     labels = dict_labels("cadre_status")
     return [Figure(labels.get(c, c), counts.get(c, 0), roster(focus, status=c), c) for c in COLOURS]
 
 
-def tier_figures(user: User, focus: Focus) -> list[Figure]:
-    """Count the warnings in force by tier, each linking the register."""
-    counts = queries.active_by_tier(user, focus.unit)
+def tier_figures(focus: Focus, counts: dict[int, int]) -> list[Figure]:
+    """Return the warnings in force by tier, each linking the register."""
     return [
         Figure(
             translate(t.label),
@@ -151,9 +152,8 @@ def tier_figures(user: User, focus: Focus) -> list[Figure]:
     ]
 
 
-def state_figures(user: User, focus: Focus) -> list[Figure]:
-    """Count the warnings in view by state, each linking the register."""
-    counts = queries.warnings_by_state(user, focus.unit)
+def state_figures(focus: Focus, counts: dict[State, int]) -> list[Figure]:
+    """Return the warnings in view by state, each linking the register."""
     return [
         Figure(translate(s.label), counts.get(s, 0), warnings(focus, state=s.value), f"state-{s}")
         for s in State
@@ -162,26 +162,35 @@ def state_figures(user: User, focus: Focus) -> list[Figure]:
 
 def headline(user: User, focus: Focus, today: date) -> Dashboard:
     """Return the counts by colour, tier and state, and the overdue warnings."""
-    overdue = queries.overdue_warnings(user, focus.unit, today)
+    found = counts.headline(user, focus.unit, today)
+    overdue = found.overdue_warnings
     return Dashboard(
         focus=focus,
         today=today,
-        colours=colour_figures(user, focus),
-        tiers=tier_figures(user, focus),
-        states=state_figures(user, focus),
+        colours=colour_figures(focus, found.colours),
+        tiers=tier_figures(focus, found.tiers),
+        states=state_figures(focus, found.states),
         overdue_warnings=Figure(str(_l("超期预警")), overdue, warnings(focus, overdue=1), "red"),
+        overdue_items=found.overdue_items,
+        due_this_week=found.due_this_week,
+        computed_at=found.computed_at,
     )
 
 
 # ---------------------------------------------------------------- units
 
 
-def cells(user: User, focus: Focus, today: date) -> tuple[Cell | None, list[Cell]]:
+def cell_units(focus: Focus) -> list[OrgUnit]:
+    """Return the unit in focus (if any) and the active units right below it."""
+    return ([focus.unit] if focus.unit is not None else []) + queries.child_units(focus.unit)
+
+
+def cells(
+    user: User, focus: Focus, units: list[OrgUnit], found: counts.BoardCounts
+) -> tuple[Cell | None, list[Cell]]:
     """Return the unit in focus as a whole and each unit right below it that the user sees."""
-    children = queries.child_units(focus.unit)
-    units = ([focus.unit] if focus.unit is not None else []) + children
-    colours = queries.cell_colours(user, units)
-    counted = queries.cell_warnings(user, units, today)
+    children = units[1:] if focus.unit is not None else units
+    colours, counted = found.cell_colours, found.cell_warnings
     parents = queries.with_children(children)
     built = []
     for unit in units:
@@ -250,17 +259,13 @@ def _monthly(title: str, months, counts, labels, link, colours=None) -> Chart:
     )
 
 
-def trends(user: User, focus: Focus, today: date) -> list[Chart]:
+def trends(focus: Focus, today: date, found: counts.BoardCounts) -> list[Chart]:
     """Return the 12-month charts: items by source, issued by tier, lifted, clarified."""
     months = aggregate.months_until(today)
-    first, last = months[0].first, months[-1].last
     sources = dict_labels("source_channel")
-    seen_sources = queries.reports_by_month(user, focus.unit, first, last)
+    seen_sources = found.reports_by_month
     tiers = {str(int(t)): translate(t.label) for t in Tier}
-    issued = {
-        (y, m, str(int(k))): n
-        for (y, m, k), n in queries.issued_by_month(user, focus.unit, first, last).items()
-    }
+    issued = found.issued_by_month
     return [
         _monthly(
             str(_l("新增负面信息（按来源）")),
@@ -282,7 +287,7 @@ def trends(user: User, focus: Focus, today: date) -> list[Chart]:
         _monthly(
             str(_l("销号预警")),
             months,
-            queries.lifted_by_month(user, focus.unit, first, last),
+            found.lifted_by_month,
             {"": str(_l("已销号"))},
             lambda _key, m: warnings(
                 focus, state=State.LIFTED.value, closed_from=m.first, closed_to=m.last
@@ -292,7 +297,7 @@ def trends(user: User, focus: Focus, today: date) -> list[Chart]:
         _monthly(
             str(_l("澄清正名")),
             months,
-            queries.clarified_by_month(user, focus.unit, first, last),
+            found.clarified_by_month,
             {"": str(_l("澄清正名"))},
             lambda _key, m: warnings(focus, clarified_from=m.first, clarified_to=m.last),
             {"": "blue"},
@@ -300,9 +305,8 @@ def trends(user: User, focus: Focus, today: date) -> list[Chart]:
     ]
 
 
-def source_chart(user: User, focus: Focus) -> Chart:
+def source_chart(focus: Focus, counts: dict[str, int]) -> Chart:
     """Return the negative information in view by source channel."""
-    counts = queries.reports_by_source(user, focus.unit)
     labels = dict_labels("source_channel")
     keys = [k for k in labels if k in counts] + sorted(set(counts) - set(labels))
     figures = tuple(
@@ -321,12 +325,13 @@ def source_chart(user: User, focus: Focus) -> Chart:
 # ---------------------------------------------------------------- what is due
 
 
-def due_lists(user: User, focus: Focus, today: date) -> tuple[DueList, DueList]:
+def due_lists(board: Dashboard, found: counts.BoardCounts) -> tuple[DueList, DueList]:
     """Return the overdue obligations in view and those due by Sunday."""
-    cal, policy = work_calendar(), reminder_policy()
+    cal, policy, today = work_calendar(), reminder_policy(), board.today
+    loaded = {o.id: o for o in queries.obligations_by_id(found.overdue_ids + found.week_ids)}
 
-    def listed(title: str, found: tuple[int, list[Obligation]]) -> DueList:
-        total, rows = found
+    def listed(title: str, total: int, ids: list[int]) -> DueList:
+        rows = [loaded[i] for i in ids if i in loaded]
         lines = []
         for row in rows:
             endpoint, values = record_endpoint(row)
@@ -337,22 +342,30 @@ def due_lists(user: User, focus: Focus, today: date) -> tuple[DueList, DueList]:
             )
         return DueList(title, total, tuple(lines))
 
-    overdue = queries.overdue_obligations(user, focus.unit, today, DUE_LIST_LIMIT)
-    week = queries.due_between(user, focus.unit, today, aggregate.week_end(today), DUE_LIST_LIMIT)
-    return listed(str(_l("已超期事项")), overdue), listed(str(_l("本周到期事项")), week)
+    return (
+        listed(str(_l("已超期事项")), board.overdue_items, found.overdue_ids),
+        listed(str(_l("本周到期事项")), board.due_this_week, found.week_ids),
+    )
 
 
 def unit_board(user: User, focus: Focus, today: date) -> Dashboard:
     """Return the headline counts and the per-unit cells (what the Excel export holds)."""
+    return _board(user, focus, today)[0]
+
+
+def _board(user: User, focus: Focus, today: date) -> tuple[Dashboard, counts.BoardCounts]:
     board = headline(user, focus, today)
-    board.whole, board.cells = cells(user, focus, today)
-    return board
+    units = cell_units(focus)
+    found = counts.board(user, focus.unit, units, today)
+    board.whole, board.cells = cells(user, focus, units, found)
+    board.computed_at = min(board.computed_at, found.computed_at)
+    return board, found
 
 
 def dashboard(user: User, focus: Focus, today: date) -> Dashboard:
     """Return every figure of the 晴雨表 for the user's scope and focus."""
-    board = unit_board(user, focus, today)
-    board.trends = trends(user, focus, today)
-    board.sources = source_chart(user, focus)
-    board.overdue, board.due_week = due_lists(user, focus, today)
+    board, found = _board(user, focus, today)
+    board.trends = trends(focus, today, found)
+    board.sources = source_chart(focus, found.sources)
+    board.overdue, board.due_week = due_lists(board, found)
     return board

@@ -224,28 +224,36 @@ def _open_obligations(user: User, focus: OrgUnit | None, condition) -> sa.Select
     )
 
 
-def _listed(stmt: sa.Select, limit: int) -> tuple[int, list[Obligation]]:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    if not limit:
-        return int(total or 0), []
-    rows = db.session.scalars(
-        stmt.options(joinedload(Obligation.cadre))
-        .order_by(Obligation.due_workday, Obligation.id)
-        .limit(limit)
-    )
-    return int(total or 0), list(rows.unique())
+def _count(stmt: sa.Select) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0)
+
+
+def _first_ids(stmt: sa.Select, limit: int) -> list[int]:
+    ordered = stmt.with_only_columns(Obligation.id).order_by(Obligation.due_workday, Obligation.id)
+    return list(db.session.scalars(ordered.limit(limit))) if limit else []
 
 
 def overdue_obligations(
     user: User, focus: OrgUnit | None, today: date, limit: int
-) -> tuple[int, list[Obligation]]:
-    """Return how many open obligations in scope are overdue, and the oldest `limit` of them."""
-    return _listed(_open_obligations(user, focus, obligations.overdue(today)), limit)
+) -> tuple[int, list[int]]:
+    """Return how many open obligations in scope are overdue, and the oldest `limit` ids."""
+    stmt = _open_obligations(user, focus, obligations.overdue(today))
+    return _count(stmt), _first_ids(stmt, limit)
 
 
 def due_between(
     user: User, focus: OrgUnit | None, first: date, last: date, limit: int
-) -> tuple[int, list[Obligation]]:
-    """Return how many open obligations in scope fall due between two days, and the first ones."""
+) -> tuple[int, list[int]]:
+    """Return how many open obligations in scope fall due between two days, and the first ids."""
     condition = sa.and_(Obligation.closed_at.is_(None), Obligation.due_workday.between(first, last))
-    return _listed(_open_obligations(user, focus, condition), limit)
+    stmt = _open_obligations(user, focus, condition)
+    return _count(stmt), _first_ids(stmt, limit)
+
+
+def obligations_by_id(ids: Sequence[int]) -> list[Obligation]:
+    """Return the obligations with these ids, with their cadres, in the order given."""
+    if not ids:
+        return []
+    stmt = sa.select(Obligation).where(Obligation.id.in_(ids)).options(joinedload(Obligation.cadre))
+    found = {o.id: o for o in db.session.scalars(stmt).unique()}
+    return [found[i] for i in ids if i in found]

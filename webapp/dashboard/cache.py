@@ -1,0 +1,162 @@
+"""The 晴雨表's counts kept in the database per (data scope, unit in focus, day, part).
+
+A commit that changes a counted table moves the generation on (in its own transaction, so the
+move and the change land together); a kept part is served only while its generation is the
+current one, so a page never shows counts older than the last change. Counts are read after
+the generation they are stored with: a change committed while they are read moves it again.
+A data scope of chosen units is not kept (the choice is not a counted table).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from webapp.extensions import db
+from webapp.models import (
+    Cadre,
+    Clarification,
+    DashboardFigures,
+    DashboardGeneration,
+    DataScope,
+    NegativeInfo,
+    Obligation,
+    OrgUnit,
+    User,
+    Warning,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+COUNTED = (Cadre, Warning, NegativeInfo, Clarification, Obligation, OrgUnit)
+COUNTED_TABLES = frozenset(model.__table__ for model in COUNTED)
+CHANGED = "dashboard_counts_changed"
+# A reading request stores its counts in a short transaction of its own; it never waits long
+# for SQLite's write lock (the counts are simply not kept this time).
+STORE_BUSY_TIMEOUT_MS = 200
+BUMP = sa.text(
+    "INSERT INTO dashboard_generation (id, n) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET n = dashboard_generation.n + 1"
+)
+
+
+def scope_key(user: User) -> str | None:
+    """Return what the user's data scope is keyed by (None: not kept)."""
+    match user.data_scope:
+        case DataScope.ALL:
+            return "all"
+        case DataScope.UNIT_AND_BELOW:
+            return f"below-{user.unit_id}"
+        case DataScope.UNIT:
+            return f"unit-{user.unit_id}"
+        case DataScope.SELF:
+            return f"self-{user.id}"
+    return None
+
+
+def kept(
+    user: User, unit: OrgUnit | None, today: date, part: str, compute: Callable[[], dict]
+) -> tuple[dict, datetime]:
+    """Return a part's counts and when they were computed: kept ones if current, else fresh."""
+    scope = scope_key(user)
+    if scope is None or not current_app.config.get("DASHBOARD_CACHE", True):
+        return compute(), utcnow()
+    key = f"{part}|{scope}|{unit.id if unit is not None else '-'}|{today.isoformat()}"
+    found = db.session.execute(
+        sa.select(DashboardFigures.figures, DashboardFigures.computed_at)
+        .join(DashboardGeneration, DashboardGeneration.n == DashboardFigures.generation)
+        .where(DashboardFigures.key == key, DashboardGeneration.id == 1)
+    ).first()
+    if found is not None:
+        return found.figures, found.computed_at
+    generation = db.session.scalar(
+        sa.select(DashboardGeneration.n).where(DashboardGeneration.id == 1)
+    )
+    figures, at = compute(), utcnow()
+    _store(key, today, generation, figures, at)
+    return figures, at
+
+
+def _store(key: str, today: date, generation: int | None, figures: dict, at: datetime) -> None:
+    """Keep a part's counts, replacing the key's older ones and other days' (best effort)."""
+    table = DashboardFigures.__table__
+    try:
+        with db.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {STORE_BUSY_TIMEOUT_MS}")
+            try:
+                if generation is None:  # the first count ever: the row to move on
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO dashboard_generation (id, n) VALUES (1, 0) "
+                            "ON CONFLICT (id) DO NOTHING"
+                        )
+                    )
+                conn.execute(
+                    sa.delete(table).where(sa.or_(table.c.key == key, table.c.day != today))
+                )
+                conn.execute(
+                    sa.insert(table).values(
+                        key=key,
+                        day=today,
+                        generation=generation or 0,
+                        computed_at=at,
+                        figures=figures,
+                    )
+                )
+                conn.commit()
+            finally:
+                if sqlite:
+                    timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout)}")
+    except (sa.exc.DBAPIError, sqlite3.OperationalError) as exc:  # a concurrent store, a busy lock
+        log.info("晴雨表统计未缓存: %s", exc)
+
+
+# ---------------------------------------------------------------- the generation moves on
+
+
+def _note_flush(session: Session, _context) -> None:
+    if not session.info.get(CHANGED) and any(
+        isinstance(obj, COUNTED) for obj in (*session.new, *session.dirty, *session.deleted)
+    ):
+        session.info[CHANGED] = True
+
+
+def _note_statement(state) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and getattr(
+        state.statement, "table", None
+    ) in COUNTED_TABLES:
+        state.session.info[CHANGED] = True
+
+
+def _bump_before_commit(session: Session) -> None:
+    session.flush()
+    if session.info.pop(CHANGED, False):
+        session.connection().execute(BUMP)
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(CHANGED, None)
+
+
+def register(session_class: type[Session] = Session) -> None:
+    """Hook the generation onto a session class (once per process)."""
+    if event.contains(session_class, "before_commit", _bump_before_commit):
+        return
+    event.listen(session_class, "after_flush", _note_flush)
+    event.listen(session_class, "do_orm_execute", _note_statement)
+    event.listen(session_class, "before_commit", _bump_before_commit)
+    event.listen(session_class, "after_rollback", _forget)
+
+
+register()
