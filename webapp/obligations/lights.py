@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 
 from webapp.clock import org_today
 from webapp.extensions import db
@@ -15,6 +15,30 @@ from webapp.obligations.services import reminder_policy
 from workflows import obligations as rules
 from workflows.deadlines import Light
 from workflows.obligations import ObligationKind
+
+# The columns an open obligation's `Terms` are read from.
+TERM_COLUMNS = (
+    Obligation.kind,
+    Obligation.start_on,
+    Obligation.due_on,
+    Obligation.total_workdays,
+    Obligation.paused_workdays,
+    Obligation.provisional,
+    Obligation.acknowledged_plan_on,
+)
+
+
+def open_terms(row: Row) -> rules.Terms:
+    """Return the terms of an open obligation read as `TERM_COLUMNS` (as `Obligation.terms`)."""
+    return rules.Terms(
+        kind=row.kind,
+        start=row.start_on,
+        due=row.due_on,
+        total_workdays=row.total_workdays,
+        paused_workdays=row.paused_workdays,
+        provisional=row.provisional,
+        acknowledged_plan_on=row.acknowledged_plan_on,
+    )
 
 
 def lights_of(
@@ -30,8 +54,9 @@ def lights_of(
     ids = subject_ids if isinstance(subject_ids, Select) else sorted(set(subject_ids))
     if not isinstance(ids, Select) and not ids:
         return {}
-    rows = db.session.scalars(
-        select(Obligation).where(
+    # Plain columns, not Obligation objects: an export lights ten thousand rows at once.
+    rows = db.session.execute(
+        select(Obligation.subject_id, *TERM_COLUMNS).where(
             Obligation.subject_type == subject_type,
             Obligation.subject_id.in_(ids),
             Obligation.kind.in_(list(kinds)),
@@ -41,7 +66,7 @@ def lights_of(
     today, cal, policy = today or org_today(), work_calendar(), reminder_policy()
     lights: dict[int, Light] = {}
     for row in rows:
-        lit = rules.light_of(row.terms(), today, cal, policy)
+        lit = rules.light_of(open_terms(row), today, cal, policy)
         if lit is not None and _worse(lit, lights.get(row.subject_id)):
             lights[row.subject_id] = lit
     return lights
