@@ -91,9 +91,9 @@ def board(user: User, unit: OrgUnit | None, cells: Sequence[OrgUnit], today: dat
         _n, week = queries.due_between(user, unit, today, aggregate.week_end(today), DUE_LIST_LIMIT)
         return {
             "cells": [u.id for u in cells],
-            "cell_colours": _rows(queries.cell_colours(user, cells)),
+            "cell_colours": _rows(queries.cell_colours(user, cells, unit)),
             "cell_warnings": [
-                [i, a, o] for i, (a, o) in queries.cell_warnings(user, cells, today).items()
+                [i, a, o] for i, (a, o) in queries.cell_warnings(user, cells, today, unit).items()
             ],
             "reports_by_month": _rows(queries.reports_by_month(user, unit, first, last)),
             "issued_by_month": _rows(queries.issued_by_month(user, unit, first, last)),

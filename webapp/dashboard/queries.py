@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload
+from flask import g
+from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
 from webapp.models import (
     Cadre,
     Clarification,
+    DataScope,
     NegativeInfo,
     Obligation,
     OrgUnit,
@@ -31,13 +33,26 @@ from workflows.states import ACTIVE_STATES, State
 ACTIVE = sorted(ACTIVE_STATES)
 
 
+def whole_tree(focus: OrgUnit | None) -> bool:
+    """Tell whether the focus holds every unit (the one root): its subtree then limits nothing."""
+    if focus is None:
+        return True
+    memo = g.setdefault("dashboard_whole_tree", {})
+    if focus.id not in memo:
+        outside = sa.select(OrgUnit.id).where(
+            sa.not_(OrgUnit.path.startswith(focus.path, autoescape=True))
+        )
+        memo[focus.id] = db.session.scalar(outside.limit(1)) is None
+    return memo[focus.id]
+
+
 def _in_focus(unit_column, focus: OrgUnit | None) -> sa.ColumnElement:
-    return sa.true() if focus is None else unit_column.in_(subtree_ids(focus))
+    return sa.true() if whole_tree(focus) else unit_column.in_(subtree_ids(focus))
 
 
 def _reports_in_focus(focus: OrgUnit | None) -> sa.ColumnElement:
     # As the register's 单位（含下级） filter reads it: the linked cadre's unit, else the item's.
-    return sa.true() if focus is None else in_subtree(NegativeInfo, focus)
+    return sa.true() if whole_tree(focus) else in_subtree(NegativeInfo, focus)
 
 
 def _cadre_scope(user: User) -> sa.ColumnElement:
@@ -62,8 +77,13 @@ def cadres_by_colour(user: User, focus: OrgUnit | None) -> dict[str, int]:
 
 
 def _warnings(user: User, focus: OrgUnit | None, *columns) -> sa.Select:
-    stmt = sa.select(*columns).select_from(Warning).join(Cadre, Cadre.id == Warning.cadre_id)
-    return scoped(stmt, Warning, user).where(_in_focus(Cadre.unit_id, focus))
+    # The focus as a set of cadres (as the scope is): no join of every warning to its cadre.
+    stmt = scoped(sa.select(*columns).select_from(Warning), Warning, user)
+    if whole_tree(focus):
+        return stmt
+    return stmt.where(
+        Warning.cadre_id.in_(sa.select(Cadre.id).where(_in_focus(Cadre.unit_id, focus)))
+    )
 
 
 def warnings_by_state(user: User, focus: OrgUnit | None) -> dict[str, int]:
@@ -120,36 +140,63 @@ def root_units() -> list[OrgUnit]:
     return child_units(None)
 
 
-def _cell_join(stmt: sa.Select, unit_column, cells: Sequence[OrgUnit]):
-    """Join each row's unit to every listed unit whose subtree holds it (a cell)."""
-    placed, cell = aliased(OrgUnit), aliased(OrgUnit)
-    stmt = stmt.join(placed, placed.id == unit_column).join(cell, placed.path.startswith(cell.path))
-    return stmt.where(cell.id.in_([u.id for u in cells])), cell
+def _cells_of(cells: Sequence[OrgUnit], focus: OrgUnit | None) -> dict[int, list[int]]:
+    """Map each unit of the focus's subtree to the listed units (cells) whose subtree holds it."""
+    wanted = {u.id for u in cells}
+    stmt = sa.select(OrgUnit.id, OrgUnit.path)
+    if not whole_tree(focus):
+        stmt = stmt.where(OrgUnit.path.startswith(focus.path, autoescape=True))
+    placed = {}
+    for unit_id, path in db.session.execute(stmt):
+        held = [int(part) for part in path.strip("/").split("/") if part and int(part) in wanted]
+        if held:
+            placed[unit_id] = held
+    return placed
 
 
-def cell_colours(user: User, cells: Sequence[OrgUnit]) -> dict[tuple[int, str], int]:
-    """Count the cadres in scope in each cell's subtree by status colour."""
+def cell_colours(
+    user: User, cells: Sequence[OrgUnit], focus: OrgUnit | None = None
+) -> dict[tuple[int, str], int]:
+    """Count the cadres in scope in each cell's subtree by status colour.
+
+    One GROUP BY unit over the focus's subtree (an index-only scan of the unit and colour),
+    summed up into the cells here: no join of every cadre to every cell's path.
+    """
     if not cells:
         return {}
-    stmt, cell = _cell_join(sa.select().select_from(Cadre), Cadre.unit_id, cells)
     stmt = (
-        stmt.add_columns(cell.id, Cadre.status_colour, sa.func.count())
-        .where(_cadre_scope(user))
-        .group_by(cell.id, Cadre.status_colour)
+        sa.select(Cadre.unit_id, Cadre.status_colour, sa.func.count())
+        .where(_cadre_scope(user), _in_focus(Cadre.unit_id, focus))
+        .group_by(Cadre.unit_id, Cadre.status_colour)
     )
-    return {(cell_id, colour): int(n) for cell_id, colour, n in db.session.execute(stmt)}
+    placed = _cells_of(cells, focus)
+    found: dict[tuple[int, str], int] = {}
+    for unit_id, colour, n in db.session.execute(stmt):
+        for cell_id in placed.get(unit_id, ()):
+            found[cell_id, colour] = found.get((cell_id, colour), 0) + int(n)
+    return found
 
 
-def cell_warnings(user: User, cells: Sequence[OrgUnit], today: date) -> dict[int, tuple[int, int]]:
+def cell_warnings(
+    user: User, cells: Sequence[OrgUnit], today: date, focus: OrgUnit | None = None
+) -> dict[int, tuple[int, int]]:
     """Count, per cell, the warnings in force and the overdue warnings in scope."""
     if not cells:
         return {}
-    base = sa.select().select_from(Warning).join(Cadre, Cadre.id == Warning.cadre_id)
-    stmt, cell = _cell_join(base, Cadre.unit_id, cells)
     active = sa.func.sum(sa.case((Warning.state.in_(ACTIVE), 1), else_=0))
     overdue = sa.func.sum(sa.case((overdue_condition(today), 1), else_=0))
-    stmt = scoped(stmt.add_columns(cell.id, active, overdue), Warning, user).group_by(cell.id)
-    return {cell_id: (int(a or 0), int(o or 0)) for cell_id, a, o in db.session.execute(stmt)}
+    stmt = (
+        _warnings(user, focus, Cadre.unit_id, active, overdue)
+        .join(Cadre, Cadre.id == Warning.cadre_id)
+        .group_by(Cadre.unit_id)
+    )
+    placed = _cells_of(cells, focus)
+    found: dict[int, tuple[int, int]] = {}
+    for unit_id, a, o in db.session.execute(stmt):
+        for cell_id in placed.get(unit_id, ()):
+            was = found.get(cell_id, (0, 0))
+            found[cell_id] = (was[0] + int(a or 0), was[1] + int(o or 0))
+    return found
 
 
 # ---------------------------------------------------------------- trends and sources
@@ -217,10 +264,11 @@ def reports_by_source(user: User, focus: OrgUnit | None) -> dict[str, int]:
 
 
 def _open_obligations(user: User, focus: OrgUnit | None, condition) -> sa.Select:
-    return (
-        sa.select(Obligation)
-        .join(Cadre, Cadre.id == Obligation.cadre_id)
-        .where(condition, _cadre_scope(user), _in_focus(Cadre.unit_id, focus))
+    stmt = sa.select(Obligation).where(condition)
+    if user.data_scope is DataScope.ALL and whole_tree(focus):
+        return stmt
+    return stmt.join(Cadre, Cadre.id == Obligation.cadre_id).where(
+        _cadre_scope(user), _in_focus(Cadre.unit_id, focus)
     )
 
 

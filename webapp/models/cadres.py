@@ -32,6 +32,8 @@ class Cadre(TimestampMixin, Base):
         ).ddl_if(dialect="postgresql"),
         # The roster's order (unit, name, id): its pages and the scope's unit set walk it.
         sa.Index("ix_cadre_unit_name_id", "unit_id", "name", "id"),
+        # The 晴雨表's cadres per unit and colour (webapp/dashboard/queries.py): index-only.
+        sa.Index("ix_cadre_unit_colour", "unit_id", "status_colour"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -39,6 +39,8 @@ class NegativeInfo(TimestampMixin, Base):
         sa.Index("ix_negative_info_category_received_id", "category", "received_on", "id"),
         sa.Index("ix_negative_info_channel_received_id", "source_channel", "received_on", "id"),
         sa.Index("ix_negative_info_cadre_received_id", "cadre_id", "received_on", "id"),
+        # The 晴雨表's items by month and source (webapp/dashboard/queries.py): index-only.
+        sa.Index("ix_negative_info_received_channel", "received_on", "source_channel"),
     )
     __audit_content__ = frozenset(
         {

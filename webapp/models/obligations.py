@@ -63,6 +63,14 @@ class Obligation(TimestampMixin, Base):
             postgresql_where=sa.text("closed_at IS NULL"),
         ),
         sa.Index("ix_obligation_subject", "subject_type", "subject_id"),
+        # What is open, by the day it is due (the 晴雨表's overdue and due-this-week lists).
+        sa.Index(
+            "ix_obligation_open_due",
+            "due_workday",
+            "id",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
     )
 
     @property
