@@ -191,14 +191,39 @@ class Portrait:
         return [date(y, 1, 1) for y in range(self.start.year + 1, self.end.year + 1)]
 
 
-def yearly_counts(cadre_id: int) -> list[tuple[int, dict[str, int]]]:
-    """Count the cadre's records by kind for each year that has any, newest year first."""
+def record_days(cadre_id: int) -> dict[str, list[date]]:
+    """Return the day of each of the cadre's records, by kind (one query for every kind)."""
+    # A day and an instant are two columns (each NULL in the other kinds' rows): PostgreSQL
+    # cannot put a date and a timestamp in one.
+    on_day = next(d for _c, d, instant in DATED.values() if not instant)
+    at = next(d for _c, d, instant in DATED.values() if instant)
+    parts = [
+        sa.select(
+            sa.literal(kind).label("kind"),
+            sa.cast(sa.null(), on_day.type) if instant else dated,
+            dated if instant else sa.cast(sa.null(), at.type),
+        ).where(column == cadre_id)
+        for kind, (column, dated, instant) in DATED.items()
+    ]
+    days: dict[str, list[date]] = {kind: [] for kind in DATED}
+    for kind, day, instant in db.session.execute(sa.union_all(*parts)):
+        days[kind].append(clock.to_org(instant).date() if day is None else day)
+    return days
+
+
+def yearly_counts(days: Mapping[str, Sequence[date]]) -> list[tuple[int, dict[str, int]]]:
+    """Count the records by kind for each year that has any, newest year first."""
     years: dict[int, dict[str, int]] = {}
-    for kind, (column, dated, instant) in DATED.items():
-        for (value,) in db.session.execute(sa.select(dated).where(column == cadre_id)):
-            year = clock.to_org(value).year if instant else value.year
-            years.setdefault(year, dict.fromkeys(PORTRAIT_KINDS, 0))[kind] += 1
+    for kind, kind_days in days.items():
+        for day in kind_days:
+            years.setdefault(day.year, dict.fromkeys(PORTRAIT_KINDS, 0))[kind] += 1
     return sorted(years.items(), reverse=True)
+
+
+def recent_counts(days: Mapping[str, Sequence[date]], today: date) -> dict[str, int]:
+    """Count the records by kind over the 12 months up to today, as `portraits` does."""
+    since = today - timedelta(days=365)
+    return {kind: sum(1 for day in days.get(kind, ()) if day >= since) for kind in PORTRAIT_KINDS}
 
 
 def talk_lines(cadre: Cadre, user: User) -> list[TalkLine]:
@@ -227,12 +252,13 @@ def cadre_portrait(cadre: Cadre, user: User, today: date) -> Portrait:
     """Gather the cadre's 画像 for the profile (a fixed number of queries)."""
     start = today - timedelta(days=STRIP_DAYS - 1)
     strip = colour_strip(_histories(cadre.id), start, today)
+    days = record_days(cadre.id)
     return Portrait(
         start=start,
         end=today,
         strip=strip,
-        years=yearly_counts(cadre.id),
+        years=yearly_counts(days),
         influences=cadre_panel(cadre, user).influences,
         talks=talk_lines(cadre, user),
-        line=portrait_text(portraits({cadre.id}, today)[cadre.id]),
+        line=portrait_text(recent_counts(days, today)),
     )

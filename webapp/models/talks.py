@@ -27,6 +27,14 @@ class Talk(TimestampMixin, Base):
         sa.Index("ix_talk_started_id", "started_at", "id"),
         sa.Index("ix_talk_type_started_id", "talk_type", "started_at", "id"),
         sa.Index("ix_talk_cadre_started_id", "cadre_id", "started_at", "id"),
+        # Only the talks serving a warning: most have none, and a full index of mostly NULLs
+        # looks unselective to SQLite's planner, which then scans the table for one warning.
+        sa.Index(
+            "ix_talk_warning_linked",
+            "warning_id",
+            sqlite_where=sa.text("warning_id IS NOT NULL"),
+            postgresql_where=sa.text("warning_id IS NOT NULL"),
+        ),
     )
     __audit_content__ = frozenset({"reason", "content", "statement", "rectification"})
 
@@ -58,7 +66,7 @@ class Talk(TimestampMixin, Base):
     )
     # The warning this talk serves (a 提醒谈话 for a tier-1 warning, say); named as a string
     # because webapp.models.warnings imports this module.
-    warning_id: Mapped[int | None] = mapped_column(sa.ForeignKey("warning.id"), index=True)
+    warning_id: Mapped[int | None] = mapped_column(sa.ForeignKey("warning.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
 
     cadre: Mapped[Cadre] = relationship()

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import has_request_context, url_for
+from flask import has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from webapp import clock
 from webapp.cadres.services import TimelineEntry
@@ -192,14 +192,30 @@ def tier_label(tier: int) -> str:
     return Tier(tier).label
 
 
+READ_KEY = "webapp.cadre_warnings"
+
+
 def cadre_warnings(cadre: Cadre, user: User | None = None) -> list[Warning]:
-    """Return the cadre's warnings the user may see, newest first."""
+    """Return the cadre's warnings the user may see, newest first (read once a request)."""
+    # The profile's timeline, 画像 and panel each ask; the pages that read them write none.
+    key = (cadre.id, user.id if user is not None else None)
+    # Kept in the request's environ: an app context (and its g) may outlive a request in tests.
+    read = request.environ.setdefault(READ_KEY, {}) if has_request_context() else {}
+    if key not in read:
+        read[key] = _load_cadre_warnings(cadre, user)
+    return read[key]
+
+
+def _load_cadre_warnings(cadre: Cadre, user: User | None) -> list[Warning]:
     # The timeline and the as-of page read each warning's history: one query for all of them.
+    # The cadre is the one given (in the session already): joining it again for every row
+    # would decrypt its sealed columns once a warning. No page of a cadre's warnings shows
+    # their proposers.
     stmt = (
         sa.select(Warning)
         .where(Warning.cadre_id == cadre.id)
         .order_by(Warning.id.desc())
-        .options(selectinload(Warning.events))
+        .options(selectinload(Warning.events), lazyload(Warning.cadre), lazyload(Warning.proposer))
     )
     if user is not None:
         stmt = scoped(stmt, Warning, user)
@@ -251,21 +267,33 @@ def warning_entries(
     if user is None:
         return []
     entries = []
+    labels = _Labels()
     for warning in cadre_warnings(cadre, user):
         url = url_for("warnings.detail", warning_id=warning.id) if has_request_context() else None
         # Newest first, as the timeline lists a day's entries in the order given.
         for event in reversed(warning.events):
-            label = translate(event_label(event))
+            label = labels(event_label(event))
             entries.append(
                 TimelineEntry(
                     local_day(event),
                     "warning",
                     _("预警 %(number)s：%(event)s", number=warning.number, event=label),
-                    f"{translate(tier_label(event.to_tier))} · {translate(State(event.to_state).label)}",
+                    f"{labels(tier_label(event.to_tier))} · {labels(State(event.to_state).label)}",
                     url,
                 )
             )
     return entries
+
+
+class _Labels(dict):
+    """Translate each label once: a cadre's history repeats a handful of them."""
+
+    def __call__(self, label: object) -> str:
+        if not isinstance(label, str):
+            return translate(label)
+        if label not in self:
+            self[label] = translate(label)
+        return self[label]
 
 
 @dataclass(frozen=True)
