@@ -11,8 +11,9 @@ API
     Write one sheet into the binary file ``target``: a bold, frozen header row, then one row
     per item of ``rows`` (any iterable of sequences, best a generator streamed from the
     database with ``yield_per``). Returns how many data rows were written. The workbook is
-    openpyxl's ``write_only`` kind: each row goes to a temporary XML file as it is appended
-    and is never held in memory. Values are written by type:
+    XlsxWriter's ``constant_memory`` kind: each row goes to a temporary XML file as it is
+    written and is never held in memory (about twice as fast as openpyxl's write-only
+    workbook, which matters at 10,000 rows). Values are written by type:
 
     - ``date``: an Excel date with number format ``yyyy-mm-dd`` (``DATE_FORMAT``);
     - ``datetime``: an Excel date and time, ``yyyy-mm-dd hh:mm`` (``DATETIME_FORMAT``); an
@@ -53,23 +54,20 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any
 
+import xlsxwriter
 from flask import Response, send_file
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from webapp.clock import org_today, org_zone
 from webapp.downloads import content_disposition
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from xlsxwriter.worksheet import Worksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-HEADER_FONT = Font(bold=True)
 # What Excel (or a user editing the cell) would read as the start of a formula or a DDE call.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
@@ -85,28 +83,6 @@ def as_text(cell: Any) -> Any:
     if looks_like_formula(cell.value):
         cell.quotePrefix = True
     return cell
-
-
-def excel_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Return what to append for one value: the value itself, or a cell typed and formatted."""
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(org_zone()).replace(tzinfo=None)
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if looks_like_formula(value):
-            # openpyxl takes any text starting with "=" for a formula; a name is never one.
-            return as_text(WriteOnlyCell(sheet, value=value))
-    return value
 
 
 def defuse_formulas(workbook: Workbook) -> Workbook:
@@ -126,24 +102,55 @@ def write_workbook(
     rows: Iterable[Iterable[Any]],
     widths: list[int] | None = None,
 ) -> int:
-    """Stream rows into a write-only workbook saved to `target`; return the data rows written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = HEADER_FONT
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    for row in rows:
-        sheet.append([excel_cell(sheet, value) for value in row])
-        count += 1
-    workbook.save(target)
+    """Stream rows into a constant-memory workbook saved to `target`; return the data rows."""
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+    try:
+        sheet = workbook.add_worksheet(sheet_title)
+        formats = Formats(workbook)
+        for index, width in enumerate(widths or []):
+            sheet.set_column(index, index, width)
+        sheet.freeze_panes(1, 0)
+        for col, text in enumerate(headers):
+            sheet.write_string(0, col, text, formats.header)
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                write_value(sheet, count, col, value, formats)
+    finally:
+        workbook.close()
     return count
+
+
+class Formats:
+    """The few cell formats an export uses, made once a workbook."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.header = workbook.add_format({"bold": True})
+        self.date = workbook.add_format({"num_format": DATE_FORMAT})
+        self.datetime = workbook.add_format({"num_format": DATETIME_FORMAT})
+        self.quoted = workbook.add_format({"quote_prefix": True})
+
+
+def write_value(sheet: Worksheet, row: int, col: int, value: Any, formats: Formats) -> None:
+    """Write one value by its type (see the module's docstring); None leaves the cell empty."""
+    if value is None:
+        return
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(org_zone()).replace(tzinfo=None)
+        sheet.write_datetime(row, col, value, formats.datetime)
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, value, formats.date)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "是" if value else "否")
+    elif isinstance(value, str):
+        # write_string never takes a text for a formula; a risky one is also quote-prefixed.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        sheet.write_string(row, col, value, formats.quoted if looks_like_formula(value) else None)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value)
+    else:
+        sheet.write_string(row, col, str(value))
 
 
 def send_export(
