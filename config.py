@@ -161,6 +161,9 @@ class Config:
         self.PAGE_SIZE = env_int("PAGE_SIZE", 20)
         # A register counts its rows up to this many, then shows 「1万+」 (webapp/paging.py).
         self.PAGE_COUNT_CAP = env_int("PAGE_COUNT_CAP", 10000)
+        # How long a worker keeps the parameters, dictionaries and role names it read
+        # (webapp/lookups.py): an edit shows at once in its own worker, in the others within this.
+        self.LOOKUP_CACHE_SECONDS = env_int("LOOKUP_CACHE_SECONDS", 5)
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-For/-Proto are
         # trusted that many hops deep, so audit rows and the login limit see the real client.
         self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
@@ -231,6 +234,8 @@ class TestingConfig(Config):
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
         self.SCHEDULER_ENABLED = False
+        # One app serves every test's rolled-back database: nothing may outlive a request.
+        self.LOOKUP_CACHE_SECONDS = 0
         # Cheap hashing keeps the suite fast; other modes use argon2's defaults.
         self.PASSWORD_HASH_FAST = True
 

@@ -1,30 +1,95 @@
-"""Read parameters, dictionaries and role names, cached for the length of one request."""
+"""Read parameters, dictionaries and role names: once a request, and kept a few seconds a process.
+
+Every page reads the parameters (the session policy) and most read dictionaries, which change
+a few times a year. A worker keeps what it read for `LOOKUP_CACHE_SECONDS` (0 in the test
+suite: one app serves many rolled-back databases); an edit made in this worker is seen at once
+(`forget_cached`), one made in another worker or on another machine within those seconds.
+"""
 
 from __future__ import annotations
 
-from flask import g, has_app_context
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import DictItem, DictType, Parameter, Role
 from webapp.parameters import PARAMETER_DEFAULTS
 
+PROCESS_CACHE = "lookups"  # app.extensions key: {name: (monotonic expiry, value)}
+_lock = threading.Lock()
 
-def _cache(name: str) -> dict:
+
+@dataclass(frozen=True)
+class DictEntry:
+    """One dictionary item as read (a plain copy, safe to keep past its request)."""
+
+    id: int
+    dict_type_id: int
+    value: str
+    label: str
+    sort_order: int
+    colour: str
+    parent_id: int | None
+    extra: dict[str, Any]
+    active: bool
+
+
+def _load_params() -> dict[str, str]:
+    found = {key: d.value for key, d in PARAMETER_DEFAULTS.items()}
+    found.update(dict(db.session.execute(select(Parameter.key, Parameter.value)).all()))
+    return found
+
+
+def _load_dicts() -> dict[str, list[DictEntry]]:
+    columns = [getattr(DictItem, name) for name in DictEntry.__dataclass_fields__]
+    stmt = (
+        select(DictType.code, *columns)
+        .join(DictType, DictType.id == DictItem.dict_type_id)
+        .order_by(DictItem.sort_order, DictItem.id)
+    )
+    found: dict[str, list[DictEntry]] = {}
+    for code, *values in db.session.execute(stmt):
+        entry = DictEntry(*values)
+        found.setdefault(code, []).append(entry)
+    return found
+
+
+def _load_roles() -> dict[str, str]:
+    return dict(db.session.execute(select(Role.code, Role.name)).all())
+
+
+LOADERS = {"_params": _load_params, "_dicts": _load_dicts, "_roles": _load_roles}
+
+
+def _cached(name: str) -> Any:
+    """Return a lookup: this request's copy, else the process's while fresh, else read anew."""
     if not has_app_context():
-        return {}
-    if name not in g:
-        setattr(g, name, {})
-    return getattr(g, name)
+        return LOADERS[name]()
+    if name in g:
+        return getattr(g, name)
+    seconds = current_app.config.get("LOOKUP_CACHE_SECONDS", 0)
+    kept = current_app.extensions.setdefault(PROCESS_CACHE, {})
+    held = kept.get(name)
+    now = time.monotonic()
+    if seconds and held is not None and held[0] > now:
+        value = held[1]
+    else:
+        value = LOADERS[name]()
+        if seconds:
+            with _lock:
+                kept[name] = (now + seconds, value)
+    setattr(g, name, value)
+    return value
 
 
 def all_params() -> dict[str, str]:
     """Return every parameter as text, defaults filled in for missing rows."""
-    cache = _cache("_params")
-    if not cache:
-        cache.update({key: d.value for key, d in PARAMETER_DEFAULTS.items()})
-        cache.update(dict(db.session.execute(select(Parameter.key, Parameter.value)).all()))
-    return cache
+    return _cached("_params")
 
 
 def param_int(key: str) -> int:
@@ -37,23 +102,9 @@ def param_str(key: str) -> str:
     return all_params()[key]
 
 
-def _all_dicts() -> dict[str, list[DictItem]]:
-    """Load every dictionary's items once per request, in display order (one query)."""
-    cache = _cache("_dicts")
-    if not cache:
-        stmt = (
-            select(DictType.code, DictItem)
-            .join(DictType)
-            .order_by(DictItem.sort_order, DictItem.id)
-        )
-        for code, item in db.session.execute(stmt):
-            cache.setdefault(code, []).append(item)
-    return cache
-
-
-def dict_items(type_code: str, *, active_only: bool = True) -> list[DictItem]:
+def dict_items(type_code: str, *, active_only: bool = True) -> list[DictEntry]:
     """Return the items of a dictionary in display order."""
-    items = _all_dicts().get(type_code, [])
+    items = _cached("_dicts").get(type_code, [])
     return [item for item in items if item.active] if active_only else list(items)
 
 
@@ -75,13 +126,17 @@ def dict_label(type_code: str, value: str | None) -> str:
 
 def role_names() -> dict[str, str]:
     """Return each role's display name by its code (one query a request, not one a row)."""
-    cache = _cache("_roles")
-    if not cache:
-        cache.update(dict(db.session.execute(select(Role.code, Role.name)).all()))
-    return cache
+    return _cached("_roles")
+
+
+def forget_request_copies() -> None:
+    """Drop this request's copies (a request starts afresh; the process's stay while fresh)."""
+    for name in LOADERS:
+        g.pop(name, None)
 
 
 def forget_cached() -> None:
-    """Drop this request's cached parameters, dictionaries and role names after an edit."""
-    for name in ("_params", "_dicts", "_roles"):
-        g.pop(name, None)
+    """Drop the cached parameters, dictionaries and role names after an edit, process-wide."""
+    forget_request_copies()
+    with _lock:
+        current_app.extensions.pop(PROCESS_CACHE, None)

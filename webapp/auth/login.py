@@ -13,7 +13,7 @@ from webapp.auth import sessions as user_sessions
 from webapp.auth.sessions import EndReason
 from webapp.clock import utc_now
 from webapp.extensions import db, login_manager
-from webapp.lookups import forget_cached
+from webapp.lookups import forget_request_copies
 from webapp.models import User
 
 EXEMPT_ENDPOINTS = {"static", "main.healthz"}
@@ -44,15 +44,16 @@ def enforce_session():
     # g lasts one app context: one request when served, but a whole test when the suite holds
     # a context open. What this check reads (the policy, Flask-Login's cached user) is read
     # afresh, as a served request would; the cookie's user (or nobody, logging in) is the one.
-    forget_cached()
-    for name in ("user_session", "session_refused"):
+    forget_request_copies()
+    for name in ("user_session", "session_user", "session_refused"):
         g.pop(name, None)
     if request.endpoint == "auth.login" or "_user_id" in session:
         g.pop("_login_user", None)
     if request.endpoint in EXEMPT_ENDPOINTS or "_user_id" not in session:
         return None
     user_id = int(session["_user_id"])
-    record = user_sessions.find(session.get(user_sessions.TOKEN_KEY))
+    # The user is held in g for the request: the identity map keeps only weak references.
+    record, g.session_user = user_sessions.find_with_user(session.get(user_sessions.TOKEN_KEY))
     reason = user_sessions.refusal(record, user_id, utc_now(), user_sessions.policy())
     if reason is None and current_user.is_authenticated:
         g.user_session = record

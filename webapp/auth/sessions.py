@@ -85,11 +85,23 @@ def live(now: datetime, rules: SessionPolicy) -> ColumnElement[bool]:
 
 def find(token: str | None) -> UserSession | None:
     """Return the record of a cookie token, or None."""
+    return find_with_user(token)[0]
+
+
+def find_with_user(token: str | None) -> tuple[UserSession | None, User | None]:
+    """Return the record of a cookie token and its user (role and unit loaded), in one query.
+
+    While the caller holds the user, Flask-Login's `load_user` gets him from the ORM session's
+    identity map without a query of its own.
+    """
     if not token:
-        return None
-    return db.session.scalars(
-        select(UserSession).where(UserSession.token_hash == token_hash(token))
+        return None, None
+    row = db.session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash(token))
     ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def live_sessions(user_id: int, now: datetime, rules: SessionPolicy) -> Sequence[UserSession]:
