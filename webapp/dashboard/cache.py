@@ -9,14 +9,13 @@ A data scope of chosen units is not kept (the choice is not a counted table).
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from webapp.extensions import db
@@ -34,14 +33,9 @@ from webapp.models import (
     utcnow,
 )
 
-log = logging.getLogger(__name__)
-
 COUNTED = (Cadre, Warning, NegativeInfo, Clarification, Obligation, OrgUnit)
 COUNTED_TABLES = frozenset(model.__table__ for model in COUNTED)
 CHANGED = "dashboard_counts_changed"
-# A reading request stores its counts in a short transaction of its own; it never waits long
-# for SQLite's write lock (the counts are simply not kept this time).
-STORE_BUSY_TIMEOUT_MS = 200
 BUMP = sa.text(
     "INSERT INTO dashboard_generation (id, n) VALUES (1, 1) "
     "ON CONFLICT (id) DO UPDATE SET n = dashboard_generation.n + 1"
@@ -86,40 +80,43 @@ def kept(
 
 
 def _store(key: str, today: date, generation: int | None, figures: dict, at: datetime) -> None:
-    """Keep a part's counts, replacing the key's older ones and other days' (best effort)."""
+    """Keep a part's counts (replacing the key's older ones and other days') and commit.
+
+    The request's own transaction carries it (on SQLite it may hold the write lock already:
+    a session's last-seen time); what the request loaded stays loaded (no expiry on commit).
+    """
     table = DashboardFigures.__table__
+    session = db.session()
+    if generation is None:  # the first count ever: the row the writers move on
+        session.execute(
+            sa.text(
+                "INSERT INTO dashboard_generation (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"
+            )
+        )
+    session.execute(sa.delete(table).where(table.c.day != today))
+    upsert = _insert(session)(table).values(
+        key=key, day=today, generation=generation or 0, computed_at=at, figures=figures
+    )
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "day": today,
+                "generation": generation or 0,
+                "computed_at": at,
+                "figures": figures,
+            },
+        )
+    )
+    expire, session.expire_on_commit = session.expire_on_commit, False
     try:
-        with db.engine.connect() as conn:
-            sqlite = conn.dialect.name == "sqlite"
-            if sqlite:
-                conn.exec_driver_sql(f"PRAGMA busy_timeout = {STORE_BUSY_TIMEOUT_MS}")
-            try:
-                if generation is None:  # the first count ever: the row to move on
-                    conn.execute(
-                        sa.text(
-                            "INSERT INTO dashboard_generation (id, n) VALUES (1, 0) "
-                            "ON CONFLICT (id) DO NOTHING"
-                        )
-                    )
-                conn.execute(
-                    sa.delete(table).where(sa.or_(table.c.key == key, table.c.day != today))
-                )
-                conn.execute(
-                    sa.insert(table).values(
-                        key=key,
-                        day=today,
-                        generation=generation or 0,
-                        computed_at=at,
-                        figures=figures,
-                    )
-                )
-                conn.commit()
-            finally:
-                if sqlite:
-                    timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
-                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout)}")
-    except (sa.exc.DBAPIError, sqlite3.OperationalError) as exc:  # a concurrent store, a busy lock
-        log.info("晴雨表统计未缓存: %s", exc)
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def _insert(session: Session):
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 # ---------------------------------------------------------------- the generation moves on

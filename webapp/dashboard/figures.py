@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlencode
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -115,19 +116,27 @@ class Dashboard:
 # ---------------------------------------------------------------- links
 
 
+def link(endpoint: str, **args) -> str:
+    """Link a register with a query string (its path built once a request: 400 links a page)."""
+    bases = g.setdefault("dashboard_links", {})
+    if endpoint not in bases:
+        bases[endpoint] = url_for(endpoint)
+    return f"{bases[endpoint]}?{urlencode(args)}" if args else bases[endpoint]
+
+
 def roster(focus: Focus, **args) -> str:
     """Link the cadre roster, filtered."""
-    return url_for("cadres.index", **focus.unit_args(), **args)
+    return link("cadres.index", **focus.unit_args(), **args)
 
 
 def warnings(focus: Focus, **args) -> str:
     """Link the warning register, filtered."""
-    return url_for("warnings.index", **focus.unit_args(), **args)
+    return link("warnings.index", **focus.unit_args(), **args)
 
 
 def reports(focus: Focus, **args) -> str:
     """Link the negative-information register, filtered."""
-    return url_for("negative_info.index", **focus.unit_args(), **args)
+    return link("negative_info.index", **focus.unit_args(), **args)
 
 
 # ---------------------------------------------------------------- headline
@@ -216,21 +225,19 @@ def _cell(focus: Focus, unit: OrgUnit, cadres: int, colours, counted, drill: boo
             Figure(
                 labels.get(c, c),
                 colours.get((unit.id, c), 0),
-                url_for("cadres.index", status=c, **args),
+                link("cadres.index", status=c, **args),
                 c,
             )
             for c in COLOURS
         ),
-        active=Figure(
-            str(_l("生效预警")), active, url_for("warnings.index", active=1, **args), "red"
-        ),
+        active=Figure(str(_l("生效预警")), active, link("warnings.index", active=1, **args), "red"),
         overdue=Figure(
-            str(_l("超期预警")), overdue, url_for("warnings.index", overdue=1, **args), "red"
+            str(_l("超期预警")), overdue, link("warnings.index", overdue=1, **args), "red"
         ),
         rate=rate,
         level=aggregate.heat_level(rate),
-        roster_href=url_for("cadres.index", **args),
-        drill_href=url_for("dashboard.index", unit=unit.id) if drill else "",
+        roster_href=link("cadres.index", **args),
+        drill_href=link("dashboard.index", unit=unit.id) if drill else "",
     )
 
 
