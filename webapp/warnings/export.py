@@ -72,6 +72,7 @@ def warning_rows(user: User, filters: WarningFilters) -> Iterator[list[Any]]:
     register = register_query(user, filters, today)
     stmt = (
         register.with_only_columns(*ROW_COLUMNS)
+        .join(Cadre, Cadre.id == Warning.cadre_id)
         .join(OrgUnit, OrgUnit.id == Cadre.unit_id)
         .join(User, User.id == Warning.proposer_id)
     )

@@ -13,7 +13,6 @@ from webapp.audit.services import day_start_utc
 from webapp.cadres.name_search import record_matches
 from webapp.extensions import db
 from webapp.models import (
-    Cadre,
     Clarification,
     Obligation,
     OrgUnit,
@@ -22,7 +21,7 @@ from webapp.models import (
 )
 from webapp.obligations import services as obligations
 from webapp.paging import Page, SortKey, paginate
-from webapp.security.scope import scoped, subtree_ids
+from webapp.security.scope import in_subtree, scoped
 from webapp.warnings import due as due_source
 from workflows.states import ACTIVE_STATES
 
@@ -73,7 +72,9 @@ def overdue_condition(today: date) -> sa.ColumnElement:
 def register_query(user: User, filters: WarningFilters, today: date | None = None) -> sa.Select:
     """Build the scoped, filtered register select, newest first."""
     today = today or clock.org_today()
-    stmt = scoped(sa.select(Warning).join(Warning.cadre), Warning, user)
+    # No join on the cadre: every condition on it is a set test on `cadre_id`, and a join
+    # made the capped count read the whole cadre table (79 ms of 114 on the province's page 1).
+    stmt = scoped(sa.select(Warning), Warning, user)
     if filters.q:
         stmt = stmt.where(record_matches(filters.q, Warning.cadre_id, Warning.number))
     if filters.cadre_id:
@@ -85,7 +86,7 @@ def register_query(user: User, filters: WarningFilters, today: date | None = Non
     if filters.unit_id:
         unit = db.session.get(OrgUnit, filters.unit_id)
         if unit is not None:
-            stmt = stmt.where(Cadre.unit_id.in_(subtree_ids(unit)))
+            stmt = stmt.where(in_subtree(Warning, unit))
     if filters.overdue:
         stmt = stmt.where(overdue_condition(today))
     if filters.created_from:
