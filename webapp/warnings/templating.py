@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp import signals
-from webapp.attachments.services import attachments_of
 from webapp.i18n import translate
 from webapp.models import Cadre, NegativeInfo, User, Warning, WarningEvent
 from webapp.signals import Section, answers
 from webapp.warnings import history
+from webapp.warnings.documents import documents_of
 from webapp.warnings.facts import current_due
 from webapp.warnings.owners import ACTION_OWNER, COMMITTEE_OWNER, RECTIFICATION_OWNER
 from webapp.warnings.queries import cadre_panel, item_warnings, role_name
@@ -49,17 +49,17 @@ def action_label(code: str) -> str:
 
 def committee_documents(decision) -> list:
     """Return the uploaded documents of a party-committee decision."""
-    return attachments_of(COMMITTEE_OWNER, decision.id)
+    return documents_of(COMMITTEE_OWNER, decision)
 
 
 def report_documents(round_) -> list:
     """Return the attachments of a rectification round's report."""
-    return attachments_of(RECTIFICATION_OWNER, round_.id)
+    return documents_of(RECTIFICATION_OWNER, round_)
 
 
 def action_documents(action) -> list:
     """Return the attachments of a recorded action (the 书面检查 handed in)."""
-    return attachments_of(ACTION_OWNER, action.id)
+    return documents_of(ACTION_OWNER, action)
 
 
 def init_app(app: Flask) -> None:
