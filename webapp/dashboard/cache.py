@@ -36,6 +36,10 @@ from webapp.models import (
 COUNTED = (Cadre, Warning, NegativeInfo, Clarification, Obligation, OrgUnit)
 COUNTED_TABLES = frozenset(model.__table__ for model in COUNTED)
 CHANGED = "dashboard_counts_changed"
+# Columns no count reads: the 5-minute sweep's reminders change only these.
+UNCOUNTED_COLUMNS = {
+    Obligation: frozenset({"fired_stages", "next_fire_on", "acknowledged_plan_on", "updated_at"})
+}
 BUMP = sa.text(
     "INSERT INTO dashboard_generation (id, n) VALUES (1, 1) "
     "ON CONFLICT (id) DO UPDATE SET n = dashboard_generation.n + 1"
@@ -122,9 +126,18 @@ def _insert(session: Session):
 # ---------------------------------------------------------------- the generation moves on
 
 
+def _counts_change(obj: object) -> bool:
+    """Tell whether an updated row may change a count (a reminder firing changes none)."""
+    state = sa.inspect(obj)
+    ignored = UNCOUNTED_COLUMNS.get(type(obj), frozenset())
+    return any(attr.history.has_changes() for attr in state.attrs if attr.key not in ignored)
+
+
 def _note_flush(session: Session, _context) -> None:
-    if not session.info.get(CHANGED) and any(
-        isinstance(obj, COUNTED) for obj in (*session.new, *session.dirty, *session.deleted)
+    if session.info.get(CHANGED):
+        return
+    if any(isinstance(obj, COUNTED) for obj in (*session.new, *session.deleted)) or any(
+        isinstance(obj, COUNTED) and _counts_change(obj) for obj in session.dirty
     ):
         session.info[CHANGED] = True
 

@@ -11,7 +11,7 @@ from tests.factories import make_cadre
 from tests.statements import counted_statements
 from tests.webapp.dashboard.conftest import expected
 from webapp.extensions import db
-from webapp.models import Cadre, DashboardFigures
+from webapp.models import Cadre, DashboardFigures, DashboardGeneration, Obligation, utcnow
 
 
 def shown_cadres(client, path="/dashboard/") -> int:
@@ -77,3 +77,22 @@ def test_counting_afresh_sends_a_bounded_number_of_statements(app, board, client
     with counted_statements() as statements:
         assert client.get("/dashboard/").status_code == 200
     assert len(statements) <= 40
+
+
+def test_a_reminder_firing_keeps_the_counts_closing_moves_them(board, client, login):
+    login(board.district.username)
+    shown_cadres(client)
+
+    def generation():
+        db.session.rollback()
+        return db.session.scalar(sa.select(DashboardGeneration.n))
+
+    was = generation()
+    owed = db.session.get(Obligation, board.obligations[0].id)
+    owed.fired_stages = {"first": "2026-12-01"}
+    owed.next_fire_on = None
+    db.session.commit()
+    assert generation() == was
+    owed.closed_at = utcnow()
+    db.session.commit()
+    assert generation() == was + 1
