@@ -10,8 +10,8 @@ from webapp.extensions import db as _db
 @pytest.fixture
 def auditor(db, login):
     def log_in():
-        make_user("auditor", make_unit(), username="auditor5")
-        login("auditor5")
+        make_user("auditor", make_unit(), username="names-auditor")
+        login("names-auditor")
 
     return log_in
 
