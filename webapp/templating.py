@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -47,19 +47,30 @@ NAVIGATION = [
 ]
 
 
-def navigation() -> list[tuple[str, str]]:
-    """Return the menu entries the current user may open."""
+def navigation() -> list[tuple[str, str, str]]:
+    """Return the menu entries (endpoint, label, URL) the current user may open.
+
+    Built once per worker for each set of permissions (a role's edit makes a new set), since
+    every page shows the menu: the labels stay lazy, so each page still shows its language.
+    """
     if not current_user.is_authenticated:
         return []
-    return [(ep, label) for ep, label, perm in NAVIGATION if _may(perm)]
+    granted = frozenset(current_user.role.permissions or ()) if current_user.active else frozenset()
+    menus = current_app.extensions.setdefault("navigation", {})
+    key = (granted, request.script_root)
+    if key not in menus:
+        menus[key] = [
+            (ep, label, url_for(ep)) for ep, label, perm in NAVIGATION if _may(perm, granted)
+        ]
+    return menus[key]
 
 
-def _may(perm: str | tuple[str, ...] | None) -> bool:
+def _may(perm: str | tuple[str, ...] | None, granted: frozenset[str]) -> bool:
     # A tuple means any one of the permissions (待审批 serves reviewers and approvers).
     if perm is None:
         return True
     perms = perm if isinstance(perm, tuple) else (perm,)
-    return any(current_user.can(p) for p in perms)
+    return not granted.isdisjoint(perms)
 
 
 def fmt_date(value: date | None) -> str:
