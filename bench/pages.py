@@ -595,17 +595,21 @@ def run(kind: str, args, sizes: Sizes) -> Report:
                 user: logged_in(base, f"bench_{user}_01", password())
                 for user in ("province", "district")
             }
-            for case in cases(w, date.today()):
+            for case in [] if args.only_load else cases(w, date.today()):
                 timing = time_case(sessions[case.user], base, case, args.warmup, args.requests)
                 measure_sql(sessions[case.user], base, timing, sql_log, raw)
                 report.timings.append(timing)
                 print(f"  {kind} {case.user:<8} {case.name:<22} p50 {timing.pct(50):7.1f} ms")
-            report.export = time_export(
-                sessions["province"],
-                base,
-                "/warnings/export.xlsx?state=rectifying",
-                server.pid,
-                sessions["district"],
+            report.export = (
+                {}
+                if args.only_load
+                else time_export(
+                    sessions["province"],
+                    base,
+                    "/warnings/export.xlsx?state=rectifying",
+                    server.pid,
+                    sessions["district"],
+                )
             )
             if kind == "postgresql" and not args.no_load:
                 report.load = load_run(base, w, args.load_users, args.load_seconds)
@@ -699,6 +703,9 @@ def main() -> None:
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--no-load", action="store_true", help="不做负载测试")
+    parser.add_argument(
+        "--only-load", action="store_true", help="只做负载测试（不计时各页面与导出）"
+    )
     parser.add_argument("--port", type=int, default=5077)
     args = parser.parse_args()
     sizes = sizes_for(args.scale)
