@@ -3,8 +3,9 @@
 from webapp.serving import freeze_startup_objects
 
 # Threads in each worker: while one request waits on the database, or a login on argon2 (which
-# lets go of the GIL), another runs. Measured on 2 cores against PostgreSQL, 16 clients, the
-# bench pages: 4 threads a worker served twice the requests per second of sync workers.
+# lets go of the GIL), another runs. Measured on 2 shared cores against PostgreSQL, 16 clients
+# on the bench pages: about twice sync workers' requests/s on a small database, about the same
+# (17–24 against 20) at province scale, where the pages' own CPU is what limits.
 worker_class = "gthread"
 threads = 4
 
