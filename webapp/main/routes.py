@@ -28,6 +28,9 @@ from webapp.main.todo import acknowledge_todo, find_todo, light_counts, todo_lin
 from webapp.models.obligations import Obligation
 
 bp = Blueprint("main", __name__)
+# 我的待办 shows the most urgent lines; the rest are one click away (a province's supervisor
+# may answer for thousands, which no one reads on a first screen).
+TODO_SHOWN = 20
 
 
 @bp.route("/")
@@ -47,15 +50,20 @@ def workbench(failed: AcknowledgeForm | None = None, failed_id: int | None = Non
     today = org_today()
     desk = desk_for(current_user, today, utc_now())
     lines = todo_lines(current_user, today) if desk.todos else []
+    everything = request.args.get("todo") == "all"
+    shown = lines if everything else lines[:TODO_SHOWN]
+    if failed_id is not None and failed_id not in {line.obligation.id for line in shown}:
+        shown = lines  # a refused plan keeps its line and error on the page
     forms = {
         line.obligation.id: failed if line.obligation.id == failed_id else ack_form(line.obligation)
-        for line in lines
+        for line in shown
     }
     return render_template(
         "main/index.html",
         desk=desk,
         barometer=barometer(current_user, today) if desk.barometer else None,
-        todos=lines,
+        todos=shown,
+        todo_total=len(lines),
         lights=light_counts(lines),
         ack_forms=forms,
     )

@@ -9,6 +9,7 @@ import pytest
 
 from alerts.firing import fire_due_obligations, fired_note
 from tests.factories import make_warning
+from webapp.main.routes import TODO_SHOWN
 from webapp.models import Obligation
 from webapp.obligations import services
 from workflows.deadlines import Light
@@ -299,3 +300,25 @@ def test_the_page_and_the_sweep_agree_on_what_is_silenced(db, world, client, log
     login(world.supervisor.username)
     page = client.get("/").get_data(as_text=True)
     assert "YJ-2026-0044 在办" in line_of(page, lower.id)
+
+
+def test_the_first_screen_shows_the_most_urgent_lines_and_the_rest_on_request(
+    db, world, client, login
+):
+    overdue = oblige(
+        world.cadre, 900, date(2026, 10, 1), date(2026, 11, 2), 20, step_role="supervisor"
+    )
+    later = [
+        oblige(world.cadre, 901 + n, date(2026, 11, 20), date(2026, 12, 20 + n % 9), 20,
+               step_role="supervisor")
+        for n in range(TODO_SHOWN + 4)
+    ]  # fmt: skip
+    login(world.supervisor.username)
+    first = client.get("/").get_data(as_text=True)
+    shown = rows(first)
+    assert len(shown) == TODO_SHOWN and shown[0] == str(overdue.id)
+    assert f"共 {len(later) + 1} 项，以下是最紧急的 {TODO_SHOWN} 项。" in first
+    assert "已逾期 1" in first  # the lights count every line, shown or not
+    everything = client.get("/?todo=all").get_data(as_text=True)
+    assert sorted(rows(everything)) == sorted(str(o.id) for o in [overdue, *later])
+    assert 'id="todo-more"' not in everything
