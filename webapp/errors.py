@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, current_app, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -34,8 +37,21 @@ def log_denial(object_type: str, object_id: str) -> None:
         current_app.logger.exception("could not log a denied attempt on %s", request.path)
 
 
+# URL prefixes whose errors an area answers itself (the API's problem+json), even where no
+# endpoint matched, so no blueprint's own handler could run.
+PREFIX_HANDLERS: dict[str, Callable[[HTTPException], Any]] = {}
+
+
+def answer_under(prefix: str, handler: Callable[[HTTPException], Any]) -> None:
+    """Let an area answer the errors of every URL under a prefix (e.g. an unknown API path)."""
+    PREFIX_HANDLERS[prefix] = handler
+
+
 def render_error(error: HTTPException):
     """Render the error page for an HTTP error code."""
+    for prefix, handler in PREFIX_HANDLERS.items():
+        if request.path.startswith(prefix):
+            return handler(error)
     code = error.code or 500
     denied = denial(error)
     if denied is not None:

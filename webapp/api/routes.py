@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from webapp import errors
 from webapp.api import problems, readers, submissions
 from webapp.api.auth import authenticate, current_client, rate_key, rate_limit, requires
 from webapp.api.calls import log_call, mark_record
@@ -48,6 +49,8 @@ bp.register_error_handler(HTTPException, problems.handle)
 for _code in problems.STATUSES:
     bp.register_error_handler(_code, problems.handle)
 bp.register_error_handler(Exception, problems.handle_unexpected)
+# A path under /api/v1 that matches no endpoint never reaches the blueprint's handlers.
+errors.answer_under(f"{bp.url_prefix}/", problems.handle)
 
 PROBLEM_TEXT = {
     401: "缺少令牌、令牌无效，或接入系统已停用、吊销、过期",

@@ -126,3 +126,12 @@ def test_the_pages_still_need_csrf_while_the_api_does_not(app, world, client, ap
 def test_a_plain_404_of_a_service_answers_problem_json_too(world, call):
     response = call("GET", "/api/v1/negative-info/987654")
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+def test_an_unknown_api_path_answers_problem_json_and_pages_keep_their_html(world, client, login):
+    unknown = client.get("/api/v1/no-such-thing")
+    assert (unknown.status_code, unknown.mimetype) == (404, "application/problem+json")
+    assert unknown.get_json()["status"] == 404
+    login(world.supervisor.username)
+    page = client.get("/no-such-page")
+    assert (page.status_code, page.mimetype) == (404, "text/html")
