@@ -6,8 +6,8 @@ from webapp.models.attachments import Attachment
 from webapp.models.auth import DataScope, Role, User, user_scope_unit
 from webapp.models.base import Base, utcnow
 from webapp.models.cadres import Cadre, CadreEvent
-from webapp.models.dashboard import DashboardFigures, DashboardGeneration
 from webapp.models.calendar import HolidayDay, HolidayYear
+from webapp.models.dashboard import DashboardFigures, DashboardGeneration
 from webapp.models.imports import ImportJob
 from webapp.models.logs import AccessLog, AuditLog, LoginLog
 from webapp.models.negative_info import NegativeInfo, NegativeInfoEvent, NumberSequence
