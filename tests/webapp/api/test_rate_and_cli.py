@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import WorldNames, build_world
 from tests.webapp.api.conftest import bearer, make_client, own_app
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.models import AccessLog
 
 
@@ -17,8 +17,14 @@ def limited_app(app, tmp_path):
     """An app with rate limits on (the testing config turns them off), on its own SQLite file."""
     if app.config["DB_KIND"] != "sqlite":
         pytest.skip("the limiter's store is memory here: one database shows it")
-    with own_app("sqlite", tmp_path, "rate", RATELIMIT_ENABLED=True) as limited:
-        yield limited
+    # The limiter is one object per process: init_app with limits on turns them on for the
+    # suite's other app too, so every later login of this test process would be counted.
+    was_enabled = limiter.enabled
+    try:
+        with own_app("sqlite", tmp_path, "rate", RATELIMIT_ENABLED=True) as limited:
+            yield limited
+    finally:
+        limiter.enabled = was_enabled
 
 
 def test_a_client_past_its_rate_limit_gets_429_and_another_client_does_not(limited_app):
