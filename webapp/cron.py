@@ -24,10 +24,8 @@ def _day(text: str) -> int:
     return number
 
 
-def weekday_names(field: str) -> str:
-    """Rewrite a crontab weekday field ("1-5", "*/2", "0,6", "mon-fri") as APScheduler names."""
-    if field == "*":
-        return field
+def weekdays(field: str) -> list[int]:
+    """Return the weekdays 0–6 (Sunday is 0) a crontab field ("1-5", "*/2", "mon-fri") names."""
     days: set[int] = set()
     for part in field.split(","):
         span, _, step = part.partition("/")
@@ -41,7 +39,14 @@ def weekday_names(field: str) -> str:
         if first > last:
             raise ValueError(f"weekday range runs backwards: {part!r}")
         days.update(day % 7 for day in range(first, last + 1, int(step or 1)))
-    return ",".join(NAMES[day] for day in sorted(days))
+    return sorted(days)
+
+
+def weekday_names(field: str) -> str:
+    """Rewrite a crontab weekday field ("1-5", "*/2", "0,6", "mon-fri") as APScheduler names."""
+    if field == "*":
+        return field
+    return ",".join(NAMES[day] for day in weekdays(field))
 
 
 def crontab_trigger(expression: str, timezone: tzinfo = UTC) -> CronTrigger:

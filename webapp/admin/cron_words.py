@@ -13,6 +13,8 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from webapp.cron import weekdays
+
 # cron numbers 0–7: Sunday is both 0 and 7.
 WEEKDAYS = (_l("周日"), _l("周一"), _l("周二"), _l("周三"), _l("周四"), _l("周五"), _l("周六"))
 
@@ -72,10 +74,11 @@ def day_part(dom: str, month: str, dow: str, shift: int) -> str | None:
     if dom == "*" and month == "*" and dow == "*":
         return _("每天")
     if dom == "*" and month == "*":
-        days = numbers(dow, 0, 7)
-        return (
-            None if days is None else _("每%(days)s", days=weekday_words([d + shift for d in days]))
-        )
+        try:
+            days = weekdays(dow)
+        except ValueError:
+            return None
+        return _("每%(days)s", days=weekday_words([d + shift for d in days]))
     if dow != "*":
         return None
     days = numbers(dom, 1, 31)
