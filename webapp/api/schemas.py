@@ -19,6 +19,11 @@ def length(low: int, high: int) -> validate.Length:
     return validate.Length(low, high, error=_l("长度应在 {min} 到 {max} 个字符之间"))
 
 
+def code(description: str) -> Str:
+    """Return a required dictionary-code field."""
+    return Str(required=True, validate=length(1, 64), metadata={"description": description})
+
+
 class CadreRef(StrictSchema):
     """The cadre an item is about: by ID number, or by name and unit code."""
 
@@ -51,25 +56,13 @@ class SubmissionIn(StrictSchema):
         validate=length(1, 100),
         metadata={"description": "该系统自己的编号：同一编号重复提交返回同一条记录"},
     )
-    source_channel = Str(
-        required=True,
-        validate=length(1, 64),
-        metadata={"description": "信息来源代码（字典 source_channel）"},
-    )
+    source_channel = code("信息来源代码（字典 source_channel）")
     source_document_number = Str(
         load_default="", validate=LONG, metadata={"description": "来源文号"}
     )
     cadre = Nested(CadreRef, required=True)
-    category = Str(
-        required=True,
-        validate=length(1, 64),
-        metadata={"description": "信息类别代码（字典 negative_category）"},
-    )
-    situation = Str(
-        required=True,
-        validate=length(1, 64),
-        metadata={"description": "具体情形代码（字典 negative_situation）"},
-    )
+    category = code("信息类别代码（字典 negative_category）")
+    situation = code("具体情形代码（字典 negative_situation）")
     occurred_on = Date(required=True, metadata={"description": "发生时间"})
     summary = Str(required=True, validate=length(1, 5000), metadata={"description": "事实摘要"})
     details = Str(
