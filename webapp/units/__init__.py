@@ -27,7 +27,7 @@ def ordered_units(active_only: bool = True) -> list[OrgUnit]:
             walk(unit.id)
 
     for unit in units:  # roots, and units whose parent is inactive
-        if (unit.parent_id is None or unit.parent_id not in known) and unit not in result:
+        if unit.parent_id is None or unit.parent_id not in known:
             result.append(unit)
             walk(unit.id)
     return result
