@@ -385,6 +385,7 @@ def info_rows(ctx: Context, count: int, quota: list[int]) -> Iterator[tuple[dict
                 "cadre_name": name,
                 "cadre_position": position,
                 "unit_id": unit_id,
+                "scope_unit_id": unit_id,
                 "category": kind.category,
                 "situation": kind.value,
                 "default_tier": kind.tier,

@@ -94,34 +94,14 @@ class CadreUnit:
     `in_(units)` asks "is the row's cadre in one of these units" as one uncorrelated
     `cadre_id IN (SELECT id FROM cadre WHERE unit_id IN units)`: the database builds the set
     once (a hash or an index probe) instead of looking the cadre's unit up for every row.
-    A row with no cadre falls back to its own unit column when one is given.
     """
 
-    def __init__(self, cadre_id_column: Any, fallback_unit_column: Any = None) -> None:
+    def __init__(self, cadre_id_column: Any) -> None:
         self.cadre_id_column = cadre_id_column
-        self.fallback_unit_column = fallback_unit_column
 
     def in_(self, units: Any) -> sa.ColumnElement[bool]:
-        """Return the condition that the row's cadre (else its own unit) is in the units."""
-        in_units = self.cadre_id_column.in_(sa.select(Cadre.id).where(Cadre.unit_id.in_(units)))
-        if self.fallback_unit_column is None:
-            return in_units
-        return sa.or_(
-            in_units,
-            sa.and_(self.cadre_id_column.is_(None), self.fallback_unit_column.in_(units)),
-        )
-
-
-def unit_of_cadre(cadre_id_column) -> sa.ScalarSelect:
-    """Select a cadre's current unit, for the data scope of records about that cadre."""
-    # Never correlate Cadre itself: a query that also joins Cadre (to filter by name or unit)
-    # would otherwise leave this subquery without a FROM.
-    return (
-        sa.select(Cadre.unit_id)
-        .where(Cadre.id == cadre_id_column)
-        .correlate_except(Cadre)
-        .scalar_subquery()
-    )
+        """Return the condition that the row's cadre is in the units."""
+        return self.cadre_id_column.in_(sa.select(Cadre.id).where(Cadre.unit_id.in_(units)))
 
 
 class CadreEvent(TimestampMixin, Base):

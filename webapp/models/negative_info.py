@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
 from webapp.models.base import Base, EnumText, HistoryLine, TimestampMixin
-from webapp.models.cadres import Cadre, CadreUnit, unit_of_cadre
+from webapp.models.cadres import Cadre
 from webapp.models.org import OrgUnit
 from webapp.security.crypto import SealedText
 from workflows.verification import Status
@@ -39,9 +39,13 @@ class NegativeInfo(TimestampMixin, Base):
         sa.Index("ix_negative_info_category_received_id", "category", "received_on", "id"),
         sa.Index("ix_negative_info_channel_received_id", "source_channel", "received_on", "id"),
         sa.Index("ix_negative_info_cadre_received_id", "cadre_id", "received_on", "id"),
+        # The data scope and the unit filter: the units' items in the register's order.
+        sa.Index("ix_negative_info_scope_received_id", "scope_unit_id", "received_on", "id"),
         # The 晴雨表's items by month and source (webapp/dashboard/queries.py): index-only.
         sa.Index("ix_negative_info_received_channel", "received_on", "source_channel"),
     )
+    # Derived from the cadre's unit (webapp/negative_info/scope_unit.py): no log row of its own.
+    __audit_quiet__ = frozenset({"scope_unit_id"})
     __audit_content__ = frozenset(
         {
             "summary",
@@ -61,10 +65,14 @@ class NegativeInfo(TimestampMixin, Base):
     # supervisor picks the cadre before verification starts.
     cadre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cadre.id"), index=True)
     # Snapshot of the cadre as reported (b.1 "FK + snapshot"). The scope follows the cadre's
-    # current unit (`current_unit_id`); `unit_id` stands in only while no cadre is linked.
+    # current unit (`scope_unit_id`); `unit_id` stands in only while no cadre is linked.
     cadre_name: Mapped[str] = mapped_column(sa.String(50))
     cadre_position: Mapped[str] = mapped_column(sa.String(100), default="")
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    # The unit the item counts under now: the linked cadre's current unit, else `unit_id`.
+    # Kept in step at every flush, a cadre's transfer included (webapp/negative_info/scope_unit.py),
+    # so the data scope is one indexed `IN`, not "the cadre's unit, or no cadre and its own".
+    scope_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"))
     category: Mapped[str] = mapped_column(sa.String(64), index=True)
     situation: Mapped[str] = mapped_column(sa.String(64), index=True)
     default_tier: Mapped[int] = mapped_column(default=1)
@@ -103,7 +111,7 @@ class NegativeInfo(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     cadre: Mapped[Cadre | None] = relationship()
-    unit: Mapped[OrgUnit] = relationship()
+    unit: Mapped[OrgUnit] = relationship(foreign_keys=[unit_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -116,15 +124,10 @@ class NegativeInfo(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     @classmethod
-    def current_unit_id(cls) -> sa.ColumnElement[int]:
-        """Select the linked cadre's current unit, else the unit as reported."""
-        # A transferred cadre's items go with the cadre, as its talks and warnings do.
-        return sa.func.coalesce(unit_of_cadre(cls.cadre_id), cls.unit_id)
-
-    @classmethod
     def scope_columns(cls):
         """Return the unit (the cadre's current one) and creator columns the scope filters on."""
-        return CadreUnit(cls.cadre_id, cls.unit_id), cls.created_by_id
+        # A transferred cadre's items go with the cadre, as its talks and warnings do.
+        return cls.scope_unit_id, cls.created_by_id
 
     @property
     def current_unit(self) -> OrgUnit:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from webapp.audit.services import record_operation
 from webapp.extensions import db
 from webapp.lookups import dict_labels
-from webapp.models import NegativeInfo, OrgUnit, User
+from webapp.models import OrgUnit, User
 from webapp.negative_info.queries import ReportFilters, register_query
 from webapp.negative_info.sealing import public_value
 from webapp.spreadsheets.export import write_workbook
@@ -54,20 +54,15 @@ def register_rows(user: User, filters: ReportFilters):
     }
     units = dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.name)).all())
     provisional = _("（待节假日数据确认）")
-    # The cadre's unit now, as the scope and the register page have it, without a load per row.
-    stmt = (
-        register_query(user, filters)
-        .add_columns(NegativeInfo.current_unit_id())
-        .execution_options(yield_per=1000)
-    )
-    for info, unit_id in db.session.execute(stmt):
+    stmt = register_query(user, filters).execution_options(yield_per=1000)
+    for info in db.session.scalars(stmt):
         due = info.verification_due.isoformat() if info.verification_due else ""
         if due and info.verification_due_provisional:
             due += provisional
         yield (
             info.number,
             info.cadre_name,
-            units.get(unit_id, ""),
+            units.get(info.scope_unit_id, ""),  # the cadre's unit now, as the scope has it
             info.cadre_position,
             names["negative_category"].get(info.category, info.category),
             names["negative_situation"].get(info.situation, info.situation),

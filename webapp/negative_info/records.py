@@ -190,6 +190,7 @@ def item_row(
         "cadre_name": cadre_name.strip(),
         "cadre_position": cadre_position.strip(),
         "unit_id": unit_id,
+        "scope_unit_id": unit_id,  # the cadre's unit as matched; the flush hook keeps it after
         "default_tier": tiers.get(values["situation"], 1),
         "status": Status.PENDING,
         "created_by_id": created_by.id,
