@@ -10,10 +10,12 @@ API
 ``write_workbook(target, sheet_title, headers, rows, widths=None) -> int``
     Write one sheet into the binary file ``target``: a bold, frozen header row, then one row
     per item of ``rows`` (any iterable of sequences, best a generator streamed from the
-    database with ``yield_per``). Returns how many data rows were written. The workbook is
-    XlsxWriter's ``constant_memory`` kind: each row goes to a temporary XML file as it is
-    written and is never held in memory (about twice as fast as openpyxl's write-only
-    workbook, which matters at 10,000 rows). Values are written by type:
+    database with ``yield_per``). Returns how many data rows were written. The rows go to a
+    temporary file as they come and are never held in memory; XlsxWriter
+    (``constant_memory``) writes the rest of the package: the header, widths, frozen pane,
+    styles. The data rows' XML is written by ``webapp.spreadsheets.sheet_rows``, the same
+    cells XlsxWriter writes at a tenth of its cost a cell (a 10,000-row export spent two
+    thirds of its time in XlsxWriter's cell calls). Values are written by type:
 
     - ``date``: an Excel date with number format ``yyyy-mm-dd`` (``DATE_FORMAT``);
     - ``datetime``: an Excel date and time, ``yyyy-mm-dd hh:mm`` (``DATETIME_FORMAT``); an
@@ -49,32 +51,28 @@ Typical use, in an area's ``export.py`` and its view::
 
 from __future__ import annotations
 
+import io
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 import xlsxwriter
 from flask import Response, send_file
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from webapp.clock import org_today, org_zone
 from webapp.downloads import content_disposition
-
-if TYPE_CHECKING:
-    from xlsxwriter.worksheet import Worksheet
+from webapp.spreadsheets.sheet_rows import MAX_ROWS, RowWriter, Styles, looks_like_formula
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-# What Excel (or a user editing the cell) would read as the start of a formula or a DDE call.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def looks_like_formula(text: str) -> bool:
-    """Tell whether a text would be taken for a formula if typed into Excel."""
-    return text.startswith(FORMULA_STARTS)
+SHEET_PART = "xl/worksheets/sheet1.xml"
+DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
 
 def as_text(cell: Any) -> Any:
@@ -103,54 +101,65 @@ def write_workbook(
     widths: list[int] | None = None,
 ) -> int:
     """Stream rows into a constant-memory workbook saved to `target`; return the data rows."""
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
-    try:
-        sheet = workbook.add_worksheet(sheet_title)
-        formats = Formats(workbook)
-        for index, width in enumerate(widths or []):
-            sheet.set_column(index, index, width)
-        sheet.freeze_panes(1, 0)
-        for col, text in enumerate(headers):
-            sheet.write_string(0, col, text, formats.header)
-        count = 0
-        for count, row in enumerate(rows, start=1):
-            for col, value in enumerate(row):
-                write_value(sheet, count, col, value, formats)
-    finally:
-        workbook.close()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as data:
+        package = io.BytesIO()
+        workbook = xlsxwriter.Workbook(package, {"constant_memory": True, "in_memory": False})
+        try:
+            sheet = workbook.add_worksheet(sheet_title)
+            header, styles = add_formats(workbook)
+            for index, width in enumerate(widths or []):
+                sheet.set_column(index, index, width)
+            sheet.freeze_panes(1, 0)
+            for col, text in enumerate(headers):
+                sheet.write_string(0, col, text, header)
+            writer = RowWriter(styles, org_zone())
+            count = 0
+            for count, row in enumerate(rows, start=1):
+                data.write(writer.row(count, row))
+            if count >= MAX_ROWS:
+                raise ValueError(f"{count} rows: more than an Excel sheet holds")
+        finally:
+            workbook.close()
+        if writer.last_row < 1:
+            target.write(package.getvalue())
+        else:
+            last_col = max(len(headers) - 1, writer.last_col)
+            dimension = f"A1:{xl_rowcol_to_cell(writer.last_row, last_col)}"
+            splice_rows(package, data, dimension, target)
     return count
 
 
-class Formats:
-    """The few cell formats an export uses, made once a workbook."""
+def add_formats(workbook: xlsxwriter.Workbook) -> tuple[Format, Styles]:
+    """Add the header's and the data cells' formats; return the first and the cells' indices."""
+    header, *cells = [
+        workbook.add_format({"bold": True}),
+        workbook.add_format({"num_format": DATE_FORMAT}),
+        workbook.add_format({"num_format": DATETIME_FORMAT}),
+        workbook.add_format({"quote_prefix": True}),
+    ]
+    # XlsxWriter numbers a format (and puts it in styles.xml) when a cell first uses it; the
+    # data cells are written by sheet_rows, so number them all here, as its cell writer does.
+    header._get_xf_index()
+    return header, Styles(*(f._get_xf_index() for f in cells))
 
-    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
-        self.header = workbook.add_format({"bold": True})
-        self.date = workbook.add_format({"num_format": DATE_FORMAT})
-        self.datetime = workbook.add_format({"num_format": DATETIME_FORMAT})
-        self.quoted = workbook.add_format({"quote_prefix": True})
 
-
-def write_value(sheet: Worksheet, row: int, col: int, value: Any, formats: Formats) -> None:
-    """Write one value by its type (see the module's docstring); None leaves the cell empty."""
-    if value is None:
-        return
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(org_zone()).replace(tzinfo=None)
-        sheet.write_datetime(row, col, value, formats.datetime)
-    elif isinstance(value, date):
-        sheet.write_datetime(row, col, value, formats.date)
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "是" if value else "否")
-    elif isinstance(value, str):
-        # write_string never takes a text for a formula; a risky one is also quote-prefixed.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        sheet.write_string(row, col, value, formats.quoted if looks_like_formula(value) else None)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value)
-    else:
-        sheet.write_string(row, col, str(value))
+def splice_rows(package: IO[bytes], data: IO[str], dimension: str, target: IO[bytes]) -> None:
+    """Copy XlsxWriter's package to `target`, the data rows inserted after the header row."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            part = zipfile.ZipInfo(info.filename, info.date_time)
+            part.compress_type, part.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            if info.filename != SHEET_PART:
+                out.writestr(part, source.read(info))
+                continue
+            xml = source.read(info).decode().replace("<sheetData/>", "<sheetData></sheetData>")
+            head, tail = xml.split("</sheetData>")
+            with out.open(part, "w") as sheet:
+                sheet.write(DIMENSION.sub(f'<dimension ref="{dimension}"/>', head, 1).encode())
+                data.seek(0)
+                while chunk := data.read(1 << 16):
+                    sheet.write(chunk.encode())
+                sheet.write(("</sheetData>" + tail).encode())
 
 
 def send_export(

@@ -62,12 +62,14 @@ ROW_COLUMNS = (
     OrgUnit.name.label("unit_name"),
     User.full_name.label("proposer_name"),
 )
-CHUNK = 500
+# Rows read at a time, and the warnings whose 依据 one query reads: ten thousand rows take
+# six round trips, not twenty-one, for about a megabyte of rows held.
+CHUNK = 2000
 
 
 def warning_rows(user: User, filters: WarningFilters) -> Iterator[list[Any]]:
     """Yield one row per warning of the filtered, scoped register (streamed, no N+1)."""
-    today = clock.org_today()
+    today, zone = clock.org_today(), clock.org_zone()
     roles = role_names()  # once for the whole export, not one query per row
     register = register_query(user, filters, today)
     stmt = (
@@ -78,7 +80,8 @@ def warning_rows(user: User, filters: WarningFilters) -> Iterator[list[Any]]:
     )
     # The lights of the whole export in one query, from the warnings' obligations.
     lights = running_lights(register.with_only_columns(Warning.id))
-    result = db.session.execute(stmt.execution_options(yield_per=CHUNK))
+    # Core, not the session: plain rows need none of the ORM's per-row loading (a third less).
+    result = db.session.connection().execute(stmt.execution_options(yield_per=CHUNK))
     for chunk in result.partitions():
         basis = basis_numbers([w.id for w in chunk])
         for w in chunk:
@@ -94,7 +97,7 @@ def warning_rows(user: User, filters: WarningFilters) -> Iterator[list[Any]]:
                 w.state.label,
                 roles.get(awaiting) or (role_label(awaiting) if awaiting else ""),
                 w.proposer_name,
-                clock.to_org(w.created_at).date(),
+                w.created_at.astimezone(zone).date(),
                 w.issued_on,
                 due,
                 " ".join(filter(None, [lit.label if lit else "", PROVISIONAL_LABEL * provisional])),
