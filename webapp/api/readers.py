@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -119,7 +119,9 @@ def decode_cursor(cursor: str) -> int:
     return int(number)
 
 
-def warning_view(warning: Warning, light: Any, today: date | None = None) -> dict[str, Any]:
+def warning_view(
+    warning: Warning, light: Any, deadlines: list[warnings.DeadlineView]
+) -> dict[str, Any]:
     """Describe a warning: tier, state, deadlines and lights."""
     return {
         "id": warning.id,
@@ -142,7 +144,7 @@ def warning_view(warning: Warning, light: Any, today: date | None = None) -> dic
                 "running": d.running,
                 "light": d.light.value if d.light else None,
             }
-            for d in warnings.deadlines(warning, today)
+            for d in deadlines
         ],
         "updated_at": warning.updated_at,
         "version": warning.version,
@@ -167,9 +169,11 @@ def list_warnings(client: ApiClient, filters: WarningFilters) -> dict[str, Any]:
         stmt = stmt.where(Warning.id > decode_cursor(filters.cursor))
     rows = list(db.session.scalars(stmt.order_by(Warning.id).limit(filters.limit + 1)))
     page, more = rows[: filters.limit], len(rows) > filters.limit
+    # The page's lights and deadlines are read for all its warnings at once, not one a row.
     lit = warnings.running_lights([w.id for w in page])
+    due = warnings.deadlines_of(page, running=lit)
     return {
-        "items": [warning_view(w, lit.get(w.id)) for w in page],
+        "items": [warning_view(w, lit.get(w.id), due[w.id]) for w in page],
         "next_cursor": encode_cursor(page[-1].id) if more else None,
     }
 
@@ -177,7 +181,10 @@ def list_warnings(client: ApiClient, filters: WarningFilters) -> dict[str, Any]:
 def one_warning(client: ApiClient, warning_id: int) -> dict[str, Any]:
     """Return one warning in the client's scope, or 404."""
     warning = get_in_scope_or_404(Warning, warning_id, client.account)
-    return warning_view(warning, warnings.running_light(warning))
+    lit = warnings.running_lights([warning.id])
+    return warning_view(
+        warning, lit.get(warning.id), warnings.deadlines_of([warning], running=lit)[warning.id]
+    )
 
 
 # ---------------------------------------------------------------- dictionaries

@@ -8,7 +8,6 @@ influence periods in force, the talks with their follow-ups, and the same line
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -36,7 +35,7 @@ from webapp.warnings.history import (
     local_day,
     snapshot_on,
 )
-from webapp.warnings.queries import cadre_panel
+from webapp.warnings.queries import cadre_panel, every_cadre_warning
 from workflows.obligations import ObligationKind
 from workflows.text import N_
 from workflows.tiers import Tier
@@ -134,17 +133,10 @@ def colour_strip(
     return segments
 
 
-def _histories(cadre_id: int) -> dict[int, list[WarningEvent]]:
-    stmt = (
-        sa.select(WarningEvent)
-        .join(Warning, Warning.id == WarningEvent.warning_id)
-        .where(Warning.cadre_id == cadre_id)
-        .order_by(WarningEvent.id)
-    )
-    histories: dict[int, list[WarningEvent]] = defaultdict(list)
-    for event in db.session.scalars(stmt):
-        histories[event.warning_id].append(event)
-    return histories
+def _histories(cadre: Cadre, user: User) -> dict[int, list[WarningEvent]]:
+    # Every warning of the cadre, as the stored colour counts them: read with the user's own
+    # (the timeline's and the panel's), not a second time.
+    return {w.id: list(w.events) for w in every_cadre_warning(cadre, user) if w.events}
 
 
 # --------------------------------------------------------------------------- the rest
@@ -251,7 +243,7 @@ def talk_lines(cadre: Cadre, user: User) -> list[TalkLine]:
 def cadre_portrait(cadre: Cadre, user: User, today: date) -> Portrait:
     """Gather the cadre's 画像 for the profile (a fixed number of queries)."""
     start = today - timedelta(days=STRIP_DAYS - 1)
-    strip = colour_strip(_histories(cadre.id), start, today)
+    strip = colour_strip(_histories(cadre, user), start, today)
     days = record_days(cadre.id)
     return Portrait(
         start=start,

@@ -3,7 +3,7 @@ profile's panel and timeline, and "as of date" views."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,9 +29,8 @@ from webapp.models import (
     warning_basis,
 )
 from webapp.obligations import lights
-from webapp.obligations import services as obligations
 from webapp.security.permissions import Permission
-from webapp.security.scope import scoped
+from webapp.security.scope import scope_condition, scoped
 from webapp.warnings import due as due_source
 from webapp.warnings.facts import clock_started, current_due, snapshot_of
 from webapp.warnings.history import (
@@ -48,7 +47,7 @@ from webapp.warnings.writer import approval_barred, may_perform
 from workflows.calendar import PROVISIONAL_LABEL
 from workflows.deadlines import Light
 from workflows.guards import TransitionContext
-from workflows.obligations import ObligationKind
+from workflows.obligations import ObligationKind, Terms
 from workflows.states import Event, State
 from workflows.tiers import Tier, param_roles, role_label
 from workflows.transitions import allowed_events, effective_roles
@@ -90,11 +89,6 @@ class DeadlineView:
         return PROVISIONAL_LABEL if self.provisional else ""
 
 
-def running_light(warning: Warning, today: date | None = None) -> Light | None:
-    """Return the light of the deadline running in the warning's state, if any."""
-    return running_lights([warning.id], today).get(warning.id)
-
-
 def running_lights(warning_ids: Iterable[int] | sa.Select, today: date | None = None):
     """Return the running deadline's light of each warning that has one (one query)."""
     return lights.lights_of(due_source.SUBJECT, warning_ids, due_source.RUNNING_KINDS, today)
@@ -102,6 +96,26 @@ def running_lights(warning_ids: Iterable[int] | sa.Select, today: date | None = 
 
 def deadlines(warning: Warning, today: date | None = None) -> list[DeadlineView]:
     """Return the warning's deadlines, the running one with its 黄灯/红灯."""
+    return deadlines_of([warning], today)[warning.id]
+
+
+def deadlines_of(
+    warnings: Sequence[Warning],
+    today: date | None = None,
+    running: Mapping[int, Light] | None = None,
+) -> dict[int, list[DeadlineView]]:
+    """Return each warning's deadlines (two queries however many; `running`: lights read)."""
+    if running is None:
+        running = running_lights([w.id for w in warnings if clock_started(w)], today)
+    owed = lights.owed_of(
+        due_source.SUBJECT, [w.id for w in warnings], ObligationKind.SELF_CRITICISM_DUE, today
+    )
+    return {w.id: _deadlines(w, running.get(w.id), owed.get(w.id)) for w in warnings}
+
+
+def _deadlines(
+    warning: Warning, light: Light | None, owed: tuple[Terms, Light | None] | None
+) -> list[DeadlineView]:
     running_kind = current_due(warning)[0]
     views = []
     for kind in ("action", "rectification", "review"):
@@ -116,20 +130,15 @@ def deadlines(warning: Warning, today: date | None = None) -> list[DeadlineView]
                 due,
                 getattr(warning, f"{kind}_due_provisional"),
                 running,
-                running_light(warning, today) if running else None,
+                light if running else None,
             )
         )
-    return views + _self_criticism_deadline(warning, today)
-
-
-def _self_criticism_deadline(warning: Warning, today: date | None) -> list[DeadlineView]:
-    """Return the 书面检查 a tier-2 admonishment owes, while it is owed (from its obligation)."""
-    owed = obligations.find_open(ObligationKind.SELF_CRITICISM_DUE, due_source.SUBJECT, warning.id)
-    if owed is None:
-        return []
-    lit = lights.light_of(due_source.SUBJECT, warning.id, [owed.kind], today)
-    label = DEADLINE_LABELS["self_criticism"]
-    return [DeadlineView("self_criticism", label, owed.due_on, owed.provisional, True, lit)]
+    if owed is not None:
+        # The 书面检查 a tier-2 admonishment owes, while it is owed (from its obligation).
+        terms, lit = owed
+        label = DEADLINE_LABELS["self_criticism"]
+        views.append(DeadlineView("self_criticism", label, terms.due, terms.provisional, True, lit))
+    return views
 
 
 def user_events(warning: Warning, user: User) -> tuple[Event, ...]:
@@ -197,6 +206,19 @@ READ_KEY = "webapp.cadre_warnings"
 
 def cadre_warnings(cadre: Cadre, user: User | None = None) -> list[Warning]:
     """Return the cadre's warnings the user may see, newest first (read once a request)."""
+    return _read_cadre_warnings(cadre, user)[1]
+
+
+def every_cadre_warning(cadre: Cadre, user: User | None = None) -> list[Warning]:
+    """Return every warning of the cadre, seen by the user or not, newest first (read once).
+
+    The colour counts them all, as the stored colour does: the 画像's strip and the as-of
+    colour read these, in the same query as the user's `cadre_warnings`.
+    """
+    return _read_cadre_warnings(cadre, user)[0]
+
+
+def _read_cadre_warnings(cadre: Cadre, user: User | None) -> tuple[list[Warning], list[Warning]]:
     # The profile's timeline, 画像 and panel each ask; the pages that read them write none.
     key = (cadre.id, user.id if user is not None else None)
     # Kept in the request's environ: an app context (and its g) may outlive a request in tests.
@@ -206,20 +228,23 @@ def cadre_warnings(cadre: Cadre, user: User | None = None) -> list[Warning]:
     return read[key]
 
 
-def _load_cadre_warnings(cadre: Cadre, user: User | None) -> list[Warning]:
+def _load_cadre_warnings(cadre: Cadre, user: User | None) -> tuple[list[Warning], list[Warning]]:
     # The timeline and the as-of page read each warning's history: one query for all of them.
     # The cadre is the one given (in the session already): joining it again for every row
     # would decrypt its sealed columns once a warning. No page of a cadre's warnings shows
-    # their proposers.
+    # their proposers. Whether the user may see a row is a column of it, not a second query.
     stmt = (
         sa.select(Warning)
         .where(Warning.cadre_id == cadre.id)
         .order_by(Warning.id.desc())
         .options(selectinload(Warning.events), lazyload(Warning.cadre), lazyload(Warning.proposer))
     )
-    if user is not None:
-        stmt = scoped(stmt, Warning, user)
-    return list(db.session.scalars(stmt))
+    if user is None:
+        every = list(db.session.scalars(stmt))
+        return every, every
+    seen = scope_condition(user, *Warning.scope_columns()).label("seen")
+    rows = db.session.execute(stmt.add_columns(seen)).all()
+    return [w for w, _seen in rows], [w for w, visible in rows if visible]
 
 
 def item_warnings(info_id: int, user: User) -> list[Warning]:
@@ -317,9 +342,7 @@ def cadre_as_of(cadre: Cadre, day: date, user: User) -> tuple[str, list[AsOf]]:
     """Return the cadre's status colour on `day` and each warning as it stood then."""
     # The colour counts every warning of the cadre, as the stored colour does; the list
     # shows only those the user may see.
-    everything = db.session.scalars(
-        sa.select(Warning).where(Warning.cadre_id == cadre.id).options(selectinload(Warning.events))
-    )
+    everything = every_cadre_warning(cadre, user)
     colour = colour_of(in_force_tier(snapshot_on(w.events, day), day) for w in everything)
     visible = [warning_as_of(w, day) for w in cadre_warnings(cadre, user)]
     return colour, [a for a in visible if a.snapshot is not None]
