@@ -6,16 +6,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.audit.services import record_access
 from webapp.cadres.forms import CadreEventForm, CadreForm, CadreSearchForm
 from webapp.cadres.portrait import cadre_portrait
 from webapp.cadres.services import (
     add_event,
     create_cadre,
     duplicate_groups,
-    open_profile,
     profile_sections,
     reveal_id_number,
     search_cadres,
+    timeline,
     update_cadre,
 )
 from webapp.clock import org_today
@@ -60,16 +61,20 @@ def profile(cadre_id: int):
 
 
 def profile_page(cadre: Cadre, event_form: CadreEventForm | None, **extra):
-    """Render the profile: basic data, the 画像, other areas' panels and the timeline."""
-    return render_template(
+    """Render the profile: basic data, the 画像, other areas' panels and the timeline; log it."""
+    page = render_template(
         "cadres/profile.html",
         cadre=cadre,
-        timeline=open_profile(cadre, current_user),
+        timeline=timeline(cadre, current_user),
         portrait=cadre_portrait(cadre, current_user, org_today()),
         sections=profile_sections(cadre, current_user),
         event_form=event_form,
         **extra,
     )
+    # Logged once the page is built: the log's commit expires what the session loaded, and
+    # the page would read the cadre, its unit, its events and the user again.
+    record_access("Cadre", cadre.id)
+    return page
 
 
 @bp.route("/<int:cadre_id>/id-number", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlencode
@@ -121,7 +122,15 @@ def link(endpoint: str, **args) -> str:
     bases = g.setdefault("dashboard_links", {})
     if endpoint not in bases:
         bases[endpoint] = url_for(endpoint)
-    return f"{bases[endpoint]}?{urlencode(args)}" if args else bases[endpoint]
+    if not args:
+        return bases[endpoint]
+    return f"{bases[endpoint]}?{'&'.join([_pair(k, v) for k, v in args.items()])}"
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _pair(key: str, value: object) -> str:
+    # A page repeats a few hundred pairs (unit ids, months, colours): each is quoted once.
+    return urlencode({key: value})
 
 
 def roster(focus: Focus, **args) -> str:

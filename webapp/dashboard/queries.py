@@ -299,9 +299,12 @@ def due_between(
 
 
 def obligations_by_id(ids: Sequence[int]) -> list[Obligation]:
-    """Return the obligations with these ids, with their cadres, in the order given."""
+    """Return the obligations with these ids, with their cadres' names, in the order given."""
     if not ids:
         return []
-    stmt = sa.select(Obligation).where(Obligation.id.in_(ids)).options(joinedload(Obligation.cadre))
+    # The lists name each cadre and show nothing else of it: its unit and its sealed columns
+    # (decrypted as they are read) stay unread.
+    cadre = joinedload(Obligation.cadre).load_only(Cadre.name).lazyload(Cadre.unit)
+    stmt = sa.select(Obligation).where(Obligation.id.in_(ids)).options(cadre)
     found = {o.id: o for o in db.session.scalars(stmt).unique()}
     return [found[i] for i in ids if i in found]

@@ -214,8 +214,11 @@ def _render_detail(warning: Warning, forms: dict[Event, EventForm] | None = None
 def detail(warning_id: int):
     """Show a warning: tier, state, basis, deadlines, the user's actions and the history."""
     warning = get_in_scope_or_404(Warning, warning_id, current_user)
+    page = _render_detail(warning)
+    # Logged once the page is built: the log's commit expires what the session loaded, and
+    # the page would read the warning, its cadre, its proposer and the user again.
     record_access("Warning", warning.id)
-    return _render_detail(warning)
+    return page
 
 
 @bp.route("/<int:warning_id>/events/<event_code>", methods=["POST"])

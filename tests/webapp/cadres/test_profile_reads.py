@@ -40,3 +40,18 @@ def test_the_profiles_line_counts_the_twelve_months_as_the_agenda_does(client, l
     line = portrait_text(portraits({world.cadre.id}, TODAY)[world.cadre.id])
     assert line == "负面信息 1 · 预警 0 · 谈话 1 · 函询 0"
     assert f'<span id="portrait-line">{line}</span>' in page
+
+
+def test_the_profile_reads_the_cadre_and_the_warnings_history_once(client, login, world):
+    # The 画像's strip reads the history with the timeline's warnings, and the access log is
+    # written once the page is built: its commit would have the cadre read again.
+    for tier in (1, 2):
+        issue(world, tier=tier)
+    db.session.commit()
+    login(world.supervisor.username)
+    statements = statements_of_get(client, f"/cadres/{world.cadre.id}")
+    histories = [s for s in statements if "FROM warning_event" in s]
+    cadres = [s for s in statements if s.lstrip().startswith("SELECT cadre.id")]
+    assert len(histories) == 1, histories
+    assert len(cadres) == 1, cadres
+    assert any(s.lstrip().startswith("INSERT INTO access_log") for s in statements)

@@ -108,3 +108,15 @@ def test_the_detail_reads_every_records_files_in_one_statement(client, login, wo
     page = client.get(url).get_data(as_text=True)
     names = db.session.scalars(sa.select(Attachment.original_name)).all()
     assert len(names) == 10 and all(name in page for name in names)
+
+
+def test_the_detail_reads_the_warning_once_and_logs_the_view(client, login, world):
+    # The access log is written once the page is built: its commit would expire the warning,
+    # its cadre and the user, and the page would read them again.
+    warning = issue(world)
+    db.session.commit()
+    login(world.supervisor.username)
+    statements = statements_of_get(client, f"/warnings/{warning.id}")
+    reads = [s for s in statements if s.lstrip().startswith("SELECT warning.id")]
+    assert len(reads) == 1, reads
+    assert any(s.lstrip().startswith("INSERT INTO access_log") for s in statements)
