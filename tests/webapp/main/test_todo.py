@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from alerts.firing import fire_due_obligations, fired_note
 from tests.factories import make_warning
+from tests.statements import grown, statements_of_get
+from webapp.holidays.services import work_calendar
 from webapp.main.routes import TODO_SHOWN
 from webapp.models import Obligation
 from webapp.obligations import services
@@ -322,3 +325,141 @@ def test_the_first_screen_shows_the_most_urgent_lines_and_the_rest_on_request(
     everything = client.get("/?todo=all").get_data(as_text=True)
     assert sorted(rows(everything)) == sorted(str(o.id) for o in [overdue, *later])
     assert 'id="todo-more"' not in everything
+
+
+def urgency_order(obligations: list[Obligation]) -> list[str]:
+    """Rank obligations as the rules light them: overdue, due today, 黄灯, the rest; then due, id."""
+
+    def rank(o: Obligation) -> tuple:
+        light = services.light(o, TODAY)
+        urgency = 0 if light is Light.RED else 1 if o.due_on <= TODAY else 2
+        urgency += 1 if urgency == 2 and light is not Light.YELLOW else 0
+        return urgency, o.due_on, o.id
+
+    return [str(o.id) for o in sorted(obligations, key=rank)]
+
+
+def a_mixed_list(cadre, user) -> list[Obligation]:
+    """Open 40 obligations of every light, in an order unlike their urgency."""
+    me = {"responsible_user_id": user.id}
+    terms = [
+        *((date(2026, 10, 12), date(2026, 11, 9 + n), 20) for n in range(5)),  # overdue
+        *((date(2026, 11, 3), TODAY, 20) for _n in range(3)),  # due today
+        # 黄灯: half of 20 working days used by today, due dates among the greens'
+        *((date(2026, 11, 9 + n % 3), date(2026, 12, 7 + n), 20) for n in range(8)),
+        # green: started today, some due before the 黄灯 lines, some on the same day
+        *((TODAY, date(2026, 12, 4 + n % 12), 3 + n % 12) for n in range(24)),
+    ]
+    order = [(n * 17) % len(terms) for n in range(len(terms))]  # 17 is prime to 40
+    return [
+        oblige(cadre, 100 + n, *terms[n], kind=K.ACTION_DUE if n % 2 else K.REVIEW_DUE, **me)
+        for n in order
+    ]
+
+
+def test_the_first_screen_shows_the_most_urgent_lines_in_order(db, world, client, login):
+    opened = a_mixed_list(world.cadre, world.supervisor)
+    db.session.commit()
+    expected = urgency_order(opened)
+    assert sorted(expected[:TODO_SHOWN]) != sorted(str(o.id) for o in opened[:TODO_SHOWN])
+    login(world.supervisor.username)
+    page = client.get("/").get_data(as_text=True)
+    assert rows(page) == expected[:TODO_SHOWN]
+    lights = re.sub(r"\s+", " ", page[page.index('id="todo-lights"') :].split("</p>")[0])
+    for label, n in (("已逾期", 5), ("今日到期", 3), ("黄灯", 8), ("正常", 24)):
+        assert f"{label} {n}</span>" in lights
+    assert f"共 40 项，以下是最紧急的 {TODO_SHOWN} 项。" in page
+
+
+def test_show_all_pages_through_every_line_in_the_same_order(db, world, client, login, monkeypatch):
+    monkeypatch.setattr("webapp.main.routes.TODO_PAGE_SIZE", 15)
+    opened = a_mixed_list(world.cadre, world.supervisor)
+    db.session.commit()
+    expected = urgency_order(opened)
+    login(world.supervisor.username)
+    pages = [client.get(f"/?todo=all&page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    assert [rows(page) for page in pages] == [expected[:15], expected[15:30], expected[30:]]
+    assert "共 40 条，第 1 / 3 页" in pages[0] and "page=2" in pages[0]
+    assert 'id="todo-more"' not in pages[0]
+    assert "已逾期 5" in pages[2]  # every page counts every line
+    # A page past the end is the last one.
+    assert rows(client.get("/?todo=all&page=9").get_data(as_text=True)) == expected[30:]
+
+
+def test_a_refused_plan_on_a_line_not_shown_keeps_its_line_and_error(db, world, client, login):
+    opened = a_mixed_list(world.cadre, world.supervisor)
+    db.session.commit()
+    last = opened[[str(o.id) for o in opened].index(urgency_order(opened)[-1])]
+    login(world.supervisor.username)
+    page = client.post(
+        f"/todo/{last.id}/acknowledge", data={f"ack{last.id}-planned_on": "2026-11-30"}
+    ).get_data(as_text=True)
+    assert "计划完成日期不能早于今天。" in line_of(page, last.id)
+    assert len(rows(page)) == TODO_SHOWN + 1
+
+
+def test_the_first_screen_reads_as_much_for_four_thousand_lines_as_for_forty(
+    db, world, client, login
+):
+    """The statements and the obligations loaded do not grow with the lines the user owes."""
+    login(world.supervisor.username)
+    cadre_id, user_id = world.cadre.id, world.supervisor.id
+
+    def loaded_by_first_screen() -> set[str]:
+        loaded: list[str] = []
+
+        def note(target, _context):
+            loaded.append(str(target.id))
+
+        db.session.expunge_all()  # what the page reads is loaded afresh
+        sa.event.listen(Obligation, "load", note)
+        try:
+            assert client.get("/").status_code == 200
+        finally:
+            sa.event.remove(Obligation, "load", note)
+        return set(loaded)
+
+    opened = a_mixed_list(world.cadre, world.supervisor)
+    db.session.commit()
+    most_urgent = urgency_order(opened)[:TODO_SHOWN]
+    few = statements_of_get(client, "/")
+    assert loaded_by_first_screen() == set(most_urgent)
+    # Thousands more, as a province's supervisor owes: overdue, due, 黄灯 and green, role's too.
+    rows_ = [
+        {
+            "kind": K.ACTION_DUE,
+            "subject_type": "bulk",
+            "subject_id": n,
+            "cadre_id": cadre_id,
+            "responsible_user_id": user_id if n % 3 else None,
+            "step_role": None if n % 3 else "supervisor",
+            "start_on": date(2026, 10, 1) + timedelta(days=n % 60),
+            "due_on": date(2026, 11, 1) + timedelta(days=n % 90),
+            "due_workday": date(2026, 11, 2) + timedelta(days=n % 90),
+            "total_workdays": 5 + n % 40,
+            "paused_workdays": n % 4,
+            "provisional": False,
+            "fired_stages": {},
+        }
+        for n in range(4000)
+    ]
+    db.session.execute(sa.insert(Obligation), rows_)
+    db.session.commit()
+    many = statements_of_get(client, "/")
+    assert len(many) == len(few), grown(few, many)
+    assert len(loaded_by_first_screen()) == TODO_SHOWN
+    assert "共 4040 项" in client.get("/").get_data(as_text=True)
+
+
+def test_a_yellow_light_counted_from_further_back_than_a_year_is_still_yellow(
+    db, world, client, login
+):
+    start, due = date(2024, 12, 2), date(2027, 6, 30)
+    span = work_calendar().workdays_between(start, due)  # the 黄灯 comes ~300 working days in
+    me = {"responsible_user_id": world.supervisor.id}
+    long = oblige(world.cadre, 1, start, due, span, kind=K.FOLLOW_UP_DUE, **me)
+    db.session.commit()
+    assert services.light(long, TODAY) is Light.YELLOW
+    login(world.supervisor.username)
+    page = client.get("/").get_data(as_text=True)
+    assert "黄灯 1</span>" in page and "正常 0</span>" in page
