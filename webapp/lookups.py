@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from webapp.models import DictItem, DictType, Parameter, Role
 from webapp.parameters import PARAMETER_DEFAULTS
 
 PROCESS_CACHE = "lookups"  # app.extensions key: {name: (monotonic expiry, value)}
+REQUEST_COPIES = "_lookups"  # g key: {name: value} read by this request
 _lock = threading.Lock()
 
 
@@ -66,25 +68,34 @@ def _load_roles() -> dict[str, str]:
 LOADERS = {"_params": _load_params, "_dicts": _load_dicts, "_roles": _load_roles}
 
 
-def _cached(name: str) -> Any:
-    """Return a lookup: this request's copy, else the process's while fresh, else read anew."""
+def kept(name: str, load: Callable[[], Any]) -> Any:
+    """Return a lookup: this request's copy, else the process's while fresh, else `load()`'s.
+
+    `name` says what was read and for whom (e.g. a scope's units); whatever `load` returns is
+    shared by every request of the worker, so it must be plain data, never ORM objects.
+    """
     if not has_app_context():
-        return LOADERS[name]()
-    if name in g:
-        return getattr(g, name)
+        return load()
+    copies = g.setdefault(REQUEST_COPIES, {})
+    if name in copies:
+        return copies[name]
     seconds = current_app.config.get("LOOKUP_CACHE_SECONDS", 0)
-    kept = current_app.extensions.setdefault(PROCESS_CACHE, {})
-    held = kept.get(name)
+    process = current_app.extensions.setdefault(PROCESS_CACHE, {})
+    held = process.get(name)
     now = time.monotonic()
     if seconds and held is not None and held[0] > now:
         value = held[1]
     else:
-        value = LOADERS[name]()
+        value = load()
         if seconds:
             with _lock:
-                kept[name] = (now + seconds, value)
-    setattr(g, name, value)
+                process[name] = (now + seconds, value)
+    copies[name] = value
     return value
+
+
+def _cached(name: str) -> Any:
+    return kept(name, LOADERS[name])
 
 
 def all_params() -> dict[str, str]:
@@ -116,12 +127,24 @@ def dict_choices(type_code: str, *, blank: str | None = None) -> list[tuple[str,
 
 def dict_labels(type_code: str) -> dict[str, str]:
     """Return value → label of a dictionary, inactive items included (for display)."""
-    return {item.value: item.label for item in dict_items(type_code, active_only=False)}
+    return dict(_labels(type_code))
+
+
+def _labels(type_code: str) -> dict[str, str]:
+    # Built once a request per dictionary, beside the request's copy of the dictionaries it
+    # is built from: a register's template asks for a label per cell. Shared, so only
+    # `dict_label` reads it; `dict_labels` hands callers a copy of their own.
+    copies = g.setdefault(REQUEST_COPIES, {}) if has_app_context() else {}
+    by_type = copies.setdefault("_labels", {})
+    if type_code not in by_type:
+        items = _cached("_dicts").get(type_code, [])
+        by_type[type_code] = {item.value: item.label for item in items}
+    return by_type[type_code]
 
 
 def dict_label(type_code: str, value: str | None) -> str:
     """Return the label of a dictionary value, or the value itself if unknown."""
-    return dict_labels(type_code).get(value or "", value or "")
+    return _labels(type_code).get(value or "", value or "")
 
 
 def role_names() -> dict[str, str]:
@@ -131,12 +154,11 @@ def role_names() -> dict[str, str]:
 
 def forget_request_copies() -> None:
     """Drop this request's copies (a request starts afresh; the process's stay while fresh)."""
-    for name in LOADERS:
-        g.pop(name, None)
+    g.pop(REQUEST_COPIES, None)
 
 
 def forget_cached() -> None:
-    """Drop the cached parameters, dictionaries and role names after an edit, process-wide."""
+    """Drop every cached lookup (parameters, dictionaries, units…) after an edit, process-wide."""
     forget_request_copies()
     with _lock:
         current_app.extensions.pop(PROCESS_CACHE, None)

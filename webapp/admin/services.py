@@ -160,6 +160,7 @@ def save_unit(unit: OrgUnit | None, data: dict[str, Any]) -> OrgUnit:
         for child in sorted(descendants_by_path(old_path), key=lambda u: u.path.count("/")):
             set_path(child)
     db.session.commit()
+    forget_cached()  # the registers' unit filters (webapp/units/picker.py)
     return unit
 
 

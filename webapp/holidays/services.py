@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp import signals
+from webapp.database import reads_only
 from webapp.extensions import db
 from webapp.forms_common import TAG
+from webapp.lookups import forget_cached, kept
 from webapp.models.calendar import HolidayDay, HolidayYear
 from webapp.signals import answers
 from webapp.spreadsheets.cells import CellError, parse_date_value
@@ -37,9 +39,16 @@ def load_calendar() -> WorkCalendar:
 
 
 def work_calendar() -> WorkCalendar:
-    """Return the calendar for this request (built once per request)."""
+    """Return the calendar: built once per request, and kept a few seconds for page views.
+
+    A page view may count with a calendar a few seconds old, as it does with the parameters
+    (webapp/lookups.py); whatever writes (a POST, a job) reads its own afresh, so no stored
+    deadline is counted on a schedule another worker has just changed.
+    """
     if not has_app_context():
         return load_calendar()
+    if reads_only():
+        return kept("work_calendar", load_calendar)
     if "_work_calendar" not in g:
         g._work_calendar = load_calendar()
     return g._work_calendar
@@ -222,6 +231,7 @@ def apply_changes() -> int:
     """Recompute provisional deadlines with the new schedule and commit; return how many."""
     changed = recompute_provisional()
     db.session.commit()
+    forget_cached()  # the calendar this worker's page views keep
     return changed
 
 

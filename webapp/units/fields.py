@@ -12,13 +12,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
-from webapp.forms_common import int_or_zero
+from webapp.forms_common import QuickSelect, int_or_zero
 from webapp.models import User
 from webapp.units.picker import pickable_unit, select_choices
 
 
 class UnitPickerField(SelectField):
     """A unit (and the units below it) to filter by, from the user's data scope."""
+
+    widget = QuickSelect()
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, coerce=int_or_zero, validate_choice=False, **kwargs)

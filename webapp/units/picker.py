@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models import OrgUnit, User
+from webapp.lookups import kept
+from webapp.models import DataScope, OrgUnit, User
 from webapp.security.scope import pickable_units
 
 # One answer lists at most this many units; a longer level or search says there is more.
@@ -118,6 +119,36 @@ def _ancestor_names(user: User, units: list[OrgUnit]) -> dict[int, str]:
 
 def select_choices(user: User, selected_id: int = 0) -> list[tuple[int, str]]:
     """Return the plain <select>'s units: the top of the tree, the level below, the chosen one."""
+    scope = _scope_key(user)
+    if scope is None:
+        choices = _tree_choices(user)
+    else:
+        # Every register page offers it: kept a few seconds per worker, per data scope (a
+        # unit's edit forgets it), like the dictionaries (webapp/lookups.py).
+        choices = kept(f"unit_choices:{scope}", lambda: _tree_choices(user))
+    if selected_id and selected_id not in {i for i, _label in choices}:
+        unit = pickable_unit(user, selected_id)
+        if unit is not None:
+            (picked,) = describe(user, [unit], with_path=True)
+            return [(unit.id, picked.label), *choices]
+    return list(choices)
+
+
+def _scope_key(user: User) -> str | None:
+    """Name the units a user may pick, for the process's copy; None for a hand-picked set."""
+    match user.data_scope:
+        case DataScope.ALL | DataScope.SELF:
+            return "all"
+        case DataScope.UNIT_AND_BELOW:
+            return f"below:{user.unit.path}"
+        case DataScope.UNIT:
+            return f"unit:{user.unit_id}"
+    # 自定义: the user's own list of units, edited with the user, not kept.
+    return None
+
+
+def _tree_choices(user: User) -> tuple[tuple[int, str], ...]:
+    """Read the top of the user's tree and the level below it, as (id, label) pairs."""
     tops = top_units(user, SELECT_LIMIT)
     choices: list[tuple[int, str]] = []
     children: dict[int, list[OrgUnit]] = {}
@@ -130,9 +161,4 @@ def select_choices(user: User, selected_id: int = 0) -> list[tuple[int, str]]:
     for top in tops:
         choices.append((top.id, top.name))
         choices.extend((child.id, "　" + child.name) for child in children.get(top.id, []))
-    if selected_id and selected_id not in {i for i, _label in choices}:
-        unit = pickable_unit(user, selected_id)
-        if unit is not None:
-            (picked,) = describe(user, [unit], with_path=True)
-            choices.insert(0, (unit.id, picked.label))
-    return choices
+    return tuple(choices)
