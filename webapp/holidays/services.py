@@ -57,6 +57,7 @@ def work_calendar() -> WorkCalendar:
 def recompute_provisional() -> int:
     """Recompute every provisional deadline with the current data; return how many changed."""
     g.pop("_work_calendar", None)
+    forget_cached()  # a kept calendar too: the recount needs the schedule as it now stands
     calendar = work_calendar()
     # Each area that stores deadlines recounts its provisional ones (counted over a year with
     # no holiday data) and leaves the changes pending; flushing here sends all of them.

@@ -60,3 +60,11 @@ def test_a_schedule_changed_in_this_worker_shows_at_once(app, kept):
         holiday_entered_elsewhere()
         services.apply_changes()
     assert not calendar_in(app, "GET").is_workday(FAR_DAY)
+
+
+def test_a_recount_reads_the_schedule_as_it_now_stands_even_in_a_page_view(app, kept):
+    calendar_in(app, "GET")
+    with app.test_request_context("/"):
+        holiday_entered_elsewhere()
+        services.recompute_provisional()
+        assert not work_calendar().is_workday(FAR_DAY)
