@@ -50,26 +50,13 @@ def looks_like_number(text: str) -> bool:
 
 
 def record_matches(
-    text: str,
-    cadre_id: ColumnElement,
-    number: ColumnElement | None = None,
-    unlinked_name: ColumnElement | None = None,
+    text: str, cadre_id: ColumnElement, number: ColumnElement | None = None
 ) -> ColumnElement[bool]:
-    """Return a register's search condition: its number (text with digits or -) or its cadre.
-
-    `unlinked_name` is the name written on a record not yet linked to a cadre (a liaison's
-    submission nobody matched); such records are few, so a plain LIKE on them stays cheap.
-    """
+    """Return a register's search condition: its number (text with digits or -) or its cadre."""
     text = text.strip()
     if number is not None and looks_like_number(text):
         return number.contains(text, autoescape=True)
-    condition = cadre_matches(text, cadre_id)
-    if unlinked_name is not None:
-        condition = sa.or_(
-            condition,
-            sa.and_(cadre_id.is_(None), unlinked_name.contains(text, autoescape=True)),
-        )
-    return condition
+    return cadre_matches(text, cadre_id)
 
 
 def install_search_index(connection: sa.Connection) -> None:

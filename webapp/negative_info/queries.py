@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.cadre_picker import name_or_unit_matches
-from webapp.cadres.name_search import record_matches
+from webapp.cadres.name_search import looks_like_number, record_matches
 from webapp.extensions import db
 from webapp.lookups import param_int
 from webapp.models import Cadre, NegativeInfo, OrgUnit, User
@@ -93,6 +93,8 @@ def handler_choices(cadre_id: int | None = None) -> list[tuple[int, str]]:
 
 # Newest received first; the id settles a day's items (and the pager's cursor).
 REGISTER_ORDER = SortKey((NegativeInfo.received_on, NegativeInfo.id), descending=True)
+# Unlinked items (a liaison's submission nobody matched yet) a name search names by id.
+UNLINKED_MATCHES_SHOWN = 500
 
 
 @dataclass(frozen=True)
@@ -116,11 +118,7 @@ def register_query(user: User, filters: ReportFilters):
     """Build the scoped, filtered register select, newest first."""
     stmt = scoped(select(NegativeInfo), NegativeInfo, user)
     if filters.q:
-        stmt = stmt.where(
-            record_matches(
-                filters.q, NegativeInfo.cadre_id, NegativeInfo.number, NegativeInfo.cadre_name
-            )
-        )
+        stmt = stmt.where(item_matches(filters.q))
     if filters.unit_id:
         unit = db.session.get(OrgUnit, filters.unit_id)
         if unit is not None:
@@ -143,6 +141,27 @@ def register_query(user: User, filters: ReportFilters):
     if filters.via_liaison:
         stmt = stmt.where(NegativeInfo.via_liaison.is_(True))
     return REGISTER_ORDER.order(stmt)
+
+
+def item_matches(text: str):
+    """Return the search condition: the item's number, its cadre, or an unlinked item's name.
+
+    The few unlinked items whose name matches are looked up first and named by id: an OR of
+    "its cadre matches" and "no cadre and its name does" is a filter on every row that no index
+    serves (PostgreSQL read all 300,000 items for a name three cadres bear).
+    """
+    linked = record_matches(text, NegativeInfo.cadre_id, NegativeInfo.number)
+    if looks_like_number(text.strip()):
+        return linked
+    unlinked = db.session.scalars(
+        select(NegativeInfo.id)
+        .where(
+            NegativeInfo.cadre_id.is_(None),
+            NegativeInfo.cadre_name.contains(text.strip(), autoescape=True),
+        )
+        .limit(UNLINKED_MATCHES_SHOWN)
+    ).all()
+    return or_(linked, NegativeInfo.id.in_(unlinked)) if unlinked else linked
 
 
 def search_register(user: User, filters: ReportFilters, args: Mapping[str, str]) -> Page:
