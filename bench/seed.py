@@ -518,7 +518,7 @@ def warning_rows(ctx: Context, count: int, quota: list[int]) -> Iterator[dict[st
             item_id, index = next(((i, c) for i, c in verified if c == 0), (None, 0))
         else:
             item_id, index = rng.choice(verified)
-        cadre_id = ctx.cadres[index][0]
+        cadre_id, _name, _position, unit_id = ctx.cadres[index]
         proposer, proposer_name = rng.choice(ctx.supervisors)
         path = warning_path(state, chains[tier], start, rng)
         last_day = path.events[-1][3]
@@ -527,6 +527,7 @@ def warning_rows(ctx: Context, count: int, quota: list[int]) -> Iterator[dict[st
             "id": ident,
             "number": format_number(NUMBER_PREFIX, start.year, numbers[start.year]),
             "cadre_id": cadre_id,
+            "scope_unit_id": unit_id,
             "tier": tier,
             "state": State(state),
             "proposer_id": proposer,
@@ -644,6 +645,7 @@ def talk_rows(ctx: Context, count: int, quota: list[int]) -> Iterator[dict]:
         yield {
             "id": ident,
             "cadre_id": cadre_id,
+            "scope_unit_id": unit_id,
             "cadre_name": name,
             "cadre_title": f"{ctx.unit_names[unit_id]}{position}",
             "talk_type": rng.choice(types),

@@ -26,7 +26,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from webapp.audit import recorder
     from webapp.auth import login
     from webapp.extensions import csrf, db, limiter, migrate
-    from webapp.security import headers
+    from webapp.security import headers, scope, scope_unit
 
     db.init_app(app)
     database.init_app(app)
@@ -39,6 +39,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     errors.init_app(app)
     converters.init_app(app)  # before the blueprints: their <int:...> rules use it
     headers.init_app(app)
+    scope.init_app(app)
+    scope_unit.register(OrmSession)  # ahead of the audit's look at each flush
     recorder.register(OrmSession)
 
     # The areas, each registering its blueprint and connecting the signals it answers

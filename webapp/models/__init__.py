@@ -5,7 +5,7 @@ from webapp.models.api import ApiClient, ApiSubmission
 from webapp.models.attachments import Attachment
 from webapp.models.auth import DataScope, Role, User, user_scope_unit
 from webapp.models.base import Base, utcnow
-from webapp.models.cadres import Cadre, CadreEvent
+from webapp.models.cadres import Cadre, CadreEvent, CountedUnderCadre
 from webapp.models.calendar import HolidayDay, HolidayYear
 from webapp.models.dashboard import DashboardFigures, DashboardGeneration
 from webapp.models.imports import ImportJob
@@ -46,6 +46,7 @@ __all__ = [
     "ChannelSetting",
     "Clarification",
     "CommitteeDecision",
+    "CountedUnderCadre",
     "DashboardFigures",
     "DashboardGeneration",
     "DataScope",

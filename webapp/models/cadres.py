@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -88,20 +87,17 @@ class Cadre(TimestampMixin, Base):
         return self.name
 
 
-class CadreUnit:
-    """The current unit of the cadre a row names, as the data scope tests it: a join, not a lookup.
+class CountedUnderCadre:
+    """A record about a cadre, counted under the cadre's current unit: the data scope's column.
 
-    `in_(units)` asks "is the row's cadre in one of these units" as one uncorrelated
-    `cadre_id IN (SELECT id FROM cadre WHERE unit_id IN units)`: the database builds the set
-    once (a hash or an index probe) instead of looking the cadre's unit up for every row.
+    `scope_unit_id` holds the cadre's unit now (a negative-information item with no cadre yet:
+    its own unit), so the scope and the unit filter are one `IN` over an indexed column of the
+    record itself. `webapp.security.scope_unit` is its only writer and keeps it in step at
+    every flush, a cadre's transfer included: the records go with the cadre.
     """
 
-    def __init__(self, cadre_id_column: Any) -> None:
-        self.cadre_id_column = cadre_id_column
-
-    def in_(self, units: Any) -> sa.ColumnElement[bool]:
-        """Return the condition that the row's cadre is in the units."""
-        return self.cadre_id_column.in_(sa.select(Cadre.id).where(Cadre.unit_id.in_(units)))
+    __audit_quiet__ = frozenset({"scope_unit_id"})  # follows the cadre, whose move is logged
+    scope_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"))
 
 
 class CadreEvent(TimestampMixin, Base):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
 from webapp.models.base import Base, EnumText, HistoryLine, TimestampMixin
-from webapp.models.cadres import Cadre
+from webapp.models.cadres import Cadre, CountedUnderCadre
 from webapp.models.org import OrgUnit
 from webapp.security.crypto import SealedText
 from workflows.verification import Status
@@ -27,14 +27,15 @@ class NumberSequence(Base):
     last_value: Mapped[int] = mapped_column(default=0)
 
 
-class NegativeInfo(TimestampMixin, Base):
+class NegativeInfo(CountedUnderCadre, TimestampMixin, Base):
     """One item of negative information about a cadre, and its verification."""
 
     __tablename__ = "negative_info"
     __audited__ = True
-    # The register's order (received_on, id), alone and behind its common filters.
+    # The register's order (received_on, id), alone and behind its common filters; the scope
+    # unit rides along so a scoped page is read from the index alone.
     __table_args__ = (
-        sa.Index("ix_negative_info_received_id", "received_on", "id"),
+        sa.Index("ix_negative_info_received_id_scope", "received_on", "id", "scope_unit_id"),
         sa.Index("ix_negative_info_status_received_id", "status", "received_on", "id"),
         sa.Index("ix_negative_info_category_received_id", "category", "received_on", "id"),
         sa.Index("ix_negative_info_channel_received_id", "source_channel", "received_on", "id"),
@@ -44,8 +45,6 @@ class NegativeInfo(TimestampMixin, Base):
         # The 晴雨表's items by month and source (webapp/dashboard/queries.py): index-only.
         sa.Index("ix_negative_info_received_channel", "received_on", "source_channel"),
     )
-    # Derived from the cadre's unit (webapp/negative_info/scope_unit.py): no log row of its own.
-    __audit_quiet__ = frozenset({"scope_unit_id"})
     __audit_content__ = frozenset(
         {
             "summary",
@@ -65,14 +64,10 @@ class NegativeInfo(TimestampMixin, Base):
     # supervisor picks the cadre before verification starts.
     cadre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cadre.id"), index=True)
     # Snapshot of the cadre as reported (b.1 "FK + snapshot"). The scope follows the cadre's
-    # current unit (`scope_unit_id`); `unit_id` stands in only while no cadre is linked.
+    # current unit (`scope_unit_id`, CountedUnderCadre); `unit_id` stands in while none is linked.
     cadre_name: Mapped[str] = mapped_column(sa.String(50))
     cadre_position: Mapped[str] = mapped_column(sa.String(100), default="")
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
-    # The unit the item counts under now: the linked cadre's current unit, else `unit_id`.
-    # Kept in step at every flush, a cadre's transfer included (webapp/negative_info/scope_unit.py),
-    # so the data scope is one indexed `IN`, not "the cadre's unit, or no cadre and its own".
-    scope_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"))
     category: Mapped[str] = mapped_column(sa.String(64), index=True)
     situation: Mapped[str] = mapped_column(sa.String(64), index=True)
     default_tier: Mapped[int] = mapped_column(default=1)

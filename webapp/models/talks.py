@@ -10,23 +10,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
 from webapp.models.base import Base, HistoryLine, TimestampMixin
-from webapp.models.cadres import Cadre, CadreUnit
+from webapp.models.cadres import Cadre, CountedUnderCadre
 from webapp.models.negative_info import NegativeInfo
 
 if TYPE_CHECKING:
     from webapp.models.warnings import Warning
 
 
-class Talk(TimestampMixin, Base):
+class Talk(CountedUnderCadre, TimestampMixin, Base):
     """One talk with a cadre: who spoke, when, about what, and what the cadre undertook."""
 
     __tablename__ = "talk"
     __audited__ = True
-    # The list's order (started_at, id), alone and behind the type and cadre filters.
+    # The list's order (started_at, id), alone and behind the type and cadre filters; the scope
+    # unit rides along so a scoped page is read from the index alone.
     __table_args__ = (
-        sa.Index("ix_talk_started_id", "started_at", "id"),
+        sa.Index("ix_talk_started_id_scope", "started_at", "id", "scope_unit_id"),
         sa.Index("ix_talk_type_started_id", "talk_type", "started_at", "id"),
         sa.Index("ix_talk_cadre_started_id", "cadre_id", "started_at", "id"),
+        sa.Index("ix_talk_scope_started_id", "scope_unit_id", "started_at", "id"),
         # Only the talks serving a warning: most have none, and a full index of mostly NULLs
         # looks unselective to SQLite's planner, which then scans the table for one warning.
         sa.Index(
@@ -77,13 +79,13 @@ class Talk(TimestampMixin, Base):
     @classmethod
     def scope_columns(cls):
         """Return the unit (the cadre's) and creator columns the data scope filters on."""
-        return CadreUnit(cls.cadre_id), cls.created_by_id
+        return cls.scope_unit_id, cls.created_by_id
 
     def __str__(self) -> str:
         return f"谈话记录 {self.cadre_name}"
 
 
-class Inquiry(TimestampMixin, Base):
+class Inquiry(CountedUnderCadre, TimestampMixin, Base):
     """One round of a written inquiry: the letter, the cadre's reply and the conclusion."""
 
     __tablename__ = "inquiry"
@@ -92,6 +94,7 @@ class Inquiry(TimestampMixin, Base):
     __table_args__ = (
         sa.Index("ix_inquiry_issued_id", "issued_on", "id"),
         sa.Index("ix_inquiry_cadre_issued_id", "cadre_id", "issued_on", "id"),
+        sa.Index("ix_inquiry_scope_issued_id", "scope_unit_id", "issued_on", "id"),
     )
     __audit_content__ = frozenset({"matters", "reply", "conclusion_note"})
 
@@ -136,7 +139,7 @@ class Inquiry(TimestampMixin, Base):
     @classmethod
     def scope_columns(cls):
         """Return the unit (the cadre's) and creator columns the data scope filters on."""
-        return CadreUnit(cls.cadre_id), cls.created_by_id
+        return cls.scope_unit_id, cls.created_by_id
 
     @property
     def pledge_received(self) -> bool:

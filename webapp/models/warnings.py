@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.auth import User
 from webapp.models.base import Base, EnumInt, EnumText, TimestampMixin, utcnow
-from webapp.models.cadres import Cadre, CadreUnit
+from webapp.models.cadres import Cadre, CountedUnderCadre
 from webapp.models.negative_info import NegativeInfo
 from webapp.models.talks import Inquiry, Talk
 from workflows.states import State
@@ -29,7 +29,7 @@ warning_basis = sa.Table(
 )
 
 
-class Warning(TimestampMixin, Base):
+class Warning(CountedUnderCadre, TimestampMixin, Base):
     """A warning case moving through the workflow of DESIGN §5."""
 
     __tablename__ = "warning"
@@ -39,6 +39,9 @@ class Warning(TimestampMixin, Base):
         sa.Index("ix_warning_state_id", "state", "id"),
         sa.Index("ix_warning_tier_id", "tier", "id"),
         sa.Index("ix_warning_cadre_id_id", "cadre_id", "id"),
+        sa.Index("ix_warning_scope_id", "scope_unit_id", "id"),
+        # The register's order (id) with the scope unit: a scoped page from the index alone.
+        sa.Index("ix_warning_id_scope", "id", "scope_unit_id"),
     )
     __audit_content__ = frozenset({"reason", "paused_reason"})
 
@@ -112,7 +115,7 @@ class Warning(TimestampMixin, Base):
     @classmethod
     def scope_columns(cls):
         """Return the cadre's unit and the proposer: the columns the data scope filters on."""
-        return CadreUnit(cls.cadre_id), cls.proposer_id
+        return cls.scope_unit_id, cls.proposer_id
 
     def __str__(self) -> str:
         return self.number

@@ -7,14 +7,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the blueprint and connect the signals this area answers."""
-    from sqlalchemy.orm import Session
-
     from webapp import signals
-    from webapp.negative_info import imports, scope_unit, services, verification
+    from webapp.negative_info import imports, services, verification
     from webapp.negative_info.routes import bp
 
     app.register_blueprint(bp)
-    scope_unit.register(Session)
     signals.cadre_timeline.connect(services.report_entries)
     signals.holidays_changed.connect(verification.recompute_provisional_deadlines)
     signals.inquiry_concluded.connect(verification.verify_from_inquiry)

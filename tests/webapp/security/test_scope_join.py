@@ -14,9 +14,10 @@ from tests.factories import (
     make_user,
     make_warning,
 )
+from tests.statements import counted_statements
 from webapp.extensions import db
 from webapp.models import DataScope, Inquiry, NegativeInfo, Talk, Warning
-from webapp.security.scope import in_subtree, scoped
+from webapp.security.scope import in_subtree, scoped, subtree_ids
 
 ABOUT_A_CADRE = {
     "talk": Talk,
@@ -37,12 +38,10 @@ def test_the_scope_is_not_correlated_with_the_row(world, table, scope):
     model = ABOUT_A_CADRE[table]
     user = make_user("supervisor", world.mine, scope, scope_units=[world.mine])
     sql = str(scoped(select(model.id), model, user).compile(db.engine))
-    # The old form looked each row's cadre up: "WHERE cadre.id = talk.cadre_id".
-    assert f"cadre.id = {table}.cadre_id" not in sql
-    if model is NegativeInfo:  # its cadre's unit is kept on the item (scope_unit.py)
-        assert "negative_info.scope_unit_id IN" in sql and "cadre" not in sql
-    else:
-        assert f"{table}.cadre_id IN (SELECT cadre.id" in sql
+    # The old forms looked each row's cadre up ("WHERE cadre.id = talk.cadre_id"), then
+    # tested it in a set ("talk.cadre_id IN (SELECT cadre.id …"); the cadre's unit is now kept
+    # on the record (webapp/security/scope_unit.py).
+    assert f"{table}.scope_unit_id IN" in sql and "cadre" not in sql
 
 
 @pytest.mark.parametrize("scope", SCOPES)
@@ -83,3 +82,14 @@ def test_the_unit_filter_takes_the_subtree_through_the_cadre(world):
     found = db.session.scalars(select(Talk.id).where(in_subtree(Talk, world.root)))
     assert talk in set(found)
     assert set(db.session.scalars(select(Talk.id).where(in_subtree(Talk, world.mine)))) == {talk}
+
+
+def test_a_subtree_is_read_once_and_again_after_a_unit_is_written(world):
+    assert world.mine.path  # loaded before counting
+    with counted_statements() as statements:
+        first = subtree_ids(world.mine)
+        assert subtree_ids(world.mine) == first
+    assert [s for s in statements if "org_unit.path LIKE" in s] == statements[-1:]
+    assert len(statements) <= 2  # the subtree, and a savepoint the fixture may open
+    section = make_unit("新设科室", world.mine)  # a flush that writes a unit
+    assert subtree_ids(world.mine) == [*first, section.id]
