@@ -2,7 +2,8 @@
 
 Talks, inquiries, warnings and negative-information items get `scope_unit_id`: the data scope
 and the unit filter become one indexed IN over the record's own column instead of "its cadre is
-in the subtree" (and, for an item, "or no cadre and its own unit is").
+in the subtree" (and, for an item, "or no cadre and its own unit is"). Also: the open
+obligations a role owes with nobody named, for 我的待办.
 
 Revision ID: 0009_item_scope_unit
 Revises: 0008_dashboard_figures
@@ -65,7 +66,21 @@ def upgrade():
                 batch_op.create_index(new, [*ORDERS[table], 'scope_unit_id'], unique=False)
 
 
+    with op.batch_alter_table('obligation', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_obligation_open_role', ['step_role'], unique=False,
+            sqlite_where=sa.text('closed_at IS NULL AND responsible_user_id IS NULL'),
+            postgresql_where=sa.text('closed_at IS NULL AND responsible_user_id IS NULL'),
+        )
+
+
 def downgrade():
+    with op.batch_alter_table('obligation', schema=None) as batch_op:
+        batch_op.drop_index(
+            'ix_obligation_open_role',
+            sqlite_where=sa.text('closed_at IS NULL AND responsible_user_id IS NULL'),
+            postgresql_where=sa.text('closed_at IS NULL AND responsible_user_id IS NULL'),
+        )
     for table in ORDERS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             old, new = ORDER_INDEXES.get(table, (None, None))

@@ -71,6 +71,13 @@ class Obligation(TimestampMixin, Base):
             sqlite_where=sa.text("closed_at IS NULL"),
             postgresql_where=sa.text("closed_at IS NULL"),
         ),
+        # What a role owes with nobody named (我的待办's role part, webapp/main/todo.py).
+        sa.Index(
+            "ix_obligation_open_role",
+            "step_role",
+            sqlite_where=sa.text("closed_at IS NULL AND responsible_user_id IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL AND responsible_user_id IS NULL"),
+        ),
     )
 
     @property
