@@ -23,6 +23,7 @@ import json
 import os
 import pickle
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -453,6 +454,32 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """Return the CPU time (user + system) each process has used so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            found[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """Return the CPU seconds used between two readings (a process started since: all of it)."""
+    return sum(used - before.get(pid, 0.0) for pid, used in after.items())
+
+
+def database_pids() -> list[int]:
+    """Return the PostgreSQL server's processes on this machine (its backends serve the app)."""
+    found = []
+    for comm in glob.glob("/proc/[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if Path(comm).read_text().strip() == "postgres":
+                found.append(int(comm.split("/")[2]))
+    return found
+
+
 def time_export(session, base: str, path: str, server_pid: int, other) -> dict:
     """Time the export EXPORTS times while sampling the server's memory; return the figures.
 
@@ -525,8 +552,13 @@ def locust_bin() -> Path | None:
     return found if found.exists() else None
 
 
-def load_run(base: str, w: World, users: int, seconds: int) -> dict:
-    """Run locust headless against the server; return its aggregate figures."""
+def load_run(base: str, w: World, users: int, seconds: int, server_pid: int) -> dict:
+    """Run locust headless against the server; return its figures and the CPU each side used.
+
+    The CPU time of the app's processes, of PostgreSQL's and of the load generator over the
+    run, per request, says what caps the rate on 2 cores: 2,000 ms of CPU a second / (app +
+    database ms per request) is the most the machine could serve with no generator at all.
+    """
     locust = locust_bin()
     if locust is None:
         return {"skipped": "未安装 locust（make install-bench）"}
@@ -541,7 +573,16 @@ def load_run(base: str, w: World, users: int, seconds: int) -> dict:
         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
         "--host", base, "--csv", str(folder / "load"), "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
+    app_before = cpu_seconds(process_tree(server_pid))
+    db_before = cpu_seconds(database_pids())
+    generator_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(command, env=env, cwd=ROOT, check=False, capture_output=True, text=True)
+    generator_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    app_cpu = cpu_used(app_before, cpu_seconds(process_tree(server_pid)))
+    db_cpu = cpu_used(db_before, cpu_seconds(database_pids()))
+    generator_cpu = (generator_after.ru_utime + generator_after.ru_stime) - (
+        generator_before.ru_utime + generator_before.ru_stime
+    )
     rows = list(csv_rows(folder / "load_stats.csv"))
     total = next((r for r in rows if r.get("Name") == "Aggregated"), None)
     shutil.rmtree(folder, ignore_errors=True)
@@ -555,6 +596,11 @@ def load_run(base: str, w: World, users: int, seconds: int) -> dict:
         "rps": float(total["Requests/s"]),
         "p50": float(total["50%"]),
         "p95": float(total["95%"]),
+        "logins": sum(int(r["Request Count"]) for r in rows if r.get("Name") == "登录"),
+        "cpu_ms": {
+            name: used * 1000 / max(1, int(total["Request Count"]))
+            for name, used in (("app", app_cpu), ("db", db_cpu), ("generator", generator_cpu))
+        },
     }
 
 
@@ -612,7 +658,7 @@ def run(kind: str, args, sizes: Sizes) -> Report:
                 )
             )
             if kind == "postgresql" and not args.no_load:
-                report.load = load_run(base, w, args.load_users, args.load_seconds)
+                report.load = load_run(base, w, args.load_users, args.load_seconds, server.pid)
     finally:
         raw.close()
         engine.dispose()
@@ -675,6 +721,13 @@ def print_report(report: Report) -> None:
             f"{load['rps']:.0f} 请求/秒，p50 {load['p50']:.0f} ms，p95 {load['p95']:.0f} ms，"
             f"{load['requests']:,} 请求，错误 {load['failures']}；"
             f"目标 ≥ 200 请求/秒且 0 错误：{'yes' if load['rps'] >= 200 and not load['failures'] else 'no'}"
+        )
+        cpu = load["cpu_ms"]
+        ceiling = 2000 / max(0.001, cpu["app"] + cpu["db"])
+        print(
+            f"每个请求耗用的 CPU（含 {load['logins']} 次登录的 argon2）：应用 {cpu['app']:.1f} ms，"
+            f"PostgreSQL {cpu['db']:.1f} ms，负载发生器 {cpu['generator']:.1f} ms；"
+            f"2 个核在没有负载发生器时的上限约 {ceiling:.0f} 请求/秒"
         )
 
 
