@@ -124,6 +124,7 @@ COMMON: dict[str, str] = {
     "code": _l("代码"),
     "number": _l("编号"),
     "unit_id": _l("单位"),
+    "scope_unit_id": _l("计入单位"),
     "cadre_id": _l("干部"),
     "cadre_name": _l("干部姓名"),
     "cadre_title": _l("干部职务"),
@@ -434,6 +435,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
 REFERENCES: dict[str, dict[str, str]] = {
     "*": {
         "unit_id": "OrgUnit",
+        "scope_unit_id": "OrgUnit",
         "cadre_id": "Cadre",
         "warning_id": "Warning",
         "negative_info_id": "NegativeInfo",
