@@ -39,7 +39,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     errors.init_app(app)
     converters.init_app(app)  # before the blueprints: their <int:...> rules use it
     headers.init_app(app)
-    scope.init_app(app)
+    scope.register(OrmSession)  # a unit's write forgets the subtrees read
     scope_unit.register(OrmSession)  # ahead of the audit's look at each flush
     recorder.register(OrmSession)
 

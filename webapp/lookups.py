@@ -130,12 +130,25 @@ def dict_labels(type_code: str) -> dict[str, str]:
     return dict(_labels(type_code))
 
 
+def request_copy(name: str, load: Callable[[], Any]) -> Any:
+    """Return what `load()` gives, read once a request (never kept past it, unlike `kept`)."""
+    copies = g.setdefault(REQUEST_COPIES, {}) if has_app_context() else {}
+    if name not in copies:
+        copies[name] = load()
+    return copies[name]
+
+
+def forget_request_copy(name: str) -> None:
+    """Drop one of this request's copies (what it was read from has just changed)."""
+    if has_app_context():
+        g.get(REQUEST_COPIES, {}).pop(name, None)
+
+
 def _labels(type_code: str) -> dict[str, str]:
     # Built once a request per dictionary, beside the request's copy of the dictionaries it
     # is built from: a register's template asks for a label per cell. Shared, so only
     # `dict_label` reads it; `dict_labels` hands callers a copy of their own.
-    copies = g.setdefault(REQUEST_COPIES, {}) if has_app_context() else {}
-    by_type = copies.setdefault("_labels", {})
+    by_type = request_copy("_labels", dict)
     if type_code not in by_type:
         items = _cached("_dicts").get(type_code, [])
         by_type[type_code] = {item.value: item.label for item in items}

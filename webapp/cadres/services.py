@@ -185,12 +185,6 @@ def timeline(cadre: Cadre, user: User | None) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.on, reverse=True)
 
 
-def open_profile(cadre: Cadre, user: User) -> list[TimelineEntry]:
-    """Log the view of a cadre's profile and return its timeline."""
-    record_access("Cadre", cadre.id)
-    return timeline(cadre, user)
-
-
 def profile_sections(cadre: Cadre, user: User) -> list[Section]:
     """Return the panels other areas show on the cadre's profile."""
     return list(answers(signals.cadre_profile_sections, cadre, user=user))

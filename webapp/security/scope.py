@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from flask import Flask, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from webapp.extensions import db
+from webapp.lookups import forget_request_copy, request_copy
 from webapp.models import DataScope, OrgUnit, User, user_scope_unit
 
-SUBTREES = "_subtrees"  # g key: {unit path: [unit ids]} read by this request
+SUBTREES = "_subtrees"  # request copy: {unit path: [unit ids]}
 
 
 class OutOfScope(NotFound):
@@ -44,31 +44,26 @@ def subtree_ids(unit: OrgUnit) -> list[int]:
     is per unit and the register's ordered index is read alone (PostgreSQL otherwise joined
     every row it walked to the unit table to test the path: 1,400 probes for one page).
     """
-    memo = g.setdefault(SUBTREES, {}) if has_app_context() else {}
-    if unit.path not in memo:
-        memo[unit.path] = list(
+    subtrees = request_copy(SUBTREES, dict)
+    if unit.path not in subtrees:
+        subtrees[unit.path] = list(
             db.session.scalars(
                 sa.select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path, autoescape=True))
             )
         )
-    return memo[unit.path]
+    return subtrees[unit.path]
 
 
-def forget_subtrees(session: Session | None = None, _context: Any = None) -> None:
-    """Drop the subtrees read so far (a request starts afresh; a flush may move units)."""
-    if not has_app_context():
-        return
-    if session is None or any(
-        isinstance(obj, OrgUnit) for obj in (*session.new, *session.dirty, *session.deleted)
-    ):
-        g.pop(SUBTREES, None)
+def forget_subtrees(session: Session, _context: Any) -> None:
+    """Drop the subtrees read so far when a flush writes a unit (it may have moved)."""
+    if any(isinstance(o, OrgUnit) for o in (*session.new, *session.dirty, *session.deleted)):
+        forget_request_copy(SUBTREES)
 
 
-def init_app(app: Flask) -> None:
-    """Forget the subtrees at every request and after every flush that writes a unit."""
-    app.before_request(forget_subtrees)
-    if not event.contains(Session, "after_flush", forget_subtrees):
-        event.listen(Session, "after_flush", forget_subtrees)
+def register(session_class: type[Session]) -> None:
+    """Hook the forgetting of subtrees onto a session class (once per process)."""
+    if not event.contains(session_class, "after_flush", forget_subtrees):
+        event.listen(session_class, "after_flush", forget_subtrees)
 
 
 def scope_condition(user: User, unit_column: Any, creator_column: Any) -> sa.ColumnElement:
