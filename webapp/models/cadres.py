@@ -33,6 +33,9 @@ class Cadre(TimestampMixin, Base):
         sa.Index("ix_cadre_unit_name_id", "unit_id", "name", "id"),
         # The 晴雨表's cadres per unit and colour (webapp/dashboard/queries.py): index-only.
         sa.Index("ix_cadre_unit_colour", "unit_id", "status_colour"),
+        # The roster's two dictionary filters side by side (职级 and 干部类别), in its order: a
+        # filtered page and its capped count read this index alone. It serves 职级 alone too.
+        sa.Index("ix_cadre_rank_category_order", "rank", "category", "unit_id", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +49,7 @@ class Cadre(TimestampMixin, Base):
     education: Mapped[str] = mapped_column(sa.String(16))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
     position: Mapped[str] = mapped_column(sa.String(100))
-    rank: Mapped[str] = mapped_column(sa.String(16), index=True)
+    rank: Mapped[str] = mapped_column(sa.String(16))
     category: Mapped[str] = mapped_column(sa.String(16), index=True)
     is_young: Mapped[bool] = mapped_column(default=False)
     # Sealed at rest (the attribute holds clear text); found and matched by its keyed hash.

@@ -38,6 +38,15 @@ class NegativeInfo(CountedUnderCadre, TimestampMixin, Base):
         sa.Index("ix_negative_info_received_id_scope", "received_on", "id", "scope_unit_id"),
         sa.Index("ix_negative_info_status_received_id", "status", "received_on", "id"),
         sa.Index("ix_negative_info_category_received_id", "category", "received_on", "id"),
+        # 核实状态 and 类别 side by side: the filtered page and its capped count, index-only.
+        sa.Index(
+            "ix_negative_info_status_category_order",
+            "status",
+            "category",
+            "received_on",
+            "id",
+            "scope_unit_id",
+        ),
         sa.Index("ix_negative_info_channel_received_id", "source_channel", "received_on", "id"),
         sa.Index("ix_negative_info_cadre_received_id", "cadre_id", "received_on", "id"),
         # The data scope and the unit filter: the units' items in the register's order.
@@ -68,7 +77,7 @@ class NegativeInfo(CountedUnderCadre, TimestampMixin, Base):
     cadre_name: Mapped[str] = mapped_column(sa.String(50))
     cadre_position: Mapped[str] = mapped_column(sa.String(100), default="")
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
-    category: Mapped[str] = mapped_column(sa.String(64), index=True)
+    category: Mapped[str] = mapped_column(sa.String(64))
     situation: Mapped[str] = mapped_column(sa.String(64), index=True)
     default_tier: Mapped[int] = mapped_column(default=1)
     source_channel: Mapped[str] = mapped_column(sa.String(64), index=True)
@@ -91,7 +100,7 @@ class NegativeInfo(CountedUnderCadre, TimestampMixin, Base):
     handling_result: Mapped[str] = mapped_column(sa.String(500), default="")
     severity: Mapped[str] = mapped_column(sa.String(16), default="")
     confidentiality: Mapped[str] = mapped_column(sa.String(16), default="internal")
-    status: Mapped[Status] = mapped_column(EnumText(Status, 16), default=Status.PENDING, index=True)
+    status: Mapped[Status] = mapped_column(EnumText(Status, 16), default=Status.PENDING)
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     verification_started_on: Mapped[date | None]
     verification_workdays: Mapped[int | None]

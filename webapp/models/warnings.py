@@ -38,6 +38,9 @@ class Warning(CountedUnderCadre, TimestampMixin, Base):
     __table_args__ = (
         sa.Index("ix_warning_state_id", "state", "id"),
         sa.Index("ix_warning_tier_id", "tier", "id"),
+        # 状态 and 层级 side by side, with the scope unit: the filtered page and its capped count
+        # read this index alone.
+        sa.Index("ix_warning_state_tier_order", "state", "tier", "id", "scope_unit_id"),
         sa.Index("ix_warning_cadre_id_id", "cadre_id", "id"),
         sa.Index("ix_warning_scope_id", "scope_unit_id", "id"),
         # The register's order (id) with the scope unit: a scoped page from the index alone.
@@ -49,7 +52,7 @@ class Warning(CountedUnderCadre, TimestampMixin, Base):
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     cadre_id: Mapped[int] = mapped_column(sa.ForeignKey("cadre.id"), index=True)
     tier: Mapped[Tier] = mapped_column(EnumInt(Tier))
-    state: Mapped[State] = mapped_column(EnumText(State, 20), default=State.DRAFT, index=True)
+    state: Mapped[State] = mapped_column(EnumText(State, 20), default=State.DRAFT)
     # Index into the tier's approval chain while pending approval; the role is kept for lists.
     approval_step: Mapped[int | None]
     awaiting_role: Mapped[str | None] = mapped_column(sa.String(32), index=True)
