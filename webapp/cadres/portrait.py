@@ -8,7 +8,8 @@ influence periods in force, the talks with their follow-ups, and the same line
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -29,6 +30,7 @@ from webapp.models import (
 )
 from webapp.security.scope import scoped
 from webapp.warnings.history import (
+    Snapshot,
     after_event,
     colour_of,
     in_force_tier,
@@ -114,16 +116,35 @@ def _turning_days(events: Sequence[WarningEvent], start: date, end: date) -> set
     return {d for d in days if start <= d <= end}
 
 
+def _snapshot_reader(events: Sequence[WarningEvent]) -> Callable[[date], Snapshot | None]:
+    """Return `snapshot_on(events, day)` as a function of the day, replaying each history once.
+
+    Every day between two of the warning's event days sees the same events, hence the same
+    snapshot: a strip of many turning days replays a warning once per event day, not per day.
+    """
+    days = sorted({local_day(e) for e in events})
+    replayed: dict[int, Snapshot | None] = {}
+
+    def snapshot(day: date) -> Snapshot | None:
+        seen = bisect_right(days, day)
+        if seen not in replayed:
+            replayed[seen] = snapshot_on(events, days[seen - 1]) if seen else None
+        return replayed[seen]
+
+    return snapshot
+
+
 def colour_strip(
     histories: Mapping[int, Sequence[WarningEvent]], start: date, end: date
 ) -> list[Segment]:
     """Return the colour from start to end as stretches, from each warning's history (pure)."""
     every = [e for events in histories.values() for e in events]
     turning = sorted(_turning_days(every, start, end))
+    snapshots = [_snapshot_reader(events) for events in histories.values()]
     segments: list[Segment] = []
     for index, day in enumerate(turning):
         last = turning[index + 1] - timedelta(days=1) if index + 1 < len(turning) else end
-        tiers = [in_force_tier(snapshot_on(events, day), day) for events in histories.values()]
+        tiers = [in_force_tier(snapshot(day), day) for snapshot in snapshots]
         colour = colour_of(tiers)
         top = max((t for t in tiers if t is not None), default=None)
         if segments and segments[-1].colour == colour:

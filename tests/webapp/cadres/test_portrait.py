@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,7 @@ from tests.helpers import issue
 from webapp.cadres.portrait import Segment, colour_strip, portrait_text, portraits
 from webapp.models import WarningEvent
 from webapp.talks.due import keep_in_step
+from webapp.warnings.history import colour_of, in_force_tier, snapshot_on
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 12, 1)
@@ -65,6 +66,35 @@ def test_the_strip_follows_issue_influence_period_and_a_later_warning(app):
     ]
     assert sum(s.days for s in strip) == (TODAY - date(2024, 12, 3)).days + 1
     assert strip[1].tier == 2 and strip[0].tier is None
+
+
+def test_the_strip_matches_each_day_replayed_from_scratch(app):
+    # Two events on one day, an escalation awaiting approval, influence periods that overlap:
+    # the strip (each history replayed once per event day) gives every day the colour a full
+    # replay of that day's history gives.
+    red = [
+        event(11, date(2025, 1, 10), "", "draft", 1),
+        event(12, date(2025, 1, 10), "draft", "issued", 1, issued_tier=1),
+        event(13, date(2025, 2, 3), "issued", "pending_approval", 3, issued_tier=1),
+        event(14, date(2025, 2, 20), "pending_approval", "issued", 3, issued_tier=3),
+        event(15, date(2025, 4, 1), "issued", "lifted", 3, influence_until=date(2025, 5, 31)),
+    ]
+    red[2].from_tier = 1  # the escalation starts from the yellow tier
+    orange = [
+        event(21, date(2025, 5, 1), "", "draft", 2),
+        event(22, date(2025, 5, 2), "draft", "issued", 2, issued_tier=2),
+        event(23, date(2025, 5, 20), "issued", "referred", 2, influence_until=date(2025, 8, 1)),
+    ]
+    start, end = date(2024, 12, 1), date(2025, 9, 30)
+    with app.app_context():
+        strip = colour_strip({1: red, 2: orange}, start, end)
+        for segment in strip:
+            day = segment.start
+            while day <= segment.end:
+                tiers = [in_force_tier(snapshot_on(h, day), day) for h in (red, orange)]
+                assert colour_of(tiers) == segment.colour, day
+                day += timedelta(days=1)
+    assert [s.colour for s in strip] == ["green", "yellow", "red", "orange", "green"]
 
 
 def test_a_cadre_without_warnings_is_green_throughout(app):
