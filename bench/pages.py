@@ -93,6 +93,7 @@ class Report:
     timings: list[Timing] = field(default_factory=list)
     export: dict = field(default_factory=dict)
     load: dict = field(default_factory=dict)
+    steal: float | None = None  # the host's share of the cores while the pages were timed
 
 
 def database_url(kind: str) -> str:
@@ -470,6 +471,24 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(used - before.get(pid, 0.0) for pid, used in after.items())
 
 
+def machine_ticks(stat: str | None = None) -> tuple[int, int]:
+    """Return (all, steal) CPU ticks the machine has counted so far, from /proc/stat's cpu line.
+
+    Steal is the time a virtual machine's cores were ready but the host ran someone else: while
+    it is high, every page takes longer for reasons outside the app.
+    """
+    text = stat if stat is not None else Path("/proc/stat").read_text()
+    fields = [int(v) for v in text.splitlines()[0].split()[1:]]
+    # user nice system idle iowait irq softirq steal [guest guest_nice, already in user/nice]
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
+
+
+def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """Return the share of the machine's CPU time stolen by the host between two readings."""
+    total = after[0] - before[0]
+    return (after[1] - before[1]) / total if total > 0 else 0.0
+
+
 def database_pids() -> list[int]:
     """Return the PostgreSQL server's processes on this machine (its backends serve the app)."""
     found = []
@@ -646,11 +665,13 @@ def run(kind: str, args, sizes: Sizes) -> Report:
                 user: logged_in(base, f"bench_{user}_01", password())
                 for user in ("province", "district")
             }
+            ticks = machine_ticks()
             for case in [] if args.only_load else cases(w, date.today()):
                 timing = time_case(sessions[case.user], base, case, args.warmup, args.requests)
                 measure_sql(sessions[case.user], base, timing, sql_log, raw)
                 report.timings.append(timing)
                 print(f"  {kind} {case.user:<8} {case.name:<22} p50 {timing.pct(50):7.1f} ms")
+            report.steal = steal_share(ticks, machine_ticks())
             report.export = (
                 {}
                 if args.only_load
@@ -696,6 +717,12 @@ def print_report(report: Report) -> None:
             f"| {user} | {t.case.name} | {t.status} | {len(t.times_ms)} | {t.pct(50):.1f} | "
             f"{t.pct(95):.1f} | "
             f"{max(t.times_ms):.1f} | {bare} | {ratio} | {t.statements} | {met} |"
+        )
+    if report.steal is not None:
+        print()
+        print(
+            f"计时期间宿主机占走的 CPU（/proc/stat 的 steal）：{report.steal:.0%}；"
+            "虚拟机与其他租户共用物理核，此值高时页面时间随之变长"
         )
     e = report.export
     if e:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bench.pages import Case, Report, Timing, World, cases, print_report, sizes_for
+from bench.pages import (
+    Case,
+    Report,
+    Timing,
+    World,
+    cases,
+    machine_ticks,
+    print_report,
+    sizes_for,
+    steal_share,
+)
 from bench.sizes import Sizes
 
 
@@ -39,3 +49,15 @@ def test_each_table_row_has_as_many_cells_as_the_header(capsys):
     assert len({line.count("|") for line in rows}) == 1
     assert "| 全省 | 干部名册 第 1 页 | 200 | 2 |" in rows[2]
     assert rows[2].endswith("| no / no |")  # p95 60 ms; p50 60 ms is 3× its 20 ms of SQL
+
+
+def test_steal_is_the_hosts_share_of_the_ticks_between_two_readings(capsys):
+    before = machine_ticks("cpu  100 0 50 800 10 0 0 40 0 0\ncpu0 1 2 3\n")
+    after = machine_ticks("cpu  160 0 80 900 10 0 0 100 0 0\ncpu0 1 2 3\n")
+    assert before == (1000, 40) and after == (1250, 100)
+    assert steal_share(before, after) == 60 / 250
+    assert steal_share(after, after) == 0.0
+    report = Report("postgresql", "gunicorn ×2", Sizes())
+    report.steal = 0.24
+    print_report(report)
+    assert "steal）：24%" in capsys.readouterr().out
