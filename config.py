@@ -141,6 +141,8 @@ class Config:
         self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
         # PostgreSQL's max_parallel_workers_per_gather per connection; "" keeps the server's.
         self.PG_PARALLEL_WORKERS = env_str("PG_PARALLEL_WORKERS", "0")
+        # PostgreSQL's plan_cache_mode per connection (webapp/database.py); "" keeps the server's.
+        self.PG_PLAN_CACHE_MODE = env_str("PG_PLAN_CACHE_MODE", "force_custom_plan")
         self.ORG_TIMEZONE = env_str("ORG_TIMEZONE", "Asia/Shanghai")
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.ORG_TIMEZONE

@@ -25,6 +25,7 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Connection.info key: "read" while a SQLite transaction holds no write lock, else "write".
 TRANSACTION_MODE = "sqlite_transaction"
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+PLAN_CACHE_MODES = ("auto", "force_custom_plan", "force_generic_plan")
 
 
 def init_app(app: Flask) -> None:
@@ -34,27 +35,43 @@ def init_app(app: Flask) -> None:
             if engine.dialect.name == "sqlite":
                 configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
             if engine.dialect.name == "postgresql":
-                configure_postgresql(engine, app.config.get("PG_PARALLEL_WORKERS", ""))
+                configure_postgresql(
+                    engine,
+                    app.config.get("PG_PARALLEL_WORKERS", ""),
+                    app.config.get("PG_PLAN_CACHE_MODE", ""),
+                )
             if app.config.get("BENCH_SQL_LOG"):
                 from webapp import statement_log
 
                 statement_log.watch(app, engine)
 
 
-def configure_postgresql(engine: Engine, parallel_workers: str) -> None:
-    """Cap each connection's parallel workers per query ("" leaves the server's setting).
+def configure_postgresql(engine: Engine, parallel_workers: str, plan_cache_mode: str = "") -> None:
+    """Set each connection's parallel workers and plan cache mode ("" leaves the server's).
 
     Pages read a few rows through indexes; starting parallel workers for them cost more than
-    it saved (80–160 ms on a 2-core machine at the benchmark's scale).
+    it saved (80–160 ms on a 2-core machine at the benchmark's scale). psycopg prepares a
+    statement after its fifth run on a connection, and PostgreSQL then plans it once for any
+    values (a generic plan): a district's two-filter count, planned for "some units", went
+    from 6 to 25 ms from its eleventh run on. `force_custom_plan` plans every run for its
+    own values, as the first runs were.
     """
-    if parallel_workers == "":
+    settings = []
+    if parallel_workers != "":
+        settings.append(f"SET max_parallel_workers_per_gather = {int(parallel_workers)}")
+    if plan_cache_mode != "":
+        if plan_cache_mode not in PLAN_CACHE_MODES:
+            raise ValueError(
+                f"PG_PLAN_CACHE_MODE: {plan_cache_mode!r} is not one of {PLAN_CACHE_MODES}"
+            )
+        settings.append(f"SET plan_cache_mode = {plan_cache_mode}")
+    if not settings:
         return
-    workers = int(parallel_workers)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         with dbapi_connection.cursor() as cursor:
-            cursor.execute(f"SET max_parallel_workers_per_gather = {workers}")
+            cursor.execute("; ".join(settings))
         dbapi_connection.commit()  # a plain SET outlives the transaction it ran in
 
 
