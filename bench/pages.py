@@ -123,10 +123,16 @@ def server_env(url: str, sql_log: str) -> dict[str, str]:
 
 
 def engine_for(url: str):
-    """Return an engine of our own on the bench database."""
+    """Return an engine of our own on the bench database, planning as the app's connections do."""
     import sqlalchemy as sa
 
-    return sa.create_engine(url)
+    from config import Config
+    from webapp.database import configure_postgresql
+
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "postgresql":  # the bare SQL is replayed 7 times: prepared
+        configure_postgresql(engine, Config().PG_PARALLEL_WORKERS, Config().PG_PLAN_CACHE_MODE)
+    return engine
 
 
 def seeded_sizes(url: str) -> tuple[int, int] | None:
