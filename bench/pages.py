@@ -93,7 +93,7 @@ class Report:
     timings: list[Timing] = field(default_factory=list)
     export: dict = field(default_factory=dict)
     load: dict = field(default_factory=dict)
-    steal: float | None = None  # the host's share of the cores while the pages were timed
+    steal: float | None = None  # the host's share of the cores over the pages' timing and replays
 
 
 def database_url(kind: str) -> str:
@@ -131,7 +131,8 @@ def engine_for(url: str):
 
     engine = sa.create_engine(url)
     if engine.dialect.name == "postgresql":  # the bare SQL is replayed 7 times: prepared
-        configure_postgresql(engine, Config().PG_PARALLEL_WORKERS, Config().PG_PLAN_CACHE_MODE)
+        config = Config()
+        configure_postgresql(engine, config.PG_PARALLEL_WORKERS, config.PG_PLAN_CACHE_MODE)
     return engine
 
 
@@ -727,7 +728,7 @@ def print_report(report: Report) -> None:
     if report.steal is not None:
         print()
         print(
-            f"计时期间宿主机占走的 CPU（/proc/stat 的 steal）：{report.steal:.0%}；"
+            f"页面计时（含 SQL 重放）期间宿主机占走的 CPU（/proc/stat 的 steal）：{report.steal:.0%}；"
             "虚拟机与其他租户共用物理核，此值高时页面时间随之变长"
         )
     e = report.export

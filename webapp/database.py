@@ -47,15 +47,11 @@ def init_app(app: Flask) -> None:
 
 
 def configure_postgresql(engine: Engine, parallel_workers: str, plan_cache_mode: str = "") -> None:
-    """Set each connection's parallel workers and plan cache mode ("" leaves the server's).
-
-    Pages read a few rows through indexes; starting parallel workers for them cost more than
-    it saved (80–160 ms on a 2-core machine at the benchmark's scale). psycopg prepares a
-    statement after its fifth run on a connection, and PostgreSQL then plans it once for any
-    values (a generic plan): a district's two-filter count, planned for "some units", went
-    from 6 to 25 ms from its eleventh run on. `force_custom_plan` plans every run for its
-    own values, as the first runs were.
-    """
+    """Set each connection's parallel workers and plan cache mode ("" leaves the server's)."""
+    # Pages read a few rows through indexes; starting parallel workers for them cost more than
+    # it saved (80–160 ms on a 2-core machine at the benchmark's scale). psycopg prepares a
+    # statement after its fifth run, and PostgreSQL then plans it once for any values: a
+    # district's two-filter count went from 6 to 25 ms. force_custom_plan plans every run.
     settings = []
     if parallel_workers != "":
         settings.append(f"SET max_parallel_workers_per_gather = {int(parallel_workers)}")

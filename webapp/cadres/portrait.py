@@ -117,7 +117,7 @@ def _turning_days(events: Sequence[WarningEvent], start: date, end: date) -> set
 
 
 def _snapshot_reader(events: Sequence[WarningEvent]) -> Callable[[date], Snapshot | None]:
-    """Return `snapshot_on(events, day)` as a function of the day, replaying each history once.
+    """Return `snapshot_on(events, day)` as a function of the day, replaying once per event day.
 
     Every day between two of the warning's event days sees the same events, hence the same
     snapshot: a strip of many turning days replays a warning once per event day, not per day.

@@ -95,6 +95,7 @@ def test_the_strip_matches_each_day_replayed_from_scratch(app):
                 assert colour_of(tiers) == segment.colour, day
                 day += timedelta(days=1)
     assert [s.colour for s in strip] == ["green", "yellow", "red", "orange", "green"]
+    assert strip[0].start == start and strip[-1].end == end
 
 
 def test_a_cadre_without_warnings_is_green_throughout(app):
