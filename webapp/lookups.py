@@ -76,21 +76,21 @@ def kept(name: str, load: Callable[[], Any]) -> Any:
     """
     if not has_app_context():
         return load()
-    copies = g.setdefault(REQUEST_COPIES, {})
-    if name in copies:
-        return copies[name]
+    return request_copy(name, lambda: _process_copy(name, load))
+
+
+def _process_copy(name: str, load: Callable[[], Any]) -> Any:
+    # The worker's copy while fresh (LOOKUP_CACHE_SECONDS), else a new one from `load()`.
     seconds = current_app.config.get("LOOKUP_CACHE_SECONDS", 0)
     process = current_app.extensions.setdefault(PROCESS_CACHE, {})
     held = process.get(name)
     now = time.monotonic()
     if seconds and held is not None and held[0] > now:
-        value = held[1]
-    else:
-        value = load()
-        if seconds:
-            with _lock:
-                process[name] = (now + seconds, value)
-    copies[name] = value
+        return held[1]
+    value = load()
+    if seconds:
+        with _lock:
+            process[name] = (now + seconds, value)
     return value
 
 
