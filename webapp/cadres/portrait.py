@@ -28,7 +28,7 @@ from webapp.models import (
     Warning,
     WarningEvent,
 )
-from webapp.security.scope import scoped
+from webapp.talks.services import cadre_talks
 from webapp.warnings.history import (
     Snapshot,
     after_event,
@@ -241,10 +241,7 @@ def recent_counts(days: Mapping[str, Sequence[date]], today: date) -> dict[str, 
 
 def talk_lines(cadre: Cadre, user: User) -> list[TalkLine]:
     """Return the cadre's latest talks the user may see, each with its follow-up's state."""
-    stmt = scoped(sa.select(Talk).where(Talk.cadre_id == cadre.id), Talk, user).order_by(
-        Talk.started_at.desc(), Talk.id.desc()
-    )
-    talks = list(db.session.scalars(stmt.limit(TALKS_SHOWN)))
+    talks = cadre_talks(cadre, user)[:TALKS_SHOWN]
     owed: dict[int, str] = {}
     if talks:
         rows = db.session.execute(

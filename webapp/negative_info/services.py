@@ -11,6 +11,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from webapp import signals
 from webapp.attachments import services as attachments
@@ -281,11 +282,22 @@ add_files = FILES.add
 # ---------------------------------------------------------------- timeline and sections
 
 
+TIMELINE_COLUMNS = (
+    NegativeInfo.number,
+    NegativeInfo.occurred_on,
+    NegativeInfo.situation,
+    NegativeInfo.status,
+    NegativeInfo.summary,
+)
+
+
 def report_entries(cadre: Cadre, *, user: User | None = None, **_kw: object) -> list[TimelineEntry]:
     """Put the cadre's negative information the viewer may see on the profile timeline."""
     if user is None or not user.can(Permission.REPORT_VIEW):
         return []
     stmt = scoped(select(NegativeInfo).where(NegativeInfo.cadre_id == cadre.id), NegativeInfo, user)
+    # Only what an entry shows: the rest (sealed source fields among it) is not decrypted.
+    stmt = stmt.options(load_only(*TIMELINE_COLUMNS))
     return [
         TimelineEntry(
             info.occurred_on,

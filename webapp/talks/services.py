@@ -10,6 +10,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 from werkzeug.routing import BuildError
 
 from webapp.attachments import services as attachments
@@ -20,7 +21,7 @@ from webapp.clock import org_zone
 from webapp.extensions import db
 from webapp.holidays.services import work_calendar
 from webapp.i18n import translate
-from webapp.lookups import dict_label, param_int
+from webapp.lookups import dict_label, param_int, request_copy
 from webapp.models import Attachment, Cadre, NegativeInfo, OrgUnit, Talk, User, Warning
 from webapp.paging import Page, SortKey, paginate
 from webapp.security.permissions import Permission
@@ -313,9 +314,6 @@ def may_read(user: Any) -> bool:
 
 def talk_entries(cadre: Cadre, *, user: User | None = None, **_kw: object) -> list[TimelineEntry]:
     """Turn the talks with a cadre that the user may see into timeline entries."""
-    if not may_read(user):
-        return []
-    stmt = scoped(select(Talk).where(Talk.cadre_id == cadre.id), Talk, user)
     return [
         TimelineEntry(
             talk_day(talk),
@@ -324,8 +322,35 @@ def talk_entries(cadre: Cadre, *, user: User | None = None, **_kw: object) -> li
             talk.reason[:60],
             url_for("talks.detail", talk_id=talk.id),
         )
-        for talk in db.session.scalars(stmt)
+        for talk in cadre_talks(cadre, user)
     ]
+
+
+# What the profile's lists of talks show: not the record (content, attendees) behind each.
+LISTED_COLUMNS = (
+    Talk.cadre_id,
+    Talk.started_at,
+    Talk.talk_type,
+    Talk.occasion,
+    Talk.reason,
+    Talk.follow_up_on,
+)
+
+
+def cadre_talks(cadre: Cadre, user: User | None) -> list[Talk]:
+    """Return the talks with a cadre that the user may see, newest first (read once a request)."""
+    if not may_read(user):
+        return []
+
+    def load() -> list[Talk]:
+        stmt = scoped(select(Talk).where(Talk.cadre_id == cadre.id), Talk, user)
+        stmt = stmt.options(load_only(*LISTED_COLUMNS)).order_by(
+            Talk.started_at.desc(), Talk.id.desc()
+        )
+        return list(db.session.scalars(stmt))
+
+    # The profile's timeline and its 画像 both list them.
+    return request_copy(f"cadre_talks:{cadre.id}:{user.id}", load)
 
 
 FILES = attachments.OwnerFiles(OWNER_TYPE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import time_machine
@@ -55,3 +56,21 @@ def test_the_profile_reads_the_cadre_and_the_warnings_history_once(client, login
     assert len(histories) == 1, histories
     assert len(cadres) == 1, cadres
     assert any(s.lstrip().startswith("INSERT INTO access_log") for s in statements)
+
+
+def test_the_profile_reads_the_cadres_talks_once_and_its_portrait_shows_the_newest(
+    client, login, world
+):
+    # The timeline lists every talk; the 画像 the newest TALKS_SHOWN of the same read.
+    started = [datetime(2026, 1, day, 1, 0, tzinfo=UTC) for day in range(1, 13)]
+    talks = [make_talk(world.cadre, world.supervisor, started_at=at) for at in started]
+    db.session.commit()
+    newest = [t.id for t in sorted(talks, key=lambda t: t.started_at, reverse=True)][:10]
+    login(world.supervisor.username)
+    statements = statements_of_get(client, f"/cadres/{world.cadre.id}")
+    reads = [s for s in statements if s.lstrip().startswith("SELECT talk.id")]
+    assert len(reads) == 1, reads
+    page = client.get(f"/cadres/{world.cadre.id}").get_data(as_text=True)
+    shown = [int(n) for n in re.findall(r'<tr data-talk="(\d+)">', page)]
+    assert shown == newest
+    assert page.count("/talks/") >= len(talks)  # the timeline links every one
