@@ -51,6 +51,9 @@ class NegativeInfo(CountedUnderCadre, TimestampMixin, Base):
         sa.Index("ix_negative_info_cadre_received_id", "cadre_id", "received_on", "id"),
         # The data scope and the unit filter: the units' items in the register's order.
         sa.Index("ix_negative_info_scope_received_id", "scope_unit_id", "received_on", "id"),
+        # A scoped user's count of the two filters side by side: a seek per unit in scope,
+        # not a walk of the whole province's pair (its order index keeps the unit last).
+        sa.Index("ix_negative_info_scope_status_category", "scope_unit_id", "status", "category"),
         # The 晴雨表's items by month and source (webapp/dashboard/queries.py): index-only.
         sa.Index("ix_negative_info_received_channel", "received_on", "source_channel"),
     )

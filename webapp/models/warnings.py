@@ -43,6 +43,9 @@ class Warning(CountedUnderCadre, TimestampMixin, Base):
         sa.Index("ix_warning_state_tier_order", "state", "tier", "id", "scope_unit_id"),
         sa.Index("ix_warning_cadre_id_id", "cadre_id", "id"),
         sa.Index("ix_warning_scope_id", "scope_unit_id", "id"),
+        # A scoped user's count of 状态 and 层级: a seek per unit in scope, not a walk of the
+        # province's pair (the order index above keeps the unit last).
+        sa.Index("ix_warning_scope_state_tier", "scope_unit_id", "state", "tier"),
         # The register's order (id) with the scope unit: a scoped page from the index alone.
         sa.Index("ix_warning_id_scope", "id", "scope_unit_id"),
     )
