@@ -185,6 +185,23 @@ def timeline(cadre: Cadre, user: User | None) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.on, reverse=True)
 
 
+TIMELINE_SHOWN = 50  # the profile's timeline until the user asks for all of it
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    """The entries the profile shows, and how many there are in all."""
+
+    entries: list[TimelineEntry]
+    total: int
+
+
+def timeline_view(cadre: Cadre, user: User | None, everything: bool) -> TimelineView:
+    """Return the newest TIMELINE_SHOWN entries of the timeline, or all of them."""
+    entries = timeline(cadre, user)
+    return TimelineView(entries if everything else entries[:TIMELINE_SHOWN], len(entries))
+
+
 def profile_sections(cadre: Cadre, user: User) -> list[Section]:
     """Return the panels other areas show on the cadre's profile."""
     return list(answers(signals.cadre_profile_sections, cadre, user=user))
