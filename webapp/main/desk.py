@@ -23,6 +23,7 @@ from webapp.holidays.services import reminder_year
 from webapp.i18n import translate
 from webapp.main import waiting
 from webapp.models import User
+from webapp.paging import count_label
 from webapp.reminders_admin import records
 from webapp.reminders_admin.channels import LABELS as CHANNEL_LABELS
 from webapp.security.permissions import Permission as P
@@ -54,6 +55,16 @@ class Panel:
     lines: list[Line]
     total: int
     more: str | None = None
+
+    @property
+    def capped(self) -> bool:
+        """Tell whether there are more than the panel counts."""
+        return self.total > waiting.COUNT_CAP
+
+    @property
+    def total_label(self) -> str:
+        """Return the count as the panel shows it: the number, or 999+ past the cap."""
+        return count_label(None if self.capped else self.total, waiting.COUNT_CAP)
 
 
 @dataclass(frozen=True)

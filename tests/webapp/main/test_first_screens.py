@@ -86,6 +86,26 @@ def home(client, login, user) -> str:
 # --------------------------------------------------------------------------- case roles
 
 
+def test_a_panel_counts_up_to_its_cap_and_says_more(db, world, client, login, monkeypatch):
+    # A province's 待核实 ran to 56,000 items: the panel counts to the cap, then reads 3+.
+    monkeypatch.setattr("webapp.main.waiting.COUNT_CAP", 3)
+    for _ in range(5):
+        make_report(world.cadre, world.supervisor)
+    db.session.commit()
+    login(world.supervisor.username)
+    statements = statements_of_get(client, "/")
+    verification = panel(client.get("/").get_data(as_text=True), "verification")
+    assert 'data-total="3+"' in verification and "查看全部（3+）" in verification
+    counts = [s for s in statements if "count(*)" in s and "negative_info" in s]
+    assert counts and all("LIMIT" in s for s in counts), counts
+
+    make_report(world.cadre, world.supervisor, status="true")  # not waiting: counts as before
+    db.session.commit()
+    monkeypatch.setattr("webapp.main.waiting.COUNT_CAP", 5)
+    verification = panel(client.get("/").get_data(as_text=True), "verification")
+    assert 'data-total="5"' in verification
+
+
 def test_a_supervisor_sees_items_to_verify_proposals_and_own_deadlines(db, world, client, login):
     mine = make_report(world.cadre, world.supervisor, verification_due=date(2026, 12, 4))
     far = make_report(world.far_cadre, world.outsider)
