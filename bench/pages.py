@@ -376,6 +376,7 @@ def cases(w: World, today: date) -> list[Case]:
         found.append(Case(user, "干部档案（50 条时间线）", f"/cadres/{w.profile_id}"))
         found.append(Case(user, "预警详情", f"/warnings/{w.warning_id}"))
         found.append(Case(user, "晴雨表", "/dashboard/"))
+        found.append(Case(user, "工作台（首页）", "/"))  # every user's first screen
     return found
 
 

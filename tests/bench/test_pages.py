@@ -36,6 +36,8 @@ def test_every_register_is_timed_five_ways_for_both_users():
     assert len(registers) == 2 * 4 * 5
     assert {c.user for c in found} == {"province", "district"}
     assert "/cadres/?unit_id=2" in {c.path for c in found if c.user == "district"}
+    firsts = [c.user for c in found if c.path == "/"]  # the first screen, for each user
+    assert sorted(firsts) == ["district", "province"]
 
 
 def test_each_table_row_has_as_many_cells_as_the_header(capsys):
