@@ -10,27 +10,31 @@ Create Date: 2026-12-02 01:59:18.605399
 
 """
 from alembic import op
-import sqlalchemy as sa
-
 
 # revision identifiers, used by Alembic.
-revision = '0011_scoped_filter_count_indexes'
-down_revision = '0010_paired_filter_indexes'
+revision = "0011_scoped_filter_count_indexes"
+down_revision = "0010_paired_filter_indexes"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('negative_info', schema=None) as batch_op:
-        batch_op.create_index('ix_negative_info_scope_status_category', ['scope_unit_id', 'status', 'category'], unique=False)
+    with op.batch_alter_table("negative_info", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_negative_info_scope_status_category",
+            ["scope_unit_id", "status", "category"],
+            unique=False,
+        )
 
-    with op.batch_alter_table('warning', schema=None) as batch_op:
-        batch_op.create_index('ix_warning_scope_state_tier', ['scope_unit_id', 'state', 'tier'], unique=False)
+    with op.batch_alter_table("warning", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_warning_scope_state_tier", ["scope_unit_id", "state", "tier"], unique=False
+        )
 
 
 def downgrade():
-    with op.batch_alter_table('warning', schema=None) as batch_op:
-        batch_op.drop_index('ix_warning_scope_state_tier')
+    with op.batch_alter_table("warning", schema=None) as batch_op:
+        batch_op.drop_index("ix_warning_scope_state_tier")
 
-    with op.batch_alter_table('negative_info', schema=None) as batch_op:
-        batch_op.drop_index('ix_negative_info_scope_status_category')
+    with op.batch_alter_table("negative_info", schema=None) as batch_op:
+        batch_op.drop_index("ix_negative_info_scope_status_category")

@@ -65,7 +65,7 @@ def profile_page(cadre: Cadre, event_form: CadreEventForm | None, **extra):
     page = render_template(
         "cadres/profile.html",
         cadre=cadre,
-        timeline=timeline_view(cadre, current_user, request.args.get("timeline") == "all"),
+        timeline=timeline_view(cadre, current_user, show_all=request.args.get("timeline") == "all"),
         portrait=cadre_portrait(cadre, current_user, org_today()),
         sections=profile_sections(cadre, current_user),
         event_form=event_form,

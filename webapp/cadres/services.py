@@ -196,10 +196,10 @@ class TimelineView:
     total: int
 
 
-def timeline_view(cadre: Cadre, user: User | None, everything: bool) -> TimelineView:
+def timeline_view(cadre: Cadre, user: User | None, *, show_all: bool) -> TimelineView:
     """Return the newest TIMELINE_SHOWN entries of the timeline, or all of them."""
     entries = timeline(cadre, user)
-    return TimelineView(entries if everything else entries[:TIMELINE_SHOWN], len(entries))
+    return TimelineView(entries if show_all else entries[:TIMELINE_SHOWN], len(entries))
 
 
 def profile_sections(cadre: Cadre, user: User) -> list[Section]:

@@ -80,9 +80,9 @@ class Desk:
     barometer: bool = False
 
     @property
-    def waiting(self) -> int:
-        """Return how many things the panels hold in all."""
-        return sum(panel.total for panel in self.panels)
+    def waiting(self) -> bool:
+        """Tell whether any panel holds something."""
+        return any(panel.total for panel in self.panels)
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,8 @@ class Listing:
     total: int  # COUNT_CAP + 1 when there are more than COUNT_CAP
 
 
-def _listing(stmt: sa.Select, order: tuple, limit: int = SHOWN) -> Listing:
-    # Every panel's select starts with its rows' id.
-    counted = capped_count(stmt, stmt.selected_columns[0], COUNT_CAP)
+def _listing(stmt: sa.Select, key: sa.Column, order: tuple, limit: int = SHOWN) -> Listing:
+    counted = capped_count(stmt, key, COUNT_CAP)
     total = COUNT_CAP + 1 if counted is None else counted
     rows = list(db.session.execute(stmt.order_by(*order).limit(limit)).all()) if total else []
     return Listing(rows, total)
@@ -76,7 +75,9 @@ def items_to_verify(user: User) -> Listing:
         NegativeInfo,
         user,
     )
-    return _listing(stmt, (NegativeInfo.verification_due.asc().nulls_last(), NegativeInfo.id))
+    return _listing(
+        stmt, NegativeInfo.id, (NegativeInfo.verification_due.asc().nulls_last(), NegativeInfo.id)
+    )
 
 
 def _warnings(user: User, *columns) -> sa.Select:
@@ -93,20 +94,20 @@ def escalation_proposals(user: User) -> Listing:
     stmt = _warnings(user, p.to_tier, p.overdue_workdays, p.proposed_on).join(
         p, p.warning_id == Warning.id
     )
-    return _listing(stmt.where(p.status == "open"), (p.proposed_on, p.id))
+    return _listing(stmt.where(p.status == "open"), Warning.id, (p.proposed_on, p.id))
 
 
 def clarifications_to_complete(user: User) -> Listing:
     """Return the automatic clearings in scope whose method is still to be recorded."""
     c = Clarification
     stmt = _warnings(user, c.at).join(c, c.warning_id == Warning.id).where(c.method == "")
-    return _listing(stmt, (c.at, c.id))
+    return _listing(stmt, Warning.id, (c.at, c.id))
 
 
 def reviews_waiting(user: User) -> Listing:
     """Return the warnings in scope waiting for 复核 (待复核), earliest review due first."""
     stmt = _warnings(user, Warning.review_due).where(Warning.state == State.REVIEWING)
-    return _listing(stmt, (Warning.review_due.asc().nulls_last(), Warning.id))
+    return _listing(stmt, Warning.id, (Warning.review_due.asc().nulls_last(), Warning.id))
 
 
 def approvals_waiting(user: User) -> Listing:
@@ -124,7 +125,7 @@ def own_submissions(user: User) -> Listing:
         NegativeInfo.status,
         NegativeInfo.created_at,
     ).where(NegativeInfo.created_by_id == user.id, NegativeInfo.via_liaison.is_(True))
-    return _listing(stmt, (NegativeInfo.id.desc(),))
+    return _listing(stmt, NegativeInfo.id, (NegativeInfo.id.desc(),))
 
 
 # --------------------------------------------------------------------------- administrators
@@ -146,7 +147,7 @@ def dead_deliveries() -> Listing:
         Notification.last_error,
         Notification.created_at,
     ).where(Notification.status == NotificationStatus.DEAD)
-    return _listing(stmt, (Notification.id.desc(),))
+    return _listing(stmt, Notification.id, (Notification.id.desc(),))
 
 
 def locked_accounts(now: datetime) -> Listing:
@@ -154,7 +155,7 @@ def locked_accounts(now: datetime) -> Listing:
     stmt = sa.select(User.id, User.username, User.full_name, User.locked_until).where(
         User.locked_until > now
     )
-    return _listing(stmt, (User.locked_until, User.id))
+    return _listing(stmt, User.id, (User.locked_until, User.id))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ class NegativeInfo(CountedUnderCadre, TimestampMixin, Base):
         sa.Index("ix_negative_info_received_id_scope", "received_on", "id", "scope_unit_id"),
         sa.Index("ix_negative_info_status_received_id", "status", "received_on", "id"),
         sa.Index("ix_negative_info_category_received_id", "category", "received_on", "id"),
-        # 核实状态 and 类别 side by side: the filtered page and its capped count, index-only.
+        # 核实状态 and 类别 side by side: the filtered page and a province-wide capped count,
+        # index-only.
         sa.Index(
             "ix_negative_info_status_category_order",
             "status",

@@ -38,8 +38,8 @@ class Warning(CountedUnderCadre, TimestampMixin, Base):
     __table_args__ = (
         sa.Index("ix_warning_state_id", "state", "id"),
         sa.Index("ix_warning_tier_id", "tier", "id"),
-        # 状态 and 层级 side by side, with the scope unit: the filtered page and its capped count
-        # read this index alone.
+        # 状态 and 层级 side by side, with the scope unit: the filtered page and a province-wide
+        # capped count read this index alone.
         sa.Index("ix_warning_state_tier_order", "state", "tier", "id", "scope_unit_id"),
         sa.Index("ix_warning_cadre_id_id", "cadre_id", "id"),
         sa.Index("ix_warning_scope_id", "scope_unit_id", "id"),

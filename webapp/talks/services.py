@@ -326,9 +326,8 @@ def talk_entries(cadre: Cadre, *, user: User | None = None, **_kw: object) -> li
     ]
 
 
-# What the profile's lists of talks show: not the record (content, attendees) behind each.
-LISTED_COLUMNS = (
-    Talk.cadre_id,
+# What the profile's timeline and 画像 show of a talk: not the record (content, attendees).
+TIMELINE_COLUMNS = (
     Talk.started_at,
     Talk.talk_type,
     Talk.occasion,
@@ -344,7 +343,7 @@ def cadre_talks(cadre: Cadre, user: User | None) -> list[Talk]:
 
     def load() -> list[Talk]:
         stmt = scoped(select(Talk).where(Talk.cadre_id == cadre.id), Talk, user)
-        stmt = stmt.options(load_only(*LISTED_COLUMNS)).order_by(
+        stmt = stmt.options(load_only(*TIMELINE_COLUMNS)).order_by(
             Talk.started_at.desc(), Talk.id.desc()
         )
         return list(db.session.scalars(stmt))

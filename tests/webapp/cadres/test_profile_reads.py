@@ -73,4 +73,6 @@ def test_the_profile_reads_the_cadres_talks_once_and_its_portrait_shows_the_newe
     page = client.get(f"/cadres/{world.cadre.id}").get_data(as_text=True)
     shown = [int(n) for n in re.findall(r'<tr data-talk="(\d+)">', page)]
     assert shown == newest
-    assert page.count("/talks/") >= len(talks)  # the timeline links every one
+    timeline = page[page.index('id="timeline"') :]
+    linked = {int(n) for n in re.findall(r'href="/talks/(\d+)"', timeline)}
+    assert linked == {t.id for t in talks}  # the timeline lists every one

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.factories import make_talk
 from webapp.cadres.services import TIMELINE_SHOWN
 from webapp.extensions import db
@@ -36,10 +38,12 @@ def test_the_timeline_shows_the_newest_entries_and_links_to_all(client, login, w
     assert 'id="timeline-all"' not in everything
 
 
-def test_a_short_timeline_has_no_link(client, login, world):
-    make_talk(world.cadre, world.supervisor)
+@pytest.mark.parametrize("total", [1, TIMELINE_SHOWN, TIMELINE_SHOWN + 1])
+def test_the_link_shows_only_when_entries_are_left_out(client, login, world, total):
+    for n in range(total):
+        make_talk(world.cadre, world.supervisor, started_at=FIRST + timedelta(days=n))
     db.session.commit()
     login(world.supervisor.username)
     page = client.get(f"/cadres/{world.cadre.id}").get_data(as_text=True)
-    assert len(shown_days(page)) == 1
-    assert 'id="timeline-all"' not in page
+    assert len(shown_days(page)) == min(total, TIMELINE_SHOWN)
+    assert ('id="timeline-all"' in page) is (total > TIMELINE_SHOWN)
