@@ -42,6 +42,7 @@ from urllib.parse import urlencode
 import requests
 
 from bench.sizes import Sizes
+from bench.yardstick import ROWS, yardstick_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -94,6 +95,7 @@ class Report:
     export: dict = field(default_factory=dict)
     load: dict = field(default_factory=dict)
     steal: float | None = None  # the host's share of the cores over the pages' timing and replays
+    yardstick_ms: float | None = None  # bench/yardstick.py, just before the pages
 
 
 def database_url(kind: str) -> str:
@@ -673,6 +675,7 @@ def run(kind: str, args, sizes: Sizes) -> Report:
                 user: logged_in(base, f"bench_{user}_01", password())
                 for user in ("province", "district")
             }
+            report.yardstick_ms = yardstick_ms()
             ticks = machine_ticks()
             for case in [] if args.only_load else cases(w, date.today()):
                 timing = time_case(sessions[case.user], base, case, args.warmup, args.requests)
@@ -726,11 +729,17 @@ def print_report(report: Report) -> None:
             f"{t.pct(95):.1f} | "
             f"{max(t.times_ms):.1f} | {bare} | {ratio} | {t.statements} | {met} |"
         )
-    if report.steal is not None:
+    if report.steal is not None or report.yardstick_ms is not None:
         print()
+    if report.steal is not None:
         print(
             f"页面计时（含 SQL 重放）期间宿主机占走的 CPU（/proc/stat 的 steal）：{report.steal:.0%}；"
             "虚拟机与其他租户共用物理核，此值高时页面时间随之变长"
+        )
+    if report.yardstick_ms is not None:
+        print(
+            f"本机标尺（bench/yardstick.py：SQLAlchemy 读 {ROWS} 行、Jinja 渲染成表格，"
+            f"与本系统代码无关）：{report.yardstick_ms:.2f} ms；比较不同机器上的结果时先看此值"
         )
     e = report.export
     if e:

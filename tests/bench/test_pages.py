@@ -63,3 +63,10 @@ def test_steal_is_the_hosts_share_of_the_ticks_between_two_readings(capsys):
     report.steal = 0.24
     print_report(report)
     assert "steal）：24%" in capsys.readouterr().out
+
+
+def test_the_yardstick_is_printed_under_the_table(capsys):
+    report = Report("sqlite", "waitress", Sizes())
+    report.yardstick_ms = 12.345
+    print_report(report)
+    assert "与本系统代码无关）：12.35 ms" in capsys.readouterr().out
