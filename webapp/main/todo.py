@@ -129,8 +129,11 @@ class Ranking:
     def first(self, limit: int, offset: int = 0) -> list[Obligation]:
         """Return the most urgent obligations, then by due date, after skipping `offset`."""
         stmt = (
-            # The page's cadres in one more query: joined, every ranked row would read one.
-            self.stmt.options(selectinload(Obligation.cadre))
+            # The page's cadres in one more query: joined, every ranked row would read one. A
+            # line shows the name alone: no unit, and no sealed ID number decrypted.
+            self.stmt.options(
+                selectinload(Obligation.cadre).load_only(Cadre.name).lazyload(Cadre.unit)
+            )
             .order_by(self.urgency, Obligation.due_on, Obligation.id)
             .limit(limit)
             .offset(offset)

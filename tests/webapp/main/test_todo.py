@@ -463,3 +463,21 @@ def test_a_yellow_light_counted_from_further_back_than_a_year_is_still_yellow(
     login(world.supervisor.username)
     page = client.get("/").get_data(as_text=True)
     assert "黄灯 1</span>" in page and "正常 0</span>" in page
+
+
+def test_a_line_reads_its_cadres_name_alone(db, world, client, login):
+    # Twenty lines a first screen: their cadres' ID numbers (sealed) and units are not read.
+    oblige(
+        world.cadre,
+        1,
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+        20,
+        responsible_user_id=world.supervisor.id,
+    )
+    db.session.commit()
+    login(world.supervisor.username)
+    statements = statements_of_get(client, "/")
+    reads = [s for s in statements if "FROM cadre" in s and "cadre.name" in s]
+    assert reads and all("id_number" not in s and "org_unit" not in s for s in reads), reads
+    assert world.cadre.name in client.get("/").get_data(as_text=True)
