@@ -19,6 +19,7 @@ from webapp.models import Cadre, NegativeInfo, OrgUnit, User
 from webapp.negative_info import due as due_source
 from webapp.obligations import lights
 from webapp.paging import Page, SortKey, paginate
+from webapp.security.crypto import sealed_deferred
 from webapp.security.permissions import Permission
 from webapp.security.scope import get_in_scope_or_404, in_subtree, scope_condition, scoped
 from workflows.deadlines import Light
@@ -166,7 +167,12 @@ def item_matches(text: str):
 
 def search_register(user: User, filters: ReportFilters, args: Mapping[str, str]) -> Page:
     """Return the page of the register the query string asks for."""
-    loads = (joinedload(NegativeInfo.unit), joinedload(NegativeInfo.cadre))
+    # A row shows the cadre's current unit, and none of the item's sealed source fields.
+    loads = (
+        joinedload(NegativeInfo.unit),
+        joinedload(NegativeInfo.cadre).load_only(Cadre.unit_id),
+        *sealed_deferred(NegativeInfo),
+    )
     return paginate(register_query(user, filters), REGISTER_ORDER, args, loads)
 
 

@@ -109,6 +109,18 @@ class SealedText(sa.types.TypeDecorator):
         return unseal(value) if value else value
 
 
+def sealed_columns(model: type) -> list[str]:
+    """Return the names of a model's sealed columns."""
+    return [c.key for c in sa.inspect(model).columns if isinstance(c.type, SealedText)]
+
+
+def sealed_deferred(model: type) -> list:
+    """Return loader options that leave a model's sealed columns unread (a list shows none)."""
+    from sqlalchemy.orm import defer
+
+    return [defer(getattr(model, name)) for name in sealed_columns(model)]
+
+
 def encrypt_existing_id_numbers(connection, data_key: str | None = None) -> int:
     """Seal the clear ID numbers left in `cadre` and fill their search hashes; return how many.
 

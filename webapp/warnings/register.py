@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from webapp import clock
 from webapp.audit.services import day_start_utc
 from webapp.cadres.name_search import record_matches
 from webapp.extensions import db
 from webapp.models import (
+    Cadre,
     Clarification,
     Obligation,
     OrgUnit,
@@ -122,4 +124,6 @@ def _clarified(first: date | None, last: date | None) -> sa.Select:
 
 def search_warnings(user: User, filters: WarningFilters, args: Mapping[str, str]) -> Page:
     """Return the page of the register the query string asks for."""
-    return paginate(register_query(user, filters), REGISTER_ORDER, args)
+    # A row names the cadre and the cadre's unit: the sealed ID number is not decrypted.
+    loads = (joinedload(Warning.cadre).load_only(Cadre.name, Cadre.unit_id),)
+    return paginate(register_query(user, filters), REGISTER_ORDER, args, loads)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from tests.factories import make_cadre, make_report, make_unit, make_user
+from tests.statements import statements_of_get
 from webapp.extensions import db as _db
 from webapp.models import AccessLog, CadreEvent, Role
 from webapp.negative_info.queries import ReportFilters, register_query
@@ -121,3 +123,23 @@ def test_export_link_carries_the_current_filters(client, world, as_supervisor):
     page = client.get("/negative-info/?status=pending&category=law&page=2").get_data(as_text=True)
     assert 'href="/excel/negative-info/export?status=pending&amp;category=law"' in page
     assert 'href="/excel/negative-info/import"' in page
+
+
+def test_the_register_decrypts_nothing_it_does_not_show(client, world, as_supervisor):
+    # A row shows the number, the cadre's name and current unit…: never the sealed source
+    # fields or the cadre's ID number, which would be decrypted row by row.
+    item = make_report(world.cadre, reporter_name="张举报", details="详细情况")
+    statements = statements_of_get(client, "/negative-info/")
+    rows = [s for s in statements if s.lstrip().startswith("SELECT negative_info.id")]
+    assert rows, statements
+    for sealed in (
+        "details",
+        "reporter_name",
+        "reporter_contact",
+        "liaison_name",
+        "reporting_unit",
+    ):
+        assert not any(re.search(rf"negative_info\.{sealed}\b", s) for s in rows), sealed
+    assert all("id_number" not in s for s in rows)
+    page = client.get("/negative-info/").get_data(as_text=True)
+    assert item.number in page and world.cadre.unit.name in page

@@ -239,3 +239,14 @@ def test_a_refused_edit_shows_no_stored_identity(db, client, login, report):
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and identity_in(page) == []
     assert "举报人王举报称" not in page
+
+
+def test_the_sealed_columns_are_found_by_their_type():
+    from webapp.models import Cadre, NegativeInfo
+    from webapp.security.crypto import sealed_columns, sealed_deferred
+
+    assert set(sealed_columns(NegativeInfo)) == {
+        "reporting_unit", "liaison_name", "reporter_name", "reporter_contact", "details"
+    }  # fmt: skip
+    assert sealed_columns(Cadre) == ["id_number"]
+    assert len(sealed_deferred(NegativeInfo)) == 5

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_report
 from tests.helpers import SHANGHAI, act, issue, offered, switch
+from tests.statements import statements_of_get
 from tests.webapp.attachments.files import PDF
 from webapp.models import AccessLog, AuditLog, Warning, WarningEvent
 from webapp.warnings import services
@@ -324,3 +325,13 @@ def test_committee_decision_document_is_kept_and_downloadable(
         assert download.data.startswith(b"%PDF-1.4")
     switch(client, login, world.outsider)
     assert client.get(link.group(1)).status_code == 404
+
+
+def test_the_register_reads_the_cadres_name_and_unit_not_the_id_number(client, login, db, world):
+    warning = issue(world, 1)
+    login(world.supervisor.username)
+    statements = statements_of_get(client, "/warnings/")
+    rows = [s for s in statements if s.lstrip().startswith("SELECT warning.id")]
+    assert rows and all("id_number" not in s for s in rows), rows
+    page = client.get("/warnings/").get_data(as_text=True)
+    assert warning.number in page and world.cadre.name in page and world.cadre.unit.name in page
