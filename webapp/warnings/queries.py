@@ -144,7 +144,8 @@ def _deadlines(
 def user_events(warning: Warning, user: User) -> tuple[Event, ...]:
     """Return the events the user may perform on the warning now (standing guards only)."""
     ctx = TransitionContext(
-        **standing_facts(warning, user),
+        # The detail page lists the actions too: one read of them serves both.
+        **standing_facts(warning, user, loaded=True),
         paused=warning.paused,
         approval_step=warning.approval_step,
     )

@@ -120,12 +120,16 @@ def people_facts(warning: Warning, user: User | None) -> dict[str, bool]:
     }
 
 
-def standing_facts(warning: Warning, user: User | None) -> dict[str, bool]:
+def standing_facts(warning: Warning, user: User | None, *, loaded: bool = False) -> dict[str, bool]:
     """Return every context field the standing guards read from the warning's records and people.
 
     The 不得自审 facts (none for the system) and the 书面检查 a tier-2 admonishment calls for.
+    `loaded`: a page that writes nothing reads the actions from the relationship it shows.
     """
-    actions = _actions_at_tier(warning)
+    if loaded:
+        actions = [a for a in warning.actions if a.tier == int(warning.tier)]
+    else:
+        actions = _actions_at_tier(warning)
     return {
         "admonished": _admonishment_in(actions) is not None,
         "has_self_criticism": _self_criticism_in(actions) is not None,

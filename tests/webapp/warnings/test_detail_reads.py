@@ -120,3 +120,14 @@ def test_the_detail_reads_the_warning_once_and_logs_the_view(client, login, worl
     reads = [s for s in statements if s.lstrip().startswith("SELECT warning.id")]
     assert len(reads) == 1, reads
     assert any(s.lstrip().startswith("INSERT INTO access_log") for s in statements)
+
+
+def test_the_detail_reads_the_actions_once_for_its_guards_and_its_list(client, login, world):
+    # The standing guards (书面检查 owed after an admonishment) and the 处置措施 list.
+    warning = issue(world)
+    add_documented_records(warning, world.supervisor)
+    db.session.commit()
+    login(world.supervisor.username)
+    statements = statements_of_get(client, f"/warnings/{warning.id}")
+    reads = [s for s in statements if "FROM warning_action" in s]
+    assert len(reads) == 1, reads
