@@ -11,7 +11,6 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
 from webapp import signals
 from webapp.attachments import services as attachments
@@ -71,6 +70,7 @@ from webapp.negative_info.verification import (  # noqa: F401
     verification_message,
     verify_from_inquiry,
 )
+from webapp.security.crypto import sealed_deferred
 from webapp.security.permissions import Permission
 from webapp.security.scope import scoped
 
@@ -282,22 +282,13 @@ add_files = FILES.add
 # ---------------------------------------------------------------- timeline and sections
 
 
-TIMELINE_COLUMNS = (
-    NegativeInfo.number,
-    NegativeInfo.occurred_on,
-    NegativeInfo.situation,
-    NegativeInfo.status,
-    NegativeInfo.summary,
-)
-
-
 def report_entries(cadre: Cadre, *, user: User | None = None, **_kw: object) -> list[TimelineEntry]:
     """Put the cadre's negative information the viewer may see on the profile timeline."""
     if user is None or not user.can(Permission.REPORT_VIEW):
         return []
     stmt = scoped(select(NegativeInfo).where(NegativeInfo.cadre_id == cadre.id), NegativeInfo, user)
-    # Only what an entry shows: the rest (sealed source fields among it) is not decrypted.
-    stmt = stmt.options(load_only(*TIMELINE_COLUMNS))
+    # An entry shows none of the sealed source fields: they are not decrypted.
+    stmt = stmt.options(*sealed_deferred(NegativeInfo))
     return [
         TimelineEntry(
             info.occurred_on,

@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from sqlalchemy.orm import defer
 
 # What a Fernet token starts with (version byte 0x80, base64): how a sealed value is told
 # from a clear one left by an older schema.
@@ -116,8 +117,6 @@ def sealed_columns(model: type) -> list[str]:
 
 def sealed_deferred(model: type) -> list:
     """Return loader options that leave a model's sealed columns unread (a list shows none)."""
-    from sqlalchemy.orm import defer
-
     return [defer(getattr(model, name)) for name in sealed_columns(model)]
 
 
