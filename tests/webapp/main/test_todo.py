@@ -43,13 +43,9 @@ def oblige(cadre, subject_id, start, due, workdays, kind=K.INQUIRY_REPLY_DUE, **
     return obligation
 
 
-def rows(page: str) -> list[str]:
-    """Return the to-do lines' obligation ids in page order."""
-    return re.findall(r'data-obligation="(\d+)"', page)
-
-
-def test_lines_are_mine_or_my_roles_in_scope(db, world, client, login):
-    mine = oblige(
+def my_reply_due(world):
+    """Open the supervisor's own 函询回复 deadline (20 working days, due 2026-12-20)."""
+    return oblige(
         world.cadre,
         1,
         date(2026, 11, 20),
@@ -57,6 +53,15 @@ def test_lines_are_mine_or_my_roles_in_scope(db, world, client, login):
         20,
         responsible_user_id=world.supervisor.id,
     )
+
+
+def rows(page: str) -> list[str]:
+    """Return the to-do lines' obligation ids in page order."""
+    return re.findall(r'data-obligation="(\d+)"', page)
+
+
+def test_lines_are_mine_or_my_roles_in_scope(db, world, client, login):
+    mine = my_reply_due(world)
     by_role = oblige(
         world.cadre, 2, date(2026, 11, 20), date(2026, 12, 21), 20, step_role="supervisor"
     )
@@ -111,14 +116,7 @@ def test_lines_are_sorted_by_urgency_then_due_date(db, world, client, login):
 
 
 def test_acknowledging_shows_the_planned_date(db, world, client, login):
-    obligation = oblige(
-        world.cadre,
-        1,
-        date(2026, 11, 20),
-        date(2026, 12, 20),
-        20,
-        responsible_user_id=world.supervisor.id,
-    )
+    obligation = my_reply_due(world)
     db.session.commit()
     login(world.supervisor.username)
     response = client.post(
@@ -142,14 +140,7 @@ def test_acknowledging_shows_the_planned_date(db, world, client, login):
     ],
 )
 def test_a_bad_planned_date_is_refused_next_to_the_field(db, world, client, login, typed, error):
-    obligation = oblige(
-        world.cadre,
-        1,
-        date(2026, 11, 20),
-        date(2026, 12, 20),
-        20,
-        responsible_user_id=world.supervisor.id,
-    )
+    obligation = my_reply_due(world)
     db.session.commit()
     login(world.supervisor.username)
     response = client.post(
@@ -165,14 +156,7 @@ def test_a_bad_planned_date_is_refused_next_to_the_field(db, world, client, logi
 
 
 def test_today_and_a_year_ahead_are_accepted(db, world, client, login):
-    obligation = oblige(
-        world.cadre,
-        1,
-        date(2026, 11, 20),
-        date(2026, 12, 20),
-        20,
-        responsible_user_id=world.supervisor.id,
-    )
+    obligation = my_reply_due(world)
     db.session.commit()
     login(world.supervisor.username)
     for typed in ("2026-12-01", "2027-12-02"):
@@ -247,14 +231,7 @@ def line_of(page: str, obligation_id: int) -> str:
 def test_a_line_a_tier_three_warning_silences_says_why_and_links_to_it(db, world, client, login):
     red = make_warning(world.cadre, world.supervisor, "YJ-2026-0042", tier=3, state="issued")
     make_warning(world.far_cadre, world.supervisor, "YJ-2026-0043", tier=3, state="lifted")
-    lower = oblige(
-        world.cadre,
-        1,
-        date(2026, 11, 20),
-        date(2026, 12, 20),
-        20,
-        responsible_user_id=world.supervisor.id,
-    )
+    lower = my_reply_due(world)
     own = services.open_obligation(
         kind=K.ACTION_DUE,
         subject_type="warning",
@@ -467,14 +444,7 @@ def test_a_yellow_light_counted_from_further_back_than_a_year_is_still_yellow(
 
 def test_a_line_reads_its_cadres_name_alone(db, world, client, login):
     # Twenty lines a first screen: their cadres' ID numbers (sealed) and units are not read.
-    oblige(
-        world.cadre,
-        1,
-        date(2026, 11, 20),
-        date(2026, 12, 20),
-        20,
-        responsible_user_id=world.supervisor.id,
-    )
+    my_reply_due(world)
     db.session.commit()
     login(world.supervisor.username)
     statements = statements_of_get(client, "/")
