@@ -67,6 +67,14 @@ class Case:
     register: bool = False
 
 
+# What every page costs before its own work: the server, Flask and one statement; then a
+# logged-in page that shows only the layout (session check, menu, unread count) and one form.
+FLOORS = (
+    Case("province", "健康检查（不经登录检查，一条 SELECT 1）", "/healthz"),
+    Case("province", "修改密码页（登录后：版面、未读消息数、一张表单）", "/auth/password"),
+)
+
+
 @dataclass
 class Timing:
     """What one case measured."""
@@ -96,6 +104,7 @@ class Report:
     load: dict = field(default_factory=dict)
     steal: float | None = None  # the host's share of the cores over the pages' timing and replays
     yardstick_ms: float | None = None  # bench/yardstick.py, just before the pages
+    floors: list[Timing] = field(default_factory=list)  # FLOORS, timed as the pages are
 
 
 def database_url(kind: str) -> str:
@@ -682,6 +691,9 @@ def run(kind: str, args, sizes: Sizes) -> Report:
                 measure_sql(sessions[case.user], base, timing, sql_log, raw)
                 report.timings.append(timing)
                 print(f"  {kind} {case.user:<8} {case.name:<22} p50 {timing.pct(50):7.1f} ms")
+            for case in [] if args.only_load else FLOORS:
+                timing = time_case(sessions[case.user], base, case, args.warmup, args.requests)
+                report.floors.append(timing)
             report.steal = steal_share(ticks, machine_ticks())
             report.export = (
                 {}
@@ -741,6 +753,7 @@ def print_report(report: Report) -> None:
             f"本机标尺（bench/yardstick.py：SQLAlchemy 读 {ROWS} 行、Jinja 渲染成表格，"
             f"与本系统代码无关）：{report.yardstick_ms:.2f} ms；比较不同机器上的结果时先看此值"
         )
+    print_floors(report)
     e = report.export
     if e:
         print()
@@ -778,6 +791,35 @@ def print_report(report: Report) -> None:
             f"每个请求耗用的 CPU（含 {load['logins']} 次登录的 argon2）：应用 {cpu['app']:.1f} ms，"
             f"PostgreSQL {cpu['db']:.1f} ms，负载发生器 {cpu['generator']:.1f} ms；"
             f"2 个核在没有负载发生器时的上限约 {ceiling:.0f} 请求/秒"
+        )
+
+
+def print_floors(report: Report) -> None:
+    """Print what a page costs before its own work, and the registers that ratio ≤ 2 rules out.
+
+    A register meets request / bare SQL ≤ 2 only if it is served within twice its bare SQL; where
+    that is less than a logged-in page that reads and shows almost nothing, no work on the
+    register's own reads and rendering can meet it.
+    """
+    if not report.floors:
+        return
+    print()
+    print(
+        "每个页面的固定开销（同一服务器，p50）："
+        + "；".join(
+            f"{t.case.name} {t.pct(50):.1f} ms"
+            + ("" if t.status == 200 else f"（HTTP {t.status}）")
+            for t in report.floors
+        )
+    )
+    logged_in = report.floors[-1].pct(50)
+    registers = [t for t in report.timings if t.bare_ms]
+    below = [t for t in registers if GOAL_RATIO * t.bare_ms < logged_in]
+    if registers:
+        print(
+            f"{len(registers)} 个登记簿页面中，{len(below)} 个的 {GOAL_RATIO} × 纯 SQL 少于登录后"
+            f"最小页面的 {logged_in:.1f} ms：这些页面哪怕只和那个页面一样快，"
+            f"也达不到“请求 / 纯 SQL ≤ {GOAL_RATIO}”"
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.pages import (
+    FLOORS,
     Case,
     Report,
     Timing,
@@ -70,3 +71,33 @@ def test_the_yardstick_is_printed_under_the_table(capsys):
     report.yardstick_ms = 12.345
     print_report(report)
     assert "与本系统代码无关）：12.35 ms" in capsys.readouterr().out
+
+
+def test_the_floors_are_printed_with_the_registers_they_rule_out(capsys):
+    report = Report("postgresql", "gunicorn ×2", Sizes())
+    report.timings = [
+        Timing(Case("province", "干部名册 第 1 页", "/cadres/", True), 200, [9.0], 7, 2.0),
+        Timing(Case("province", "预警台账 第 1 页", "/warnings/", True), 200, [20.0], 10, 3.0),
+        Timing(Case("district", "晴雨表", "/dashboard/"), 200, [30.0], 8),
+    ]
+    report.floors = [
+        Timing(FLOORS[0], 200, [1.5, 1.4, 1.6]),
+        Timing(FLOORS[1], 200, [5.0, 4.8, 5.2]),
+    ]
+    print_report(report)
+    out = capsys.readouterr().out
+    assert f"{FLOORS[0].name} 1.5 ms；{FLOORS[1].name} 5.0 ms" in out
+    # 2 × 2.0 ms < 5.0 ms rules the roster out; 2 × 3.0 ms does not rule the warnings out.
+    assert "2 个登记簿页面中，1 个的 2 × 纯 SQL 少于登录后最小页面的 5.0 ms" in out
+
+
+def test_a_floor_that_did_not_answer_200_says_so(capsys):
+    report = Report("sqlite", "waitress", Sizes())
+    report.floors = [Timing(FLOORS[1], 302, [1.0])]
+    print_report(report)
+    assert f"{FLOORS[1].name} 1.0 ms（HTTP 302）" in capsys.readouterr().out
+
+
+def test_no_floor_line_without_floors(capsys):
+    print_report(Report("sqlite", "waitress", Sizes()))
+    assert "固定开销" not in capsys.readouterr().out
