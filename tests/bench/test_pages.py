@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.pages import (
     FLOORS,
     Case,
@@ -105,20 +107,19 @@ def test_each_user_registers_are_ruled_out_against_their_own_logged_in_floor(cap
     )
 
 
-def test_a_register_at_exactly_twice_the_floor_is_not_ruled_out(capsys):
+@pytest.mark.parametrize(
+    ("user", "bare_ms", "said"),
+    [
+        ("province", 2.5, "1 个登记簿页面中，0 个的"),  # exactly twice the floor: not ruled out
+        ("district", 0.5, "1 个登记簿页面中，全部的"),
+    ],
+)
+def test_the_boundary_and_all_ruled_out(capsys, user, bare_ms, said):
     report = Report("sqlite", "waitress", Sizes())
-    report.timings = [Timing(Case("province", "干部名册", "/cadres/", True), 200, [9.0], 7, 2.5)]
+    report.timings = [Timing(Case(user, "干部名册", "/cadres/", True), 200, [9.0], 7, bare_ms)]
     report.floors = floors([5.0], [5.0])
     print_report(report)
-    assert "1 个登记簿页面中，0 个的" in capsys.readouterr().out
-
-
-def test_all_registers_below_the_floor_read_all(capsys):
-    report = Report("sqlite", "waitress", Sizes())
-    report.timings = [Timing(Case("district", "干部名册", "/cadres/", True), 200, [9.0], 7, 0.5)]
-    report.floors = floors([5.0], [5.0])
-    print_report(report)
-    assert "1 个登记簿页面中，全部的 2 × 纯 SQL" in capsys.readouterr().out
+    assert said in capsys.readouterr().out
 
 
 def test_a_floor_that_was_redirected_is_marked_and_not_compared(capsys):
