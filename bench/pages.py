@@ -814,13 +814,17 @@ def print_floors(report: Report) -> None:
     """
     if not report.floors:
         return
+    users = [user for user in USERS if any(t.case.user == user for t in report.floors)]
+
+    def shown(t: Timing) -> str:
+        return f"{t.pct(50):.1f}" + ("" if t.status == 200 else f"（HTTP {t.status}，不计）")
+
     print()
     print(
-        "每个页面的固定开销（同一服务器，p50）："
+        f"每个页面的固定开销（同一服务器，p50，{' / '.join(USERS[u] for u in users)}）："
         + "；".join(
-            f"{USERS[t.case.user]} {t.case.name} {t.pct(50):.1f} ms"
-            + ("" if t.status == 200 else f"（HTTP {t.status}，不计）")
-            for t in report.floors
+            f"{name} " + " / ".join(shown(t) for t in report.floors if t.case.path == path) + " ms"
+            for name, path in FLOORS
         )
     )
     logged_in = {

@@ -99,7 +99,10 @@ def test_each_user_registers_are_ruled_out_against_their_own_logged_in_floor(cap
     report.floors = floors([9.0, 5.0, 4.0, 5.5], [6.0, 1.0, 6.5, 7.2])
     print_report(report)
     out = capsys.readouterr().out
-    assert f"全省 {FLOORS[0][0]} 1.0 ms；全省 {FLOORS[1][0]} 5.0 ms；区县" in out
+    assert (
+        f"（同一服务器，p50，全省 / 区县）：{FLOORS[0][0]} 1.0 / 1.0 ms；{FLOORS[1][0]} 5.0 / 6.0 ms"
+        in out
+    )
     # 2 × 2.0 < 5.0 and 2 × 2.9 < 6.0 are ruled out; 2 × 3.0 = 6.0 ≥ 5.0 is not.
     assert (
         "3 个登记簿页面中，2 个的 2 × 纯 SQL 低于同一用户最简单的登录后页面（全省 5.0 ms、区县 6.0 ms）"
@@ -130,7 +133,7 @@ def test_a_floor_that_was_redirected_is_marked_and_not_compared(capsys):
         timing.status = 302  # a lost session: the login page was timed
     print_report(report)
     out = capsys.readouterr().out
-    assert f"全省 {FLOORS[1][0]} 5.0 ms（HTTP 302，不计）" in out
+    assert f"{FLOORS[1][0]} 5.0（HTTP 302，不计） / 5.0（HTTP 302，不计） ms" in out
     assert "登记簿页面中" not in out
 
 
