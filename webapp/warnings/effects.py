@@ -158,7 +158,6 @@ def on_record_action(s: Step) -> None:
     assert isinstance(command, RecordAction)
     policy = tier_policy(s.before.tier, s.params)
     action = WarningAction(
-        warning_id=w.id,
         tier=int(w.tier),
         kind=command.action_kind,
         org_handling=command.org_handling,
@@ -170,7 +169,7 @@ def on_record_action(s: Step) -> None:
         recorded_by_id=s.actor_id,
         at=s.now,
     )
-    db.session.add(action)
+    w.actions.append(action)  # the guards and the deadlines read the relationship
     if policy.rectification_months is None:
         due, provisional = command.rectification_due, False
         _set_influence(s, command.org_handling, command.influence_months, command.influence_reason)
@@ -277,7 +276,6 @@ def on_record_self_criticism(s: Step) -> None:
     command: RecordSelfCriticism = s.command  # type: ignore[assignment]
     day = _handed_in_on(s, command)
     record = WarningAction(
-        warning_id=s.warning.id,
         tier=int(s.warning.tier),
         kind=SELF_CRITICISM_KIND,
         done_on=day,
@@ -285,7 +283,7 @@ def on_record_self_criticism(s: Step) -> None:
         recorded_by_id=s.actor_id,
         at=s.now,
     )
-    db.session.add(record)
+    s.warning.actions.append(record)
     db.session.flush()
     stored, _refused = attachments.store_many(
         list(command.documents), ACTION_OWNER, s.actor, owner_id=record.id

@@ -144,8 +144,7 @@ def _deadlines(
 def user_events(warning: Warning, user: User) -> tuple[Event, ...]:
     """Return the events the user may perform on the warning now (standing guards only)."""
     ctx = TransitionContext(
-        # The detail page lists the actions too: one read of them serves both.
-        **standing_facts(warning, user, loaded=True),
+        **standing_facts(warning, user),
         paused=warning.paused,
         approval_step=warning.approval_step,
     )

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
-from webapp.extensions import db
 from webapp.models import User, Warning, WarningAction, WarningEvent
 from webapp.warnings.history import Snapshot
 from workflows.calendar import WorkCalendar
@@ -45,14 +42,9 @@ SELF_CRITICISM_KIND = "written_self_criticism"
 
 
 def _actions_at_tier(warning: Warning) -> list[WarningAction]:
-    # Read from the database, not the relationship: an event's effect adds its action by
-    # id, and the loaded collection does not see it (the writer flushes before reconciling).
-    stmt = (
-        sa.select(WarningAction)
-        .where(WarningAction.warning_id == warning.id, WarningAction.tier == int(warning.tier))
-        .order_by(WarningAction.id)
-    )
-    return list(db.session.scalars(stmt))
+    # The relationship: an event's effect appends its action there (webapp/warnings/effects.py),
+    # so the writer sees it, and a page that lists the actions reads them once.
+    return [a for a in warning.actions if a.tier == int(warning.tier)]
 
 
 def admonishment(warning: Warning) -> WarningAction | None:
@@ -120,16 +112,12 @@ def people_facts(warning: Warning, user: User | None) -> dict[str, bool]:
     }
 
 
-def standing_facts(warning: Warning, user: User | None, *, loaded: bool = False) -> dict[str, bool]:
+def standing_facts(warning: Warning, user: User | None) -> dict[str, bool]:
     """Return every context field the standing guards read from the warning's records and people.
 
     The 不得自审 facts (none for the system) and the 书面检查 a tier-2 admonishment calls for.
-    `loaded`: a page that writes nothing reads the actions from the relationship it shows.
     """
-    if loaded:
-        actions = [a for a in warning.actions if a.tier == int(warning.tier)]
-    else:
-        actions = _actions_at_tier(warning)
+    actions = _actions_at_tier(warning)
     return {
         "admonished": _admonishment_in(actions) is not None,
         "has_self_criticism": _self_criticism_in(actions) is not None,
